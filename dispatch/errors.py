@@ -1,0 +1,31 @@
+"""Domain errors raised by services; the API and pages turn them into 4xx responses with the message."""
+
+
+class DomainError(Exception):
+    http_status = 400
+    code = "invalid"
+
+    def __init__(self, message, *, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(DomainError):
+    http_status = 400
+    code = "invalid"
+
+
+class NotPermitted(DomainError):
+    http_status = 403
+    code = "forbidden"
+
+
+class NotFoundInScope(DomainError):
+    http_status = 404
+    code = "not_found"
+
+
+class InvalidTransition(DomainError):
+    http_status = 409
+    code = "conflict"
