@@ -137,3 +137,161 @@ class AddressAlias(models.Model):
 
     def __str__(self):
         return f"{self.alias} → {self.street}"
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", "主办"
+    ASSIST = "assist", "协办"
+
+
+class AssignmentStatus(models.TextChoices):
+    DISPATCHED = "dispatched", "待签收"
+    SIGNED = "signed", "已签收"
+    COMPLETED = "completed", "已办结"
+    RETURNED = "returned", "已退单"
+    WITHDRAWN = "withdrawn", "已改派"
+
+
+class Assignment(models.Model):
+    """One unit's part of an order: the lead or an assisting unit (双派双考: both are assessed)."""
+
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(Unit, verbose_name="承办单位", on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField("主协办", max_length=10, choices=AssignmentRole.choices)
+    status = models.CharField(
+        "状态", max_length=20, choices=AssignmentStatus.choices, default=AssignmentStatus.DISPATCHED
+    )
+    dispatched_at = models.DateTimeField("派单时间")
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    completed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    result = models.TextField("办理情况", blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "承办任务"
+        indexes = [models.Index(fields=["unit", "status"], name="assignment_unit_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"], condition=Q(role="lead") & ~Q(status__in=["returned", "withdrawn"]),
+                name="one_active_lead_per_ticket",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.unit}"
+
+
+class ReturnStatus(models.TextChoices):
+    PENDING = "pending", "待裁定"
+    UPHELD = "upheld", "退单成立，已改派"
+    REJECTED = "rejected", "退单不成立，原单位继续办理"
+
+
+class ReturnRequest(models.Model):
+    """退单: a unit says the order is not theirs; the center re-dispatches or rules (派单争议裁定)."""
+
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="return_requests")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("退单理由")
+    suggested_unit = models.ForeignKey(
+        Unit, verbose_name="建议承办单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    ruled_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    ruled_at = models.DateTimeField(null=True, blank=True)
+    ruling = models.TextField("裁定意见", blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "退单申请"
+
+    def __str__(self):
+        return f"{self.unit}退单：{self.reason[:20]}"
+
+
+class WhistleStatus(models.TextChoices):
+    REQUESTED = "requested", "待领导审批"
+    APPROVED = "approved", "已吹哨"
+    REFUSED = "refused", "未批准"
+    CLOSED = "closed", "已完成评价"
+
+
+class Whistle(models.Model):
+    """吹哨: a street calls departments to a problem it cannot solve alone; a street leader approves."""
+
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="whistles")
+    street = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="whistles_raised")
+    reason = models.TextField("吹哨事由")
+    status = models.CharField(max_length=20, choices=WhistleStatus.choices, default=WhistleStatus.REQUESTED)
+    raised_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField()
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField("审批意见", max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "吹哨"
+
+    def __str__(self):
+        return f"{self.street}吹哨：{self.reason[:20]}"
+
+
+class WhistleTarget(models.Model):
+    """One department called by a whistle: it reports in (报到), acts, and is rated by the street."""
+
+    whistle = models.ForeignKey(Whistle, on_delete=models.CASCADE, related_name="targets")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="whistle_calls")
+    report_in_due_at = models.DateTimeField("报到时限", null=True, blank=True)
+    reported_in_at = models.DateTimeField("报到时间", null=True, blank=True)
+    action_due_at = models.DateTimeField("处置时限", null=True, blank=True)
+    acted_at = models.DateTimeField("处置时间", null=True, blank=True)
+    action_note = models.TextField("处置情况", blank=True, default="")
+    report_in_missed = models.BooleanField("超时未报到", default=False)
+    stars = models.PositiveSmallIntegerField("评价星级", null=True, blank=True)
+    rating_note = models.CharField("评价意见", max_length=200, blank=True, default="")
+    rated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "吹哨报到"
+        constraints = [
+            models.UniqueConstraint(fields=["whistle", "unit"], name="one_target_per_unit"),
+            models.CheckConstraint(condition=Q(stars__isnull=True) | Q(stars__range=(1, 5)), name="stars_1_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit}报到"
+
+    @property
+    def reported_in_on_time(self):
+        return bool(self.reported_in_at and self.report_in_due_at and self.reported_in_at <= self.report_in_due_at)
+
+    @property
+    def acted_on_time(self):
+        return bool(self.acted_at and self.action_due_at and self.acted_at <= self.action_due_at)
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REFUSED = "refused", "未批准"
+
+
+class ExtensionRequest(models.Model):
+    """延期: the unit asks for more time before the deadline; the center approves or refuses."""
+
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="extensions")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("延期理由")
+    requested_due_at = models.DateTimeField("申请延至")
+    status = models.CharField(max_length=20, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField("审批意见", max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "延期申请"
+
+    def __str__(self):
+        return f"{self.unit}申请延期至{self.requested_due_at:%Y-%m-%d}"

@@ -1,0 +1,190 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from dispatch.choices import RequestType, Tier
+
+from .choices import Channel, FeedbackMethod, Satisfaction, Status, Urgency
+
+HANDLING = [Status.SIGNED, Status.IN_PROGRESS]
+
+
+class Ticket(FSMModelMixin, models.Model):
+    """One citizen request, one order from intake to close (一单到底). Transitions only change fields."""
+
+    status = FSMField("状态", default=Status.RECEIVED, choices=Status.choices, protected=True, db_index=True)
+    channel = models.CharField("渠道", max_length=20, choices=Channel.choices)
+    caller_phone = models.CharField("诉求人电话", max_length=20, db_index=True)
+    caller_name = models.CharField("诉求人姓名", max_length=50, blank=True, default="")
+    address = models.CharField("事发地址", max_length=200)
+    district = models.ForeignKey("dispatch.Unit", verbose_name="区", on_delete=models.PROTECT, related_name="+")
+    street = models.ForeignKey(
+        "dispatch.Unit", verbose_name="街乡镇", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    content = models.TextField("诉求内容")
+    request_type = models.CharField("诉求类型", max_length=20, choices=RequestType.choices)
+    urgency = models.CharField("紧急程度", max_length=20, choices=Urgency.choices, default=Urgency.NORMAL)
+    catalog_item = models.ForeignKey(
+        "dispatch.CatalogItem", verbose_name="派单目录", on_delete=models.PROTECT, related_name="tickets"
+    )
+    tier = models.CharField("响应级别", max_length=4, choices=Tier.choices)
+    tier_reason = models.CharField("调整响应级别理由", max_length=200, blank=True, default="")
+    lead_unit = models.ForeignKey(
+        "dispatch.Unit", verbose_name="主办单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    repeat_of = models.ForeignKey(
+        "self", verbose_name="重复诉求之原工单", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats"
+    )
+    answer = models.TextField("直接答复内容", blank=True, default="")
+    result = models.TextField("办理结果（向热线反馈）", blank=True, default="")
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="受理人", on_delete=models.PROTECT, related_name="+"
+    )
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    is_overdue = models.BooleanField("已超期", default=False)
+    rehandle_count = models.PositiveSmallIntegerField("重办次数", default=0)
+    # Milestones: stored so that SLA clocks and monthly assessment are SQL over columns.
+    received_at = models.DateTimeField("受理时间", db_index=True)
+    dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    contact_due_at = models.DateTimeField("联系诉求人时限", null=True, blank=True)
+    contacted_at = models.DateTimeField("联系诉求人时间", null=True, blank=True)
+    due_at = models.DateTimeField("办结时限", null=True, blank=True)
+    completed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    callback_at = models.DateTimeField("回访时间", null=True, blank=True)
+    closed_at = models.DateTimeField("结案时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工单"
+        indexes = [
+            models.Index(fields=["lead_unit", "status", "due_at"], name="ticket_worklist"),
+            models.Index(fields=["street", "received_at"], name="ticket_street_time"),
+            models.Index(fields=["status", "completed_at"], name="ticket_callback_queue"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.content[:20]}"
+
+    @property
+    def number(self):
+        """The ticket number people quote: receipt date plus id, e.g. 20261122-1234."""
+        return f"{self.received_at:%Y%m%d}-{self.pk}"
+
+    @property
+    def masked_phone(self):
+        phone = self.caller_phone
+        return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+    # --- lifecycle (transitions change fields only; services lock, check, audit)
+    @transition(field=status, source=Status.RECEIVED, target=Status.ANSWERED)
+    def answer_directly(self, answer, now):
+        self.answer = answer
+        self.completed_at = now
+
+    @transition(field=status, source=Status.RECEIVED, target=Status.DISPATCHED)
+    def dispatch(self, lead_unit, now):
+        self.lead_unit = lead_unit
+        self.dispatched_at = now
+
+    @transition(field=status, source=Status.DISPATCHED, target=Status.RETURNED)
+    def return_order(self, now):
+        """The lead unit's return; the ticket waits for the center's ruling."""
+
+    @transition(field=status, source=Status.RETURNED, target=Status.DISPATCHED)
+    def redispatch(self, lead_unit, now):
+        self.lead_unit = lead_unit
+        self.dispatched_at = now
+
+    @transition(field=status, source=Status.DISPATCHED, target=Status.SIGNED)
+    def sign(self, now):
+        self.signed_at = now
+
+    @transition(field=status, source=Status.SIGNED, target=Status.IN_PROGRESS)
+    def contact(self, now):
+        self.contacted_at = now
+
+    @transition(field=status, source=Status.IN_PROGRESS, target=Status.COMPLETED)
+    def complete(self, result, now):
+        self.result = result
+        self.completed_at = now
+
+    @transition(field=status, source=[Status.COMPLETED, Status.ANSWERED], target=Status.CALLBACK)
+    def record_callback(self, now):
+        self.callback_at = now
+
+    @transition(field=status, source=Status.CALLBACK, target=Status.CLOSED)
+    def close(self, now):
+        self.closed_at = now
+
+    @transition(field=status, source=Status.CALLBACK, target=Status.DISPATCHED)
+    def rehandle(self, now):
+        """Back to the same lead unit: it signs, contacts and completes again."""
+        self.rehandle_count += 1
+        self.dispatched_at = now
+        self.signed_at = self.contacted_at = self.completed_at = self.callback_at = None
+        self.is_overdue = False
+
+
+class TicketEvent(models.Model):
+    """The audit trail: who did what to which order, when and why."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_unit = models.ForeignKey("dispatch.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField("动作", max_length=40)
+    from_status = models.CharField(max_length=20, blank=True, default="")
+    to_status = models.CharField(max_length=20, blank=True, default="")
+    note = models.TextField("说明", blank=True, default="")
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField("时间", db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工单事件"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class Callback(models.Model):
+    """回访: the hotline asks the caller after completion. The latest one per ticket counts."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="callbacks")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reached = models.BooleanField("联系上诉求人", default=True)
+    contacted = models.BooleanField("承办单位是否联系过您", null=True)
+    resolved = models.BooleanField("问题是否解决", null=True)
+    satisfaction = models.CharField("满意度", max_length=20, choices=Satisfaction.choices, blank=True, default="")
+    note = models.TextField("回访记录", blank=True, default="")
+    created_at = models.DateTimeField("回访时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "回访记录"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reached=False) | ~Q(satisfaction=""), name="answered_callback_has_satisfaction"
+            )
+        ]
+
+    def __str__(self):
+        return f"回访 {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CallerFeedback(models.Model):
+    """双反馈 part one: what the handling unit told the caller, how and when."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="caller_feedbacks")
+    unit = models.ForeignKey("dispatch.Unit", on_delete=models.PROTECT, related_name="+")
+    method = models.CharField("告知方式", max_length=20, choices=FeedbackMethod.choices)
+    told_at = models.DateTimeField("告知时间")
+    summary = models.TextField("告知内容")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "诉求人反馈"
+
+    def __str__(self):
+        return f"{self.get_method_display()}告知 {self.told_at:%Y-%m-%d %H:%M}"

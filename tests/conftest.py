@@ -24,3 +24,28 @@ def directory(db):
 def demo_users(directory):
     """One demo user per role, keyed by username (see dispatch/demo.py)."""
     return {user.username: user for user in seed_demo_users()}
+
+
+@pytest.fixture
+def catalog(directory):
+    """A small current catalog: heating (热力集团, 24h), street-level sanitation (7d), a consultation leaf."""
+    from dispatch.choices import RequestType, Responsible, Tier
+    from dispatch.models import CatalogItem, CatalogVersion
+
+    version = CatalogVersion.objects.create(number=900, label="测试目录", is_current=True)
+
+    def node(code, name, level, parent=None, **rules):
+        return CatalogItem.objects.create(version=version, code=code, name=name, level=level, parent=parent, **rules)
+
+    city = node("01", "城乡建设", 1)
+    utilities = node("0101", "供水供电供气供暖", 2, city)
+    local = node("0102", "市容环境", 2, city)
+    return {
+        "heating": node("0101001", "冬季采暖", 3, utilities, keywords="暖气不热、供暖", responsible=Responsible.UNIT,
+                        responsible_unit=directory["E002"], default_tier=Tier.H24,
+                        default_request_type=RequestType.HELP),
+        "sanitation": node("0102001", "环境卫生", 3, local, keywords="垃圾、脏乱", responsible=Responsible.STREET,
+                           default_tier=Tier.D7, default_request_type=RequestType.COMPLAINT),
+        "policy": node("0102002", "政策咨询", 3, local, responsible=Responsible.STREET, default_tier=Tier.D7,
+                       default_request_type=RequestType.CONSULTATION),
+    }

@@ -1,0 +1,70 @@
+from django.contrib import admin, messages
+
+from dispatch.errors import DomainError
+
+from .models import HolidayOverride, SlaLimit, SlaPolicy
+from .policies import activate_policy, create_draft
+
+
+class SlaLimitInline(admin.TabularInline):
+    model = SlaLimit
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and obj.is_draft and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is not None and obj.is_draft and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and obj.is_draft and super().has_delete_permission(request, obj)
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    """Versions are created by copying (action) and become read-only once activated."""
+
+    list_display = ("number", "label", "is_current", "effective_from", "warn_fraction", "created_by", "created_at")
+    inlines = [SlaLimitInline]
+    actions = ["copy_as_draft", "activate"]
+    readonly_fields = ("number", "is_current", "effective_from", "created_by", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a used version must stay; drafts are deleted one by one
+        return actions
+
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or obj.is_draft) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or obj.is_draft) and super().has_delete_permission(request, obj)
+
+    @admin.action(description="复制为新版本（草稿）")
+    def copy_as_draft(self, request, queryset):
+        for policy in queryset:
+            draft = create_draft(request.user, source=policy)
+            self.message_user(request, f"已创建草稿 v{draft.number}，修改时限后用“启用为当前版本”生效")
+
+    @admin.action(description="启用为当前版本")
+    def activate(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "请只选择一个草稿版本", messages.ERROR)
+            return
+        try:
+            policy = activate_policy(queryset.get())
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        self.message_user(request, f"v{policy.number} 已成为当前时限策略；已计算的时限不受影响")
+
+
+@admin.register(HolidayOverride)
+class HolidayOverrideAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_working_day", "note")
+    list_filter = ("is_working_day",)
+    search_fields = ("note",)
+    date_hierarchy = "date"

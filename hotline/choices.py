@@ -1,0 +1,45 @@
+from django.db import models
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "电话"
+    WEB = "web", "首都之窗网站"
+    WECHAT = "wechat", "微信"
+    WEIBO = "weibo", "微博"
+    APP = "app", "北京通APP"
+    LEADER_MESSAGE = "leader_message", "领导留言板"
+
+
+class Urgency(models.TextChoices):
+    EMERGENCY = "emergency", "紧急"
+    URGENT = "urgent", "较急"
+    NORMAL = "normal", "一般"
+    COMPLEX = "complex", "疑难"
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "已受理"
+    ANSWERED = "answered", "已直接答复"
+    DISPATCHED = "dispatched", "已派单"
+    RETURNED = "returned", "已退单待裁定"
+    SIGNED = "signed", "已签收"
+    IN_PROGRESS = "in_progress", "办理中（已联系诉求人）"
+    COMPLETED = "completed", "已办结待回访"
+    CALLBACK = "callback", "已回访"
+    CLOSED = "closed", "已结案"
+
+
+OPEN_STATUSES = [Status.DISPATCHED, Status.RETURNED, Status.SIGNED, Status.IN_PROGRESS]
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASIC = "basic", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
+class FeedbackMethod(models.TextChoices):
+    PHONE = "phone", "电话"
+    VISIT = "visit", "上门/现场"
+    SMS = "sms", "短信"
+    WECHAT = "wechat", "微信"

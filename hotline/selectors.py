@@ -1,0 +1,135 @@
+"""Every read of tickets a page, the API or a task needs, scoped to what the user's unit may see."""
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from dispatch.models import (
+    Assignment,
+    AssignmentStatus,
+    ExtensionRequest,
+    ExtensionStatus,
+    Whistle,
+    WhistleStatus,
+    WhistleTarget,
+)
+from dispatch.permissions import visible_unit_ids
+
+from .choices import OPEN_STATUSES, Status
+from .models import Ticket
+
+LIST_RELATED = ("district", "street", "lead_unit", "catalog_item")
+DUE_SOON = dt.timedelta(hours=24)
+
+
+def visible_tickets(user):
+    """Tickets the user may see: all for the center; else those assigned or whistled to the user's units."""
+    tickets = Ticket.objects.select_related(*LIST_RELATED)
+    unit_ids = visible_unit_ids(user)
+    if unit_ids is None:
+        return tickets
+    assigned = Assignment.objects.filter(ticket=OuterRef("pk"), unit_id__in=unit_ids)
+    whistled = WhistleTarget.objects.filter(whistle__ticket=OuterRef("pk"), unit_id__in=unit_ids)
+    return tickets.filter(Exists(assigned) | Exists(whistled))
+
+
+def ticket_for(user, ticket_id):
+    """One ticket with its timeline, or None if it does not exist or is out of the user's scope."""
+    return visible_tickets(user).filter(pk=ticket_id).first()
+
+
+def timeline(ticket):
+    return ticket.events.select_related("actor", "actor_unit").order_by("created_at", "id")
+
+
+def unit_worklist(user, tab, now=None):
+    """A handling unit's tabs: to_sign, in_progress, due_soon, overdue (orders whose lead is the user's unit)."""
+    now = now or timezone.now()
+    mine = Assignment.objects.filter(ticket=OuterRef("pk"), unit_id=user.unit_id)
+    base = Ticket.objects.select_related(*LIST_RELATED)
+    if tab == "to_sign":
+        pending = mine.filter(status=AssignmentStatus.DISPATCHED)
+        return base.filter(Exists(pending)).order_by("dispatched_at")
+    handling = base.filter(lead_unit_id=user.unit_id, status__in=[Status.SIGNED, Status.IN_PROGRESS])
+    if tab == "in_progress":
+        return handling.order_by("due_at")
+    if tab == "due_soon":
+        return handling.filter(due_at__gt=now, due_at__lte=now + DUE_SOON).order_by("due_at")
+    if tab == "overdue":
+        return base.filter(lead_unit_id=user.unit_id, status__in=OPEN_STATUSES, due_at__lte=now).order_by("due_at")
+    raise ValueError(f"unknown worklist tab {tab!r}")
+
+
+def whistles_awaiting_approval(user):
+    requested = Whistle.objects.filter(street_id=user.unit_id, status=WhistleStatus.REQUESTED)
+    return requested.select_related("ticket", "raised_by").prefetch_related("targets__unit")
+
+
+def whistle_calls_for(user):
+    """Whistles addressed to the user's unit that still need a report-in or an action."""
+    return (
+        WhistleTarget.objects.filter(
+            unit_id=user.unit_id, whistle__status=WhistleStatus.APPROVED, acted_at__isnull=True
+        )
+        .select_related("whistle", "whistle__ticket", "whistle__street")
+        .order_by("report_in_due_at")
+    )
+
+
+def dispatch_queue():
+    """The dispatcher's queue: received (not yet dispatched) and returned tickets, oldest first."""
+    return (
+        Ticket.objects.select_related(*LIST_RELATED)
+        .filter(status__in=[Status.RECEIVED, Status.RETURNED])
+        .prefetch_related("return_requests")
+        .order_by("received_at")
+    )
+
+
+def pending_extensions():
+    return (
+        ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING)
+        .select_related("ticket", "unit", "requested_by")
+        .order_by("requested_at")
+    )
+
+
+def near_or_past_deadline(user, now=None):
+    """Open orders due within a day or overdue, for urging; district supervisors see their district's."""
+    now = now or timezone.now()
+    tickets = visible_tickets(user).filter(status__in=OPEN_STATUSES, due_at__lte=now + DUE_SOON)
+    return tickets.order_by("due_at")
+
+
+def callback_queue():
+    """Completed orders and direct answers waiting for the callback, oldest completion first."""
+    return (
+        Ticket.objects.select_related(*LIST_RELATED)
+        .filter(status__in=[Status.COMPLETED, Status.ANSWERED])
+        .order_by("completed_at")
+    )
+
+
+def callback_decisions():
+    """Called-back orders waiting for close or re-handle."""
+    return Ticket.objects.select_related(*LIST_RELATED).filter(status=Status.CALLBACK).order_by("callback_at")
+
+
+def earlier_requests(phone, limit=10):
+    """The caller's earlier requests, newest first, for the intake form (重复诉求)."""
+    return (
+        Ticket.objects.select_related(*LIST_RELATED)
+        .filter(caller_phone=phone)
+        .order_by("-received_at")[:limit]
+    )
+
+
+def search_tickets(user, query):
+    """By number (20261122-123 or 123), phone or content words, within the user's scope."""
+    tickets = visible_tickets(user)
+    query = query.strip()
+    number = query.split("-")[-1]
+    if number.isdigit() and len(number) < 11:
+        return tickets.filter(pk=int(number))
+    return tickets.filter(Q(caller_phone=query) | Q(content__icontains=query) | Q(address__icontains=query))

@@ -1,0 +1,1 @@
+"""Every write to a ticket goes through these services: lock, check, transition, audit, side effects on commit."""

@@ -1,0 +1,140 @@
+"""What the hotline center does: re-dispatch, rule on returns, decide extensions, callback, close, re-handle."""
+
+from dispatch.errors import InvalidInput, InvalidTransition
+from dispatch.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    ExtensionRequest,
+    ExtensionStatus,
+    ReturnStatus,
+)
+from dispatch.permissions import require_role
+
+from ..choices import Satisfaction, Status
+from ..models import Callback
+from .common import apply_transition, locked_ticket, now_or, record_event, require_text
+from .intake import check_dispatch_units, create_assignments, dispatch_note, start_clocks
+
+
+def _pending_return(ticket):
+    request = ticket.return_requests.filter(status=ReturnStatus.PENDING).order_by("-requested_at").first()
+    if request is None:
+        raise InvalidTransition("此工单没有待裁定的退单")
+    return request
+
+
+def redispatch(actor, ticket_id, *, lead_unit, assist_units=(), note="", now=None):
+    """改派: the return was right; the order goes to another unit. The clock restarts at the new dispatch."""
+    require_role(actor, "redispatch")
+    now = now_or(now)
+    with locked_ticket(ticket_id) as ticket:
+        request = _pending_return(ticket)
+        if lead_unit.pk == request.unit_id:
+            raise InvalidInput("改派单位与退单单位相同；如认定原单位负责，请做退单裁定", field="lead_unit")
+        check_dispatch_units(lead_unit, assist_units)
+        apply_transition(ticket, "redispatch", "redispatch", actor=actor, now=now, lead_unit=lead_unit,
+                         note=note or dispatch_note(ticket, lead_unit, assist_units))
+        create_assignments(ticket, lead_unit, assist_units, now)
+        request.status, request.ruled_by, request.ruled_at = ReturnStatus.UPHELD, actor, now
+        request.ruling = note or f"退单成立，改派{lead_unit.name}"
+        request.save(update_fields=["status", "ruled_by", "ruled_at", "ruling"])
+        start_clocks(ticket, now)
+    return ticket
+
+
+def rule_return(actor, ticket_id, *, ruling, now=None):
+    """派单争议裁定: the center finds the returning unit responsible; the order goes back to it."""
+    require_role(actor, "rule_return")
+    ruling = require_text(ruling, "ruling", "裁定意见")
+    now = now_or(now)
+    with locked_ticket(ticket_id) as ticket:
+        request = _pending_return(ticket)
+        apply_transition(ticket, "redispatch", "rule_return", actor=actor, now=now, lead_unit=request.unit,
+                         note=f"退单不成立，由{request.unit.name}继续办理：{ruling}")
+        Assignment.objects.create(ticket=ticket, unit=request.unit, role=AssignmentRole.LEAD, dispatched_at=now)
+        request.status, request.ruled_by, request.ruled_at, request.ruling = ReturnStatus.REJECTED, actor, now, ruling
+        request.save(update_fields=["status", "ruled_by", "ruled_at", "ruling"])
+    return ticket
+
+
+def decide_extension(actor, extension_id, *, approve, note="", now=None):
+    """The center approves (the completion deadline moves) or refuses an extension request."""
+    require_role(actor, "decide_extension")
+    now = now_or(now)
+    extension = ExtensionRequest.objects.filter(pk=extension_id).first()
+    if extension is None:
+        raise InvalidInput("延期申请不存在", field="extension")
+    with locked_ticket(extension.ticket_id) as ticket:
+        extension = ExtensionRequest.objects.select_for_update().get(pk=extension_id)
+        if extension.status != ExtensionStatus.PENDING:
+            raise InvalidTransition("该延期申请已审批")
+        if not approve and not note.strip():
+            raise InvalidInput("不批准延期时请填写理由", field="note")
+        extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+        extension.decided_by, extension.decided_at, extension.decision_note = actor, now, note.strip()
+        extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        data = {"extension": extension.pk, "approved": approve}
+        if approve:
+            data["old_due_at"] = ticket.due_at.isoformat() if ticket.due_at else None
+            ticket.due_at, ticket.is_overdue = extension.requested_due_at, False
+            ticket.save(update_fields=["due_at", "is_overdue"])
+        label = f"批准延期至{extension.requested_due_at:%Y-%m-%d %H:%M}" if approve else "不批准延期"
+        record_event(ticket, "decide_extension", actor=actor, now=now, note=f"{label}。{note}".strip("。"),
+                     data=data)
+    return extension
+
+
+def record_callback(actor, ticket_id, *, reached, contacted=None, resolved=None, satisfaction="", note="",
+                    now=None):
+    """回访: were you contacted? is it solved? are you satisfied? An unreached caller is recorded too."""
+    require_role(actor, "callback")
+    now = now_or(now)
+    if reached:
+        for field, value in (("contacted", contacted), ("resolved", resolved)):
+            if value is None:
+                raise InvalidInput("请选择回访结果", field=field)
+        if satisfaction not in Satisfaction.values:
+            raise InvalidInput("请选择满意度", field="satisfaction")
+    with locked_ticket(ticket_id) as ticket:
+        if ticket.status not in (Status.COMPLETED, Status.ANSWERED):
+            raise InvalidTransition(f"工单当前状态为「{ticket.get_status_display()}」，不能回访")
+        callback = Callback.objects.create(
+            ticket=ticket, agent=actor, reached=reached, contacted=contacted if reached else None,
+            resolved=resolved if reached else None, satisfaction=satisfaction if reached else "",
+            note=note.strip(), created_at=now,
+        )
+        if not reached:
+            record_event(ticket, "callback", actor=actor, now=now, note=f"未联系上诉求人。{note}".strip())
+            return callback
+        summary = "；".join([
+            "承办单位已联系" if contacted else "承办单位未联系",
+            "问题已解决" if resolved else "问题未解决",
+            Satisfaction(satisfaction).label,
+        ])
+        apply_transition(ticket, "record_callback", "callback", actor=actor, now=now,
+                         note=f"{summary}。{note}".strip("。"), data={"callback": callback.pk})
+    return callback
+
+
+def close(actor, ticket_id, note="", now=None):
+    require_role(actor, "close")
+    with locked_ticket(ticket_id) as ticket:
+        apply_transition(ticket, "close", "close", actor=actor, now=now, note=note or "回访完成，结案")
+    return ticket
+
+
+def rehandle(actor, ticket_id, reason, now=None):
+    """退回重办: an unresolved order goes back to the same lead unit, with a fresh clock."""
+    require_role(actor, "rehandle")
+    reason = require_text(reason, "reason", "重办理由")
+    now = now_or(now)
+    with locked_ticket(ticket_id) as ticket:
+        apply_transition(ticket, "rehandle", "rehandle", actor=actor, now=now, note=reason)
+        lead = ticket.assignments.filter(role=AssignmentRole.LEAD, status=AssignmentStatus.COMPLETED).first()
+        if lead:
+            lead.status = AssignmentStatus.WITHDRAWN
+            lead.save(update_fields=["status"])
+        Assignment.objects.create(ticket=ticket, unit=ticket.lead_unit, role=AssignmentRole.LEAD, dispatched_at=now)
+        start_clocks(ticket, now)
+    return ticket

@@ -1,0 +1,140 @@
+"""What the handling unit does: sign, return, contact the caller, complete with double feedback, extensions."""
+
+from dispatch.errors import InvalidInput, InvalidTransition, NotPermitted
+from dispatch.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    ExtensionRequest,
+    ExtensionStatus,
+    ReturnRequest,
+)
+from dispatch.permissions import require_role
+
+from ..choices import FeedbackMethod
+from ..models import CallerFeedback
+from .common import apply_transition, locked_ticket, now_or, record_event, require_text
+
+ACTIVE = [AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED]
+
+
+def _my_assignment(actor, ticket, statuses=ACTIVE):
+    """The actor's unit's active assignment on this ticket; handlers act only for their own unit."""
+    assignment = (
+        Assignment.objects.select_for_update()
+        .filter(ticket=ticket, unit_id=actor.unit_id, status__in=statuses)
+        .first()
+    )
+    if assignment is None:
+        raise NotPermitted("本单位在此工单上没有待办任务")
+    return assignment
+
+
+def sign(actor, ticket_id, now=None):
+    """签收. The lead's signature moves the ticket; an assisting unit signs its own part."""
+    require_role(actor, "sign")
+    now = now_or(now)
+    with locked_ticket(ticket_id, actor) as ticket:
+        assignment = _my_assignment(actor, ticket)
+        if assignment.status != AssignmentStatus.DISPATCHED:
+            raise InvalidTransition("本单位已签收此工单")
+        if assignment.role == AssignmentRole.LEAD:
+            apply_transition(ticket, "sign", "sign", actor=actor, now=now, note=f"{actor.unit.name}签收")
+        else:
+            record_event(ticket, "assist_sign", actor=actor, now=now, note=f"{actor.unit.name}签收（协办）")
+        assignment.status, assignment.signed_at = AssignmentStatus.SIGNED, now
+        assignment.save(update_fields=["status", "signed_at"])
+    return ticket
+
+
+def return_order(actor, ticket_id, reason, suggested_unit=None, now=None):
+    """退单: the lead unit says the order is not its responsibility; the center re-dispatches or rules."""
+    require_role(actor, "return")
+    reason = require_text(reason, "reason", "退单理由")
+    now = now_or(now)
+    with locked_ticket(ticket_id, actor) as ticket:
+        assignment = _my_assignment(actor, ticket, [AssignmentStatus.DISPATCHED])
+        if assignment.role != AssignmentRole.LEAD:
+            raise InvalidTransition("协办单位不能退单，请联系主办单位")
+        apply_transition(ticket, "return_order", "return", actor=actor, now=now, note=reason,
+                         data={"suggested_unit": suggested_unit.code if suggested_unit else None})
+        assignment.status = AssignmentStatus.RETURNED
+        assignment.save(update_fields=["status"])
+        ReturnRequest.objects.create(ticket=ticket, unit=actor.unit, reason=reason, suggested_unit=suggested_unit,
+                                     requested_by=actor, requested_at=now)
+    return ticket
+
+
+def contact_caller(actor, ticket_id, note, now=None):
+    """响应: the lead unit has reached the caller; counts for the response rate."""
+    require_role(actor, "contact")
+    note = require_text(note, "note", "联系情况")
+    now = now_or(now)
+    with locked_ticket(ticket_id, actor) as ticket:
+        assignment = _my_assignment(actor, ticket)
+        if assignment.role != AssignmentRole.LEAD:
+            raise InvalidTransition("由主办单位联系诉求人")
+        apply_transition(ticket, "contact", "contact", actor=actor, note=note, now=now)
+    return ticket
+
+
+def complete(actor, ticket_id, *, result, caller_feedback_method, caller_told_at, caller_feedback, now=None):
+    """办结 with 双反馈: what the caller was told (how, when) and the written result to the hotline.
+
+    The lead's completion moves the ticket; an assisting unit reports its own part.
+    """
+    require_role(actor, "complete")
+    result = require_text(result, "result", "办理结果")
+    now = now_or(now)
+    with locked_ticket(ticket_id, actor) as ticket:
+        assignment = _my_assignment(actor, ticket)
+        if assignment.status != AssignmentStatus.SIGNED:
+            raise InvalidTransition("请先签收工单再办结")
+        if assignment.role == AssignmentRole.LEAD:
+            feedback = _caller_feedback(caller_feedback_method, caller_told_at, caller_feedback, now)
+            if ticket.whistles.filter(status__in=["requested", "approved"]).exists():
+                raise InvalidTransition("仍有未完成的吹哨，请待部门处置并评价后再办结")
+            apply_transition(ticket, "complete", "complete", actor=actor, now=now, note=result, result=result,
+                             data={"caller_feedback": feedback["summary"], "method": feedback["method"]})
+            CallerFeedback.objects.create(ticket=ticket, unit=actor.unit, recorded_by=actor, **feedback)
+        else:
+            record_event(ticket, "assist_complete", actor=actor, now=now, note=result)
+        assignment.status, assignment.completed_at, assignment.result = AssignmentStatus.COMPLETED, now, result
+        assignment.save(update_fields=["status", "completed_at", "result"])
+    return ticket
+
+
+def _caller_feedback(method, told_at, summary, now):
+    if method not in FeedbackMethod.values:
+        raise InvalidInput("请选择告知诉求人的方式", field="caller_feedback_method")
+    if told_at is None:
+        raise InvalidInput("请填写告知诉求人的时间", field="caller_told_at")
+    if told_at > now:
+        raise InvalidInput("告知诉求人的时间不能晚于当前时间", field="caller_told_at")
+    summary = require_text(summary, "caller_feedback", "告知诉求人的内容")
+    return {"method": method, "told_at": told_at, "summary": summary}
+
+
+def request_extension(actor, ticket_id, *, reason, requested_due_at, now=None):
+    """延期申请: before the deadline, the lead unit asks for more time."""
+    require_role(actor, "request_extension")
+    reason = require_text(reason, "reason", "延期理由")
+    now = now_or(now)
+    with locked_ticket(ticket_id, actor) as ticket:
+        assignment = _my_assignment(actor, ticket, [AssignmentStatus.SIGNED])
+        if assignment.role != AssignmentRole.LEAD:
+            raise InvalidTransition("由主办单位申请延期")
+        if ticket.due_at is None or now >= ticket.due_at:
+            raise InvalidTransition("已超过办结时限，不能再申请延期")
+        if requested_due_at is None or requested_due_at <= ticket.due_at:
+            raise InvalidInput("申请延至的时间必须晚于当前办结时限", field="requested_due_at")
+        if ticket.extensions.filter(status=ExtensionStatus.PENDING).exists():
+            raise InvalidTransition("已有待审批的延期申请")
+        extension = ExtensionRequest.objects.create(
+            ticket=ticket, unit=actor.unit, reason=reason, requested_due_at=requested_due_at,
+            requested_by=actor, requested_at=now,
+        )
+        record_event(ticket, "request_extension", actor=actor, now=now, note=reason,
+                     data={"extension": extension.pk, "requested_due_at": requested_due_at.isoformat()})
+    return extension
+

@@ -1,0 +1,148 @@
+"""Intake (受理), answering directly, and direct dispatch (直派) to the responsible unit."""
+
+import re
+
+from django.db import IntegrityError, transaction
+
+from assessment.choices import complete_key, response_key
+from assessment.sla import compute_clock, current_policy
+from dispatch.choices import Responsible, Tier, UnitKind, tier_rank
+from dispatch.errors import InvalidInput
+from dispatch.models import Assignment, AssignmentRole, AssignmentStatus
+from dispatch.permissions import require_role
+
+from ..choices import Urgency
+from ..models import Ticket
+from .common import apply_transition, locked_ticket, now_or, record_event, require_text
+
+PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
+URGENCY_TIER = {Urgency.EMERGENCY: Tier.H2, Urgency.URGENT: Tier.H24}
+
+
+def suggested_tier(catalog_item, urgency):
+    """The catalog leaf's tier, raised by urgency (紧急 → 2h, 较急 → 24h) and lengthened for 疑难 (→ 15d)."""
+    tier = Tier(catalog_item.default_tier or Tier.D7)
+    floor = URGENCY_TIER.get(urgency)
+    if floor and tier_rank(floor) < tier_rank(tier):
+        tier = floor
+    if urgency == Urgency.COMPLEX and tier == Tier.D7:
+        tier = Tier.D15
+    return tier
+
+
+def _validate_intake(*, caller_phone, district, street, catalog_item, tier, tier_reason, urgency):
+    if not PHONE_RE.match(caller_phone):
+        raise InvalidInput("诉求人电话格式不正确（手机号11位或固定电话）", field="caller_phone")
+    if district is None or district.kind != UnitKind.DISTRICT:
+        raise InvalidInput("请选择事发地所在的区", field="district")
+    if street is not None and (street.kind != UnitKind.STREET or street.parent_id != district.pk):
+        raise InvalidInput(f"{street.name}不属于{district.name}，请重新选择街乡镇", field="street")
+    if catalog_item is None or not catalog_item.is_leaf or not catalog_item.version.is_current:
+        raise InvalidInput("请选择当前版本派单目录的三级条目", field="catalog_item")
+    suggested = suggested_tier(catalog_item, urgency)
+    if tier_rank(tier) > tier_rank(suggested) and not tier_reason.strip():
+        raise InvalidInput(
+            f"响应级别低于建议的「{suggested.label}」，必须填写降级理由", field="tier_reason"
+        )
+
+
+def intake_ticket(actor, *, channel, caller_phone, address, district, content, request_type, catalog_item,
+                  street=None, caller_name="", urgency=Urgency.NORMAL, tier=None, tier_reason="",
+                  idempotency_key=None, now=None):
+    """Record a request. Returns (ticket, created); a repeated idempotency key returns the first ticket."""
+    require_role(actor, "intake")
+    if idempotency_key:
+        existing = Ticket.objects.filter(idempotency_key=idempotency_key).first()
+        if existing:
+            return existing, False
+    caller_phone = require_text(caller_phone, "caller_phone", "诉求人电话").replace(" ", "")
+    address = require_text(address, "address", "事发地址")
+    content = require_text(content, "content", "诉求内容")
+    tier = Tier(tier) if tier else (suggested_tier(catalog_item, urgency) if catalog_item else None)
+    _validate_intake(caller_phone=caller_phone, district=district, street=street, catalog_item=catalog_item,
+                     tier=tier, tier_reason=tier_reason, urgency=urgency)
+    now = now_or(now)
+    try:
+        with transaction.atomic():
+            ticket = Ticket.objects.create(
+                channel=channel, caller_phone=caller_phone, caller_name=caller_name.strip(), address=address,
+                district=district, street=street, content=content, request_type=request_type, urgency=urgency,
+                catalog_item=catalog_item, tier=tier, tier_reason=tier_reason.strip(), received_by=actor,
+                received_at=now, idempotency_key=idempotency_key or None,
+            )
+            record_event(ticket, "intake", actor=actor, now=now, from_status="",
+                         note=f"{ticket.get_channel_display()}受理：{catalog_item.path_names()}")
+    except IntegrityError:
+        if idempotency_key:  # a concurrent retry with the same key won the race
+            return Ticket.objects.get(idempotency_key=idempotency_key), False
+        raise
+    return ticket, True
+
+
+def answer_directly(actor, ticket_id, answer, now=None):
+    """咨询类: the agent answers from the knowledge base; no dispatch, the callback still follows."""
+    require_role(actor, "answer_directly")
+    answer = require_text(answer, "answer", "答复内容")
+    with locked_ticket(ticket_id) as ticket:
+        apply_transition(ticket, "answer_directly", "answer_directly", actor=actor, note=answer, now=now,
+                         answer=answer)
+    return ticket
+
+
+def route(ticket):
+    """The unit a ticket goes to: the leaf's named unit, else the street of the address, else the district."""
+    item = ticket.catalog_item
+    if item.responsible == Responsible.UNIT and item.responsible_unit_id:
+        return item.responsible_unit
+    return ticket.street or ticket.district
+
+
+def dispatch_ticket(actor, ticket_id, *, lead_unit=None, assist_units=(), note="", now=None):
+    """直派: one lead (default: the route) and any assisting units; the district sees street orders."""
+    require_role(actor, "dispatch")
+    now = now_or(now)
+    with locked_ticket(ticket_id) as ticket:
+        lead_unit = lead_unit or route(ticket)
+        check_dispatch_units(lead_unit, assist_units)
+        apply_transition(ticket, "dispatch", "dispatch", actor=actor, now=now, lead_unit=lead_unit,
+                         note=note or dispatch_note(ticket, lead_unit, assist_units),
+                         data={"lead": lead_unit.code, "assist": [u.code for u in assist_units]})
+        create_assignments(ticket, lead_unit, assist_units, now)
+        start_clocks(ticket, now)
+    return ticket
+
+
+def check_dispatch_units(lead_unit, assist_units):
+    allowed = {UnitKind.STREET, UnitKind.DISTRICT, UnitKind.DEPARTMENT, UnitKind.ENTERPRISE}
+    for field, unit in [("lead_unit", lead_unit), *[("assist_units", u) for u in assist_units]]:
+        if unit.kind not in allowed or not unit.is_active:
+            raise InvalidInput(f"{unit.name}不能作为承办单位", field=field)
+    if lead_unit in assist_units:
+        raise InvalidInput("主办单位不能同时是协办单位", field="assist_units")
+
+
+def dispatch_note(ticket, lead_unit, assist_units):
+    text = f"派至{lead_unit.name}（主办）"
+    if assist_units:
+        text += "，协办：" + "、".join(u.name for u in assist_units)
+    if lead_unit.kind == UnitKind.STREET:
+        text += f"；抄送{ticket.district.name}"
+    return text
+
+
+def create_assignments(ticket, lead_unit, assist_units, now):
+    Assignment.objects.filter(ticket=ticket, status=AssignmentStatus.DISPATCHED).update(
+        status=AssignmentStatus.WITHDRAWN
+    )
+    Assignment.objects.bulk_create(
+        [Assignment(ticket=ticket, unit=lead_unit, role=AssignmentRole.LEAD, dispatched_at=now)]
+        + [Assignment(ticket=ticket, unit=u, role=AssignmentRole.ASSIST, dispatched_at=now) for u in assist_units]
+    )
+
+
+def start_clocks(ticket, now):
+    """Store the contact and completion deadlines, counted from dispatch."""
+    policy = current_policy()
+    ticket.contact_due_at = compute_clock(now, response_key(ticket.tier), policy).due_at
+    ticket.due_at = compute_clock(now, complete_key(ticket.tier), policy).due_at
+    ticket.save(update_fields=["contact_due_at", "due_at"])

@@ -1,0 +1,149 @@
+"""吹哨报到: a street calls departments; a leader approves; each department reports in and acts; the street rates.
+
+The ticket stays with the street while whistles are open (its status does not change); every step is an
+event on the ticket's audit trail.
+"""
+
+from assessment.sla import compute_clock
+from dispatch.choices import UnitKind
+from dispatch.errors import InvalidInput, InvalidTransition, NotPermitted
+from dispatch.models import AssignmentRole, Whistle, WhistleStatus, WhistleTarget
+from dispatch.permissions import require_role
+
+from ..choices import Status
+from .common import locked_ticket, now_or, record_event, require_text
+
+WHISTLE_UNIT_KINDS = {UnitKind.DEPARTMENT, UnitKind.ENTERPRISE, UnitKind.STREET}
+
+
+def raise_whistle(actor, ticket_id, *, units, reason, now=None):
+    require_role(actor, "raise_whistle")
+    reason = require_text(reason, "reason", "吹哨事由")
+    if not units:
+        raise InvalidInput("请至少选择一个被吹哨的部门", field="units")
+    if any(u.kind not in WHISTLE_UNIT_KINDS or u.pk == actor.unit_id for u in units):
+        raise InvalidInput("只能向其他街乡镇、市级部门或企业吹哨", field="units")
+    now = now_or(now)
+    with locked_ticket(ticket_id, actor) as ticket:
+        if ticket.status not in (Status.SIGNED, Status.IN_PROGRESS):
+            raise InvalidTransition("工单签收后、办结前才能吹哨")
+        if not ticket.assignments.filter(unit_id=actor.unit_id, role=AssignmentRole.LEAD,
+                                         status="signed").exists():
+            raise NotPermitted("只有主办街乡镇可以吹哨")
+        whistle = Whistle.objects.create(ticket=ticket, street=actor.unit, reason=reason, raised_by=actor,
+                                         raised_at=now)
+        WhistleTarget.objects.bulk_create([WhistleTarget(whistle=whistle, unit=u) for u in units])
+        cross = [u.name for u in units if _district_of(u) not in (None, _district_of(actor.unit))]
+        note = f"向{'、'.join(u.name for u in units)}吹哨：{reason}"
+        record_event(ticket, "raise_whistle", actor=actor, now=now, note=note,
+                     data={"whistle": whistle.pk, "cross_district": cross})
+    return whistle
+
+
+def _district_of(unit):
+    return unit.parent_id if unit.kind == UnitKind.STREET else None
+
+
+def decide_whistle(actor, whistle_id, *, approve, note="", now=None):
+    """A street leader approves (the report-in clock starts for each department) or refuses."""
+    require_role(actor, "approve_whistle")
+    now = now_or(now)
+    whistle = _whistle(whistle_id)
+    if whistle.street_id != actor.unit_id:
+        raise NotPermitted("只能审批本街乡镇的吹哨")
+    with locked_ticket(whistle.ticket_id, actor) as ticket:
+        whistle = Whistle.objects.select_for_update().get(pk=whistle_id)
+        if whistle.status != WhistleStatus.REQUESTED:
+            raise InvalidTransition("该吹哨已审批")
+        if not approve and not note.strip():
+            raise InvalidInput("不批准时请填写理由", field="note")
+        whistle.status = WhistleStatus.APPROVED if approve else WhistleStatus.REFUSED
+        whistle.decided_by, whistle.decided_at, whistle.decision_note = actor, now, note.strip()
+        whistle.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        if approve:
+            report_in_due = compute_clock(now, "whistle_report_in").due_at
+            action_due = compute_clock(now, "whistle_complete").due_at
+            whistle.targets.update(report_in_due_at=report_in_due, action_due_at=action_due)
+        action = "approve_whistle" if approve else "refuse_whistle"
+        record_event(ticket, action, actor=actor, now=now, note=note.strip(), data={"whistle": whistle.pk})
+    return whistle
+
+
+def _whistle(whistle_id):
+    whistle = Whistle.objects.filter(pk=whistle_id).first()
+    if whistle is None:
+        raise InvalidInput("吹哨记录不存在", field="whistle")
+    return whistle
+
+
+def _my_target(actor, whistle):
+    target = WhistleTarget.objects.select_for_update().filter(whistle=whistle, unit_id=actor.unit_id).first()
+    if target is None:
+        raise NotPermitted("本单位不在此次吹哨的报到名单中")
+    if whistle.status != WhistleStatus.APPROVED:
+        raise InvalidTransition("该吹哨尚未批准或已结束")
+    return target
+
+
+def report_in(actor, whistle_id, *, note="", now=None):
+    """报到: the department acknowledges the whistle."""
+    require_role(actor, "report_in")
+    now = now_or(now)
+    whistle = _whistle(whistle_id)
+    with locked_ticket(whistle.ticket_id, actor) as ticket:
+        target = _my_target(actor, whistle)
+        if target.reported_in_at:
+            raise InvalidTransition("本单位已报到")
+        target.reported_in_at = now
+        target.save(update_fields=["reported_in_at"])
+        late = "（超时报到）" if target.report_in_due_at and now > target.report_in_due_at else ""
+        record_event(ticket, "report_in", actor=actor, now=now, note=f"{actor.unit.name}报到{late}。{note}".strip("。"),
+                     data={"whistle": whistle.pk, "on_time": not late})
+    return target
+
+
+def record_whistle_action(actor, whistle_id, *, action_note, now=None):
+    """The department records what it did on site."""
+    require_role(actor, "report_in")
+    action_note = require_text(action_note, "action_note", "处置情况")
+    now = now_or(now)
+    whistle = _whistle(whistle_id)
+    with locked_ticket(whistle.ticket_id, actor) as ticket:
+        target = _my_target(actor, whistle)
+        if not target.reported_in_at:
+            raise InvalidTransition("请先报到再填写处置情况")
+        target.acted_at, target.action_note = now, action_note
+        target.save(update_fields=["acted_at", "action_note"])
+        record_event(ticket, "whistle_action", actor=actor, now=now, note=f"{actor.unit.name}：{action_note}",
+                     data={"whistle": whistle.pk})
+    return target
+
+
+def rate_department(actor, whistle_id, *, unit, stars, note="", now=None):
+    """The street rates a whistled department (1–5 stars); the whistle closes once every department is rated."""
+    require_role(actor, "rate_department")
+    if stars not in (1, 2, 3, 4, 5):
+        raise InvalidInput("评价星级须为1至5星", field="stars")
+    now = now_or(now)
+    whistle = _whistle(whistle_id)
+    if whistle.street_id != actor.unit_id:
+        raise NotPermitted("只能评价本街乡镇吹哨的部门")
+    with locked_ticket(whistle.ticket_id, actor) as ticket:
+        target = WhistleTarget.objects.select_for_update().filter(whistle=whistle, unit=unit).first()
+        if target is None:
+            raise InvalidInput(f"{unit.name}不在此次吹哨名单中", field="unit")
+        if target.rated_at:
+            raise InvalidTransition("已评价过该部门")
+        if not target.acted_at:
+            raise InvalidTransition("该部门尚未填写处置情况，暂不能评价")
+        target.stars, target.rating_note, target.rated_at = stars, note.strip(), now
+        target.save(update_fields=["stars", "rating_note", "rated_at"])
+        on_time = {True: "按时", False: "超时"}
+        flags = f"报到{on_time[target.reported_in_on_time]}，处置{on_time[target.acted_on_time]}"
+        record_event(ticket, "rate_department", actor=actor, now=now,
+                     note=f"评价{unit.name}{stars}星（{flags}）。{note}".strip("。"),
+                     data={"whistle": whistle.pk, "unit": unit.code, "stars": stars})
+        if not whistle.targets.filter(rated_at__isnull=True).exists():
+            whistle.status = WhistleStatus.CLOSED
+            whistle.save(update_fields=["status"])
+    return target
