@@ -90,10 +90,15 @@ def answer_directly(actor, ticket_id, answer, now=None):
 
 
 def route(ticket):
-    """The unit a ticket goes to: the leaf's named unit, else the street of the address, else the district."""
+    """The unit a ticket goes to: the leaf's named unit, else the street of the address, else the district.
+
+    None when the leaf names the center itself (matters handled outside the system: the agent answers or the
+    dispatcher names a unit).
+    """
     item = ticket.catalog_item
     if item.responsible == Responsible.UNIT and item.responsible_unit_id:
-        return item.responsible_unit
+        unit = item.responsible_unit
+        return None if unit.kind == UnitKind.CENTER else unit
     return ticket.street or ticket.district
 
 
@@ -103,6 +108,8 @@ def dispatch_ticket(actor, ticket_id, *, lead_unit=None, assist_units=(), note="
     now = now_or(now)
     with locked_ticket(ticket_id) as ticket:
         lead_unit = lead_unit or route(ticket)
+        if lead_unit is None:
+            raise InvalidInput("此类诉求由中心转办，请直接答复或指定承办单位", field="lead_unit")
         check_dispatch_units(lead_unit, assist_units)
         apply_transition(ticket, "dispatch", "dispatch", actor=actor, now=now, lead_unit=lead_unit,
                          note=note or dispatch_note(ticket, lead_unit, assist_units),
