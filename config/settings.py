@@ -133,6 +133,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {}
 
+# Smart intake: repeat-request window and where trained suggestion models are stored.
+REPEAT_WINDOW_DAYS = int(os.environ.get("REPEAT_WINDOW_DAYS", "7"))
+SUGGEST_MODEL_DIR = Path(os.environ.get("SUGGEST_MODEL_DIR", VAR_DIR / "models"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

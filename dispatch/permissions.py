@@ -17,6 +17,7 @@ STREET_ROLES = frozenset({Role.STREET_STAFF, Role.STREET_LEADER})
 ACTION_ROLES = {
     "intake": {Role.AGENT, Role.DISPATCHER},
     "answer_directly": {Role.AGENT},
+    "link_repeat": {Role.AGENT, Role.DISPATCHER},
     "dispatch": {Role.AGENT, Role.DISPATCHER},
     "redispatch": {Role.DISPATCHER},
     "rule_return": {Role.DISPATCHER},

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from dispatch.choices import RequestType, Tier
@@ -69,7 +70,7 @@ class Ticket(FSMModelMixin, models.Model):
     @property
     def number(self):
         """The ticket number people quote: receipt date plus id, e.g. 20261122-1234."""
-        return f"{self.received_at:%Y%m%d}-{self.pk}"
+        return f"{timezone.localtime(self.received_at):%Y%m%d}-{self.pk}"
 
     @property
     def masked_phone(self):

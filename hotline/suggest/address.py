@@ -1,0 +1,144 @@
+"""Free-text address → street/township: directory names, their short forms, admin aliases, past tickets.
+
+Evidence, strongest first (a longer name found in the text hides the shorter names inside it):
+- the full name of a street (望京街道)                               1.00
+- an administrator's alias for a community or landmark (望京SOHO)    0.95
+- the short form of a street (望京)                                  0.80, shared among same-named streets
+- words of earlier tickets' addresses at one street (花家地西里)      up to 0.70, by their share of tickets
+A district named in the text (朝阳区 / 朝阳) adds 0.05 to its streets and halves the score of other districts' streets.
+"""
+
+import threading
+import time
+from collections import Counter, defaultdict
+
+from dispatch.choices import UnitKind
+from dispatch.models import AddressAlias, Unit
+from hotline.models import Ticket
+
+from .text import analyze
+
+INDEX_TTL = 300  # seconds before aliases, streets and ticket addresses are read again
+HISTORY_TICKETS = 50_000
+HISTORY_MIN_TICKETS = 2  # a word must occur in at least this many earlier tickets' addresses
+HISTORY_WEIGHT = 0.7
+GENERIC_WORDS = frozenset(
+    ("小区 社区 号楼 单元 楼下 门口 附近 对面 路口 大街 胡同 村 号院 家园 "
+     "公寓 花园 东侧 西侧 南侧 北侧 北京市 北京 市辖区").split()
+)
+
+DISTRICT = "区"
+
+_lock = threading.Lock()
+_index = {"built": 0.0}
+
+
+def _build_index():
+    streets = {u.pk: u for u in Unit.objects.filter(kind=UnitKind.STREET, is_active=True).select_related("parent")}
+    names = []  # (text, street ids, score, reason label)
+    short = defaultdict(set)
+    for street in streets.values():
+        names.append((street.name, {street.pk}, 1.0, "街乡镇全称"))
+        if street.short_name and street.short_name != street.name and len(street.short_name) >= 2:
+            short[street.short_name].add(street.pk)
+    names += [(text, ids, 0.8, "街乡镇简称") for text, ids in short.items()]
+    names += [(a.alias, {a.street_id}, 0.95, "地址别名") for a in AddressAlias.objects.all() if a.street_id in streets]
+    districts = {}
+    for district in Unit.objects.filter(kind=UnitKind.DISTRICT, is_active=True):
+        districts[district.name] = district.pk
+        names.append((district.name, {district.pk}, 0.0, DISTRICT))  # so that 海淀区 does not read as 海淀街道
+        if district.name.endswith("区") and len(district.name) > 2:
+            districts.setdefault(district.name[:-1], district.pk)
+    return {"built": time.monotonic(), "streets": streets, "names": sorted(names, key=lambda n: -len(n[0])),
+            "districts": sorted(districts.items(), key=lambda d: -len(d[0])), "history": _history(streets)}
+
+
+def _history(streets):
+    """word → Counter(street id) over the addresses of recent tickets that have a street."""
+    words = defaultdict(Counter)
+    rows = Ticket.objects.filter(street__isnull=False).order_by("-received_at").values_list("address", "street_id")
+    for address, street_id in rows[:HISTORY_TICKETS]:
+        if street_id in streets:
+            for word in {w for w in analyze(address) if not w.startswith("#") and len(w) >= 3}:
+                words[word][street_id] += 1
+    return {word: counts for word, counts in words.items()
+            if sum(counts.values()) >= HISTORY_MIN_TICKETS and word not in GENERIC_WORDS}
+
+
+def index():
+    with _lock:
+        if time.monotonic() - _index["built"] > INDEX_TTL:
+            _index.clear()
+            _index.update(_build_index())
+        return _index
+
+
+def clear_cache():
+    with _lock:
+        _index.clear()
+        _index["built"] = 0.0
+
+
+def _find_names(text, names):
+    """Names found in text, longest first, skipping any that lie inside a longer one already found."""
+    taken, found = [], []
+    for name, ids, score, label in names:
+        start = text.find(name)
+        while start >= 0:
+            end = start + len(name)
+            if not any(s <= start and end <= e for s, e in taken):
+                taken.append((start, end))
+                found.append((name, ids, score, label))
+                break
+            start = text.find(name, start + 1)
+    return found
+
+
+def guess_district(text):
+    """The district named in the text (全称 or 无「区」字的简称), else None."""
+    text = (text or "").strip()
+    for name, pk in index()["districts"]:
+        if name in text:
+            return Unit.objects.get(pk=pk)
+    return None
+
+
+def resolve_address(text, limit=5):
+    """Candidate streets for a free-text address: [(street Unit, score 0–1, reason)], best first."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    idx = index()
+    found = _find_names(text, idx["names"])
+    rest = text
+    for name, *_ in found:  # '朝阳门' names a street, not 朝阳区
+        rest = rest.replace(name, "|")
+    district_ids = {pk for name, pk in idx["districts"] if name in rest}
+    district_ids |= {pk for _, ids, _, label in found if label == DISTRICT for pk in ids}
+    found = [entry for entry in found if entry[3] != DISTRICT]
+    best = {}  # street id → (score, reason)
+
+    def offer(street_id, score, reason):
+        if street_id not in best or best[street_id][0] < score:
+            best[street_id] = (score, reason)
+
+    for name, ids, score, label in found:
+        in_district = [pk for pk in ids if idx["streets"][pk].parent_id in district_ids] if district_ids else []
+        chosen = in_district or list(ids)
+        for pk in chosen:
+            offer(pk, score / (len(chosen) if label == "街乡镇简称" else 1), f"{label}「{name}」")
+    for word in (w for w in analyze(text) if w in idx["history"]):
+        counts = idx["history"][word]
+        total = sum(counts.values())
+        for pk, n in counts.most_common(3):
+            offer(pk, HISTORY_WEIGHT * n / total, f"历史工单地址「{word}」（{n}/{total}单）")
+    ranked = []
+    for pk, (score, reason) in best.items():
+        street = idx["streets"][pk]
+        if district_ids and street.parent_id not in district_ids:
+            score, reason = score / 2, f"{reason}，但不在所述区内"
+        elif district_ids:
+            score, reason = min(1.0, score + 0.05), f"{reason}，区「{street.parent.name}」"
+        ranked.append((street, round(score, 3), reason))
+    ranked.sort(key=lambda r: (-r[1], r[0].code))
+    return ranked[:limit]

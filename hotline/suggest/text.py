@@ -1,0 +1,39 @@
+"""Text features shared by the suggester: jieba words plus CJK character bigrams."""
+
+import re
+
+import jieba
+
+jieba.setLogLevel(60)  # silence the dictionary-loading banner
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_KEEP = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}")
+STOP_WORDS = frozenset(
+    "的 了 是 在 我 我们 你 你们 他 她 它 有 和 与 及 或 就 都 也 还 被 把 对 向 从 让 给 这 那 这个 那个 一个 "
+    "没有 不 请 请问 您好 你好 谢谢 希望 要求 问题 反映 情况 现在 目前 已经 一直 因为 所以 但是 如果 可以 能 "
+    "什么 怎么 如何 为什么 哪里 市民 来电 来信 北京市 北京 其他 尽快 解决 处理 相关 部门".split()
+)
+
+
+def normalize(text):
+    return (text or "").strip().lower()
+
+
+def analyze(text):
+    """Features of one text: jieba words (no stop words, no single non-CJK chars) and '#'-marked bigrams."""
+    text = normalize(text)
+    words = [w for w in jieba.lcut(text) if _KEEP.search(w) and w not in STOP_WORDS]
+    bigrams = ["#" + run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
+    return words + bigrams
+
+
+def bigram_set(text):
+    return {run[i:i + 2] for run in _CJK_RUN.findall(normalize(text)) for i in range(len(run) - 1)}
+
+
+def similarity(a, b):
+    """Dice coefficient of the two texts' CJK bigrams: 1.0 for the same wording, near 0 for unrelated texts."""
+    sa, sb = bigram_set(a), bigram_set(b)
+    if not sa or not sb:
+        return 0.0
+    return 2 * len(sa & sb) / (len(sa) + len(sb))

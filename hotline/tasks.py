@@ -1,0 +1,13 @@
+"""Celery tasks of the hotline app: thin wrappers around services."""
+
+from celery import shared_task
+
+from .suggest.store import train_and_save
+
+
+@shared_task(name="hotline.train_suggester")
+def train_suggester():
+    """Retrain the catalog suggester for the current catalog on its leaves and closed tickets."""
+    path, model, seconds = train_and_save()
+    return {"path": str(path), "leaves": len(model.leaves), "tickets": model.trained_on["leaf_examples"],
+            "seconds": round(seconds, 1)}
