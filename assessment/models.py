@@ -87,3 +87,241 @@ class SlaLimit(models.Model):
 
     def as_limit(self):
         return Limit(self.amount, self.unit)
+
+
+# --- Monthly assessment: rules, frozen scorecards, corrections, exclusions, appeals, hotspot alerts.
+
+class AssessmentRule(models.Model):
+    """The scoring rules from a month on (weights by period, 'basically satisfied' credit, class thresholds)."""
+
+    effective_from = models.DateField("起始考核月", unique=True, help_text="该月1日；适用于此后各月，直到下一条规则")
+    weight_response = models.DecimalField("响应率权重", max_digits=4, decimal_places=3, default=Decimal("0.30"))
+    weight_resolution = models.DecimalField("解决率权重", max_digits=4, decimal_places=3, default=Decimal("0.35"))
+    weight_satisfaction = models.DecimalField("满意率权重", max_digits=4, decimal_places=3, default=Decimal("0.35"))
+    basic_credit = models.DecimalField(
+        "基本满意折算", max_digits=3, decimal_places=2, default=Decimal("0.80"), help_text="基本满意按该比例计入满意"
+    )
+    advanced_score = models.DecimalField("先进类最低分", max_digits=5, decimal_places=2, default=Decimal("90"))
+    improving_delta = models.DecimalField("进步类环比提升分", max_digits=5, decimal_places=2, default=Decimal("5"))
+    rectify_below = models.DecimalField("整改类：低于", max_digits=5, decimal_places=2, default=Decimal("75"))
+    governance_below = models.DecimalField("治理类：低于", max_digits=5, decimal_places=2, default=Decimal("60"))
+    callout_streets = models.PositiveSmallIntegerField("点名街乡镇数（倒数）", default=10)
+    callout_departments = models.PositiveSmallIntegerField("点名市级部门数（倒数）", default=1)
+    callout_enterprises = models.PositiveSmallIntegerField("点名企业数（倒数）", default=1)
+    report_in_penalty = models.DecimalField("吹哨超时未报到扣分（每次）", max_digits=5, decimal_places=2,
+                                            default=Decimal("5"))
+    hotspot_ratio = models.DecimalField("七天一预警倍数", max_digits=5, decimal_places=2, default=Decimal("2"),
+                                        help_text="近7天量达到前4周周均的该倍数即预警")
+    hotspot_min_count = models.PositiveIntegerField("七天一预警最少件数", default=5)
+    note = models.CharField("说明", max_length=200, blank=True, default="")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核规则"
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_response__gte=0, weight_resolution__gte=0, weight_satisfaction__gte=0)
+                & Q(basic_credit__gte=0, basic_credit__lte=1),
+                name="assessment_rule_weights_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.effective_from:%Y-%m}起 考核规则"
+
+
+class MonthClose(models.Model):
+    """One assessment month: provisional while it may be recomputed, frozen once published."""
+
+    month = models.DateField("考核月", unique=True)
+    status = models.CharField("状态", max_length=20, default="provisional",
+                              choices=[("provisional", "试算"), ("frozen", "已发布（冻结）")])
+    rule = models.JSONField("适用规则", default=dict)
+    summary = models.JSONField("月度概况", default=dict, help_text="分类、分区工单量与每月一题候选")
+    computed_at = models.DateTimeField("计算时间")
+    frozen_at = models.DateTimeField("冻结时间", null=True, blank=True)
+    frozen_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name="发布人（空为定时任务）")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "月度考核"
+        ordering = ["-month"]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.get_status_display()}"
+
+    @property
+    def is_frozen(self):
+        return self.status == "frozen"
+
+
+class Scorecard(models.Model):
+    """One unit's figures for one month; counts come from SQL aggregates, rates and ranks from those counts."""
+
+    month = models.DateField("考核月")
+    unit = models.ForeignKey("dispatch.Unit", on_delete=models.PROTECT, related_name="scorecards")
+    group = models.CharField("排名类别", max_length=20, db_index=True)
+    district = models.ForeignKey("dispatch.Unit", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name="所属区")
+    assessed = models.PositiveIntegerField("考核工单")
+    contacted_in_time = models.PositiveIntegerField("按时联系")
+    answered = models.PositiveIntegerField("回访答复")
+    resolved = models.PositiveIntegerField("已解决")
+    satisfied = models.PositiveIntegerField("满意")
+    basic = models.PositiveIntegerField("基本满意")
+    excluded = models.PositiveIntegerField("核减工单", default=0)
+    response_rate = models.DecimalField("响应率", max_digits=5, decimal_places=2, null=True)
+    resolution_rate = models.DecimalField("解决率", max_digits=5, decimal_places=2, null=True)
+    satisfaction_rate = models.DecimalField("满意率", max_digits=5, decimal_places=2, null=True)
+    score = models.DecimalField("综合得分", max_digits=5, decimal_places=2)
+    rank = models.PositiveIntegerField("排名")
+    group_size = models.PositiveIntegerField("参评单位数")
+    prev_score = models.DecimalField("上月得分", max_digits=5, decimal_places=2, null=True)
+    prev_rank = models.PositiveIntegerField("上月排名", null=True)
+    klass = models.CharField("类别", max_length=20, blank=True, default="")
+    called_out = models.BooleanField("点名", default=False)
+    whistle_calls = models.PositiveIntegerField("被吹哨次数", default=0)
+    report_in_missed = models.PositiveIntegerField("超时未报到", default=0)
+    rated = models.PositiveIntegerField("街乡评价数", default=0)
+    avg_stars = models.DecimalField("平均星级", max_digits=3, decimal_places=2, null=True)
+    two_way_score = models.DecimalField("双向考核得分", max_digits=5, decimal_places=2, null=True)
+    corrected = models.BooleanField("经申诉更正", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核成绩"
+        ordering = ["month", "group", "rank", "unit_id"]
+        constraints = [models.UniqueConstraint(fields=["month", "unit"], name="one_scorecard_per_unit_month")]
+        indexes = [models.Index(fields=["month", "group", "rank"], name="scorecard_ranking")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.unit_id} {self.score}"
+
+    @property
+    def group_label(self):
+        from .scoring_choices import RankGroup
+
+        return RankGroup(self.group).label
+
+    @property
+    def klass_label(self):
+        from .scoring_choices import RankClass
+
+        return RankClass(self.klass).label if self.klass else ""
+
+    @property
+    def score_change(self):
+        return None if self.prev_score is None else self.score - self.prev_score
+
+    @property
+    def rank_change(self):
+        """Positive when the unit moved up."""
+        return None if self.prev_rank is None else self.prev_rank - self.rank
+
+
+class ScorecardCorrection(models.Model):
+    """A change of a frozen scorecard through a ruled appeal: before, after, who, when, why."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="corrections")
+    appeal = models.ForeignKey("assessment.Appeal", on_delete=models.PROTECT, related_name="corrections")
+    before = models.JSONField("更正前")
+    after = models.JSONField("更正后")
+    reason = models.TextField("更正原因")
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField("更正时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "成绩更正"
+        ordering = ["corrected_at", "id"]
+
+    def __str__(self):
+        return f"更正 {self.scorecard}"
+
+
+class Appeal(models.Model):
+    """申诉: a unit contests one order's effect on its score in one month; the center rules."""
+
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.PROTECT, related_name="appeals")
+    unit = models.ForeignKey("dispatch.Unit", on_delete=models.PROTECT, related_name="appeals")
+    month = models.DateField("考核月")
+    reason = models.TextField("申诉理由")
+    status = models.CharField("状态", max_length=20, default="pending",
+                              choices=[("pending", "待裁定"), ("granted", "申诉成立"), ("refused", "申诉不成立")])
+    appealed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    appealed_at = models.DateTimeField("申诉时间")
+    ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    ruled_at = models.DateTimeField("裁定时间", null=True, blank=True)
+    ruling = models.TextField("裁定意见", blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核申诉"
+        ordering = ["-appealed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "unit", "month"], condition=Q(status__in=["pending", "granted"]),
+                                    name="one_open_appeal_per_order_unit_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id}申诉工单{self.ticket_id}"
+
+
+class UnreasonableReview(models.Model):
+    """The center's review of whether a request is unreasonable (不合理诉求); the order is still answered."""
+
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.PROTECT, related_name="unreasonable_reviews")
+    unreasonable = models.BooleanField("认定为不合理诉求")
+    reason = models.TextField("审核意见")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField("审核时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "不合理诉求审核"
+        ordering = ["-reviewed_at"]
+
+    def __str__(self):
+        return f"工单{self.ticket_id}{'不合理' if self.unreasonable else '合理'}"
+
+
+class Exclusion(models.Model):
+    """An order taken out of assessment: for every unit (unreasonable request) or for one unit (granted appeal)."""
+
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.PROTECT, related_name="exclusions")
+    unit = models.ForeignKey("dispatch.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             help_text="为空表示对所有承办单位核减")
+    source = models.CharField("来源", max_length=20,
+                              choices=[("unreasonable", "不合理诉求"), ("appeal", "申诉成立")])
+    appeal = models.OneToOneField(Appeal, null=True, blank=True, on_delete=models.PROTECT, related_name="exclusion")
+    review = models.OneToOneField(UnreasonableReview, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="exclusion")
+    created_at = models.DateTimeField("核减时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "核减工单"
+        indexes = [models.Index(fields=["ticket", "unit"], name="exclusion_lookup")]
+
+    def __str__(self):
+        return f"核减工单{self.ticket_id}"
+
+
+class HotspotAlert(models.Model):
+    """七天一预警: one catalog leaf rising unusually in one street (last 7 days vs the previous 4 weeks)."""
+
+    computed_on = models.DateField("预警日期", db_index=True)
+    street = models.ForeignKey("dispatch.Unit", on_delete=models.CASCADE, related_name="+")
+    catalog_item = models.ForeignKey("dispatch.CatalogItem", on_delete=models.CASCADE, related_name="+")
+    last7 = models.PositiveIntegerField("近7天")
+    weekly_avg = models.DecimalField("前4周周均", max_digits=8, decimal_places=2)
+    ratio = models.DecimalField("倍数", max_digits=8, decimal_places=2)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "七天一预警"
+        ordering = ["-computed_on", "-ratio"]
+        constraints = [models.UniqueConstraint(fields=["computed_on", "street", "catalog_item"],
+                                               name="one_alert_per_day_street_item")]
+
+    def __str__(self):
+        return f"{self.computed_on} {self.street_id}/{self.catalog_item_id} ×{self.ratio}"
+
+
+from .clock_models import Clock, Notification, NotificationKind, Outbox  # noqa: E402,F401  (clocks live apart)

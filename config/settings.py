@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -131,7 +132,17 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Deadlines are stored rows; one sweep a minute warns and flags breaches (assessment/sweep.py).
+    "sweep-sla-clocks": {"task": "assessment.sweep_clocks", "schedule": 60.0, "options": {"expires": 55}},
+    # Month close on the 1st freezes last month; a nightly refresh keeps the running month's figures current.
+    "close-assessment-month": {
+        "task": "assessment.close_previous_month", "schedule": crontab(minute=0, hour=1, day_of_month=1)
+    },
+    "refresh-assessment-month": {"task": "assessment.refresh_current_month", "schedule": crontab(minute=30, hour=2)},
+    "detect-hotspots": {"task": "assessment.detect_hotspots", "schedule": crontab(minute=0, hour=3)},
+    "retrain-suggester": {"task": "hotline.train_suggester", "schedule": crontab(minute=0, hour=4)},
+}
 
 # Smart intake: repeat-request window and where trained suggestion models are stored.
 REPEAT_WINDOW_DAYS = int(os.environ.get("REPEAT_WINDOW_DAYS", "7"))

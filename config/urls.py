@@ -1,14 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from hotline import urls as hotline_urls
 from hotline import views as hotline_views
 
 urlpatterns = [
     path("", hotline_views.home, name="home"),
+    path("", include(hotline_urls)),
+    path("rankings/", include("assessment.urls")),
     path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/", include("hotline.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/assessment/", include("assessment.api_urls")),
 ]

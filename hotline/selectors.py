@@ -133,3 +133,49 @@ def search_tickets(user, query):
     if number.isdigit() and len(number) < 11:
         return tickets.filter(pk=int(number))
     return tickets.filter(Q(caller_phone=query) | Q(content__icontains=query) | Q(address__icontains=query))
+
+
+# --- API reads -----------------------------------------------------------------------------------------------
+
+
+def ticket_detail(user, ticket_id):
+    """One ticket in scope with everything the detail view shows, in a fixed number of queries; else None."""
+    from django.db.models import Prefetch
+
+    from .models import TicketEvent
+
+    return (
+        visible_tickets(user)
+        .prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("id")),
+            Prefetch("whistles", queryset=Whistle.objects.select_related("street").order_by("id")),
+            Prefetch("whistles__targets", queryset=WhistleTarget.objects.select_related("unit").order_by("id")),
+            Prefetch("extensions", queryset=ExtensionRequest.objects.select_related("unit").order_by("id")),
+            Prefetch("events", queryset=TicketEvent.objects.select_related("actor", "actor_unit")),
+        )
+        .filter(pk=ticket_id)
+        .first()
+    )
+
+
+def ticket_visible(user, ticket_id):
+    return visible_tickets(user).filter(pk=ticket_id).exists()
+
+
+def whistle_for(user, whistle_id):
+    """A whistle whose order the user may see, else None."""
+    whistle = Whistle.objects.filter(pk=whistle_id).only("id", "ticket_id").first()
+    return whistle if whistle and ticket_visible(user, whistle.ticket_id) else None
+
+
+def extension_for(user, extension_id):
+    """An extension request whose order the user may see, else None."""
+    extension = ExtensionRequest.objects.filter(pk=extension_id).only("id", "ticket_id").first()
+    return extension if extension and ticket_visible(user, extension.ticket_id) else None
+
+
+def may_see_phone(user, ticket):
+    """The full caller phone: center roles and the order's lead unit only (personal data is confidential)."""
+    from dispatch.permissions import CENTER_ROLES
+
+    return user.role in CENTER_ROLES or (user.unit_id is not None and user.unit_id == ticket.lead_unit_id)

@@ -1,5 +1,6 @@
 """What the hotline center does: re-dispatch, rule on returns, decide extensions, callback, close, re-handle."""
 
+from assessment import clocks
 from dispatch.errors import InvalidInput, InvalidTransition
 from dispatch.models import (
     Assignment,
@@ -30,6 +31,8 @@ def redispatch(actor, ticket_id, *, lead_unit, assist_units=(), note="", now=Non
     now = now_or(now)
     with locked_ticket(ticket_id) as ticket:
         request = _pending_return(ticket)
+        if lead_unit is None:
+            raise InvalidInput("请选择改派的承办单位", field="lead_unit")
         if lead_unit.pk == request.unit_id:
             raise InvalidInput("改派单位与退单单位相同；如认定原单位负责，请做退单裁定", field="lead_unit")
         check_dispatch_units(lead_unit, assist_units)
@@ -55,6 +58,7 @@ def rule_return(actor, ticket_id, *, ruling, now=None):
         Assignment.objects.create(ticket=ticket, unit=request.unit, role=AssignmentRole.LEAD, dispatched_at=now)
         request.status, request.ruled_by, request.ruled_at, request.ruling = ReturnStatus.REJECTED, actor, now, ruling
         request.save(update_fields=["status", "ruled_by", "ruled_at", "ruling"])
+        clocks.resume(ticket, now)
     return ticket
 
 
@@ -79,6 +83,7 @@ def decide_extension(actor, extension_id, *, approve, note="", now=None):
             data["old_due_at"] = ticket.due_at.isoformat() if ticket.due_at else None
             ticket.due_at, ticket.is_overdue = extension.requested_due_at, False
             ticket.save(update_fields=["due_at", "is_overdue"])
+            clocks.move_complete(ticket, extension.requested_due_at, now)
         label = f"批准延期至{extension.requested_due_at:%Y-%m-%d %H:%M}" if approve else "不批准延期"
         record_event(ticket, "decide_extension", actor=actor, now=now, note=f"{label}。{note}".strip("。"),
                      data=data)

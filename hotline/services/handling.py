@@ -1,5 +1,6 @@
 """What the handling unit does: sign, return, contact the caller, complete with double feedback, extensions."""
 
+from assessment import clocks
 from dispatch.errors import InvalidInput, InvalidTransition, NotPermitted
 from dispatch.models import (
     Assignment,
@@ -23,6 +24,7 @@ def _my_assignment(actor, ticket, statuses=ACTIVE):
     assignment = (
         Assignment.objects.select_for_update()
         .filter(ticket=ticket, unit_id=actor.unit_id, status__in=statuses)
+        .order_by("-id")  # after a re-handle the unit's newest assignment is the live one
         .first()
     )
     if assignment is None:
@@ -44,6 +46,7 @@ def sign(actor, ticket_id, now=None):
             record_event(ticket, "assist_sign", actor=actor, now=now, note=f"{actor.unit.name}签收（协办）")
         assignment.status, assignment.signed_at = AssignmentStatus.SIGNED, now
         assignment.save(update_fields=["status", "signed_at"])
+        clocks.meet_sign(ticket, actor.unit_id, now)
     return ticket
 
 
@@ -62,6 +65,7 @@ def return_order(actor, ticket_id, reason, suggested_unit=None, now=None):
         assignment.save(update_fields=["status"])
         ReturnRequest.objects.create(ticket=ticket, unit=actor.unit, reason=reason, suggested_unit=suggested_unit,
                                      requested_by=actor, requested_at=now)
+        clocks.pause(ticket, now)
     return ticket
 
 
@@ -75,6 +79,7 @@ def contact_caller(actor, ticket_id, note, now=None):
         if assignment.role != AssignmentRole.LEAD:
             raise InvalidTransition("由主办单位联系诉求人")
         apply_transition(ticket, "contact", "contact", actor=actor, note=note, now=now)
+        clocks.meet_response(ticket, now)
     return ticket
 
 
@@ -87,7 +92,9 @@ def complete(actor, ticket_id, *, result, caller_feedback_method, caller_told_at
     result = require_text(result, "result", "办理结果")
     now = now_or(now)
     with locked_ticket(ticket_id, actor) as ticket:
-        assignment = _my_assignment(actor, ticket)
+        assignment = _my_assignment(actor, ticket, [*ACTIVE, AssignmentStatus.COMPLETED])
+        if assignment.status == AssignmentStatus.COMPLETED:
+            raise InvalidTransition("本单位已办结此工单")
         if assignment.status != AssignmentStatus.SIGNED:
             raise InvalidTransition("请先签收工单再办结")
         if assignment.role == AssignmentRole.LEAD:
@@ -97,6 +104,7 @@ def complete(actor, ticket_id, *, result, caller_feedback_method, caller_told_at
             apply_transition(ticket, "complete", "complete", actor=actor, now=now, note=result, result=result,
                              data={"caller_feedback": feedback["summary"], "method": feedback["method"]})
             CallerFeedback.objects.create(ticket=ticket, unit=actor.unit, recorded_by=actor, **feedback)
+            clocks.meet_all(ticket, now)
         else:
             record_event(ticket, "assist_complete", actor=actor, now=now, note=result)
         assignment.status, assignment.completed_at, assignment.result = AssignmentStatus.COMPLETED, now, result

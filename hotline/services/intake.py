@@ -4,14 +4,13 @@ import re
 
 from django.db import IntegrityError, transaction
 
-from assessment.choices import complete_key, response_key
-from assessment.sla import compute_clock, current_policy
-from dispatch.choices import Responsible, Tier, UnitKind, tier_rank
+from assessment import clocks
+from dispatch.choices import RequestType, Responsible, Tier, UnitKind, tier_rank
 from dispatch.errors import InvalidInput
 from dispatch.models import Assignment, AssignmentRole, AssignmentStatus
 from dispatch.permissions import require_role
 
-from ..choices import Urgency
+from ..choices import Channel, Urgency
 from ..models import Ticket
 from .common import apply_transition, locked_ticket, now_or, record_event, require_text
 
@@ -30,7 +29,13 @@ def suggested_tier(catalog_item, urgency):
     return tier
 
 
-def _validate_intake(*, caller_phone, district, street, catalog_item, tier, tier_reason, urgency):
+def _validate_intake(*, channel, request_type, caller_phone, district, street, catalog_item, tier, tier_reason,
+                     urgency):
+    for field, value, choices, label in (("channel", channel, Channel, "受理渠道"),
+                                         ("request_type", request_type, RequestType, "诉求类型"),
+                                         ("urgency", urgency, Urgency, "紧急程度")):
+        if value not in choices.values:
+            raise InvalidInput(f"请选择{label}", field=field)
     if not PHONE_RE.match(caller_phone):
         raise InvalidInput("诉求人电话格式不正确（手机号11位或固定电话）", field="caller_phone")
     if district is None or district.kind != UnitKind.DISTRICT:
@@ -58,9 +63,11 @@ def intake_ticket(actor, *, channel, caller_phone, address, district, content, r
     caller_phone = require_text(caller_phone, "caller_phone", "诉求人电话").replace(" ", "")
     address = require_text(address, "address", "事发地址")
     content = require_text(content, "content", "诉求内容")
+    if tier and tier not in Tier.values:
+        raise InvalidInput("响应级别必须是 2小时/24小时/7天/15天 之一", field="tier")
     tier = Tier(tier) if tier else (suggested_tier(catalog_item, urgency) if catalog_item else None)
-    _validate_intake(caller_phone=caller_phone, district=district, street=street, catalog_item=catalog_item,
-                     tier=tier, tier_reason=tier_reason, urgency=urgency)
+    _validate_intake(channel=channel, request_type=request_type, caller_phone=caller_phone, district=district,
+                     street=street, catalog_item=catalog_item, tier=tier, tier_reason=tier_reason, urgency=urgency)
     now = now_or(now)
     try:
         with transaction.atomic():
@@ -72,6 +79,7 @@ def intake_ticket(actor, *, channel, caller_phone, address, district, content, r
             )
             record_event(ticket, "intake", actor=actor, now=now, from_status="",
                          note=f"{ticket.get_channel_display()}受理：{catalog_item.path_names()}")
+            clocks.start_dispatch_clock(ticket, actor.unit_id, now)
     except IntegrityError:
         if idempotency_key:  # a concurrent retry with the same key won the race
             return Ticket.objects.get(idempotency_key=idempotency_key), False
@@ -83,9 +91,11 @@ def answer_directly(actor, ticket_id, answer, now=None):
     """咨询类: the agent answers from the knowledge base; no dispatch, the callback still follows."""
     require_role(actor, "answer_directly")
     answer = require_text(answer, "answer", "答复内容")
+    now = now_or(now)
     with locked_ticket(ticket_id) as ticket:
         apply_transition(ticket, "answer_directly", "answer_directly", actor=actor, note=answer, now=now,
                          answer=answer)
+        clocks.meet_dispatch(ticket, now)
     return ticket
 
 
@@ -148,8 +158,5 @@ def create_assignments(ticket, lead_unit, assist_units, now):
 
 
 def start_clocks(ticket, now):
-    """Store the contact and completion deadlines, counted from dispatch."""
-    policy = current_policy()
-    ticket.contact_due_at = compute_clock(now, response_key(ticket.tier), policy).due_at
-    ticket.due_at = compute_clock(now, complete_key(ticket.tier), policy).due_at
-    ticket.save(update_fields=["contact_due_at", "due_at"])
+    """(Re)start the sign, contact and completion clocks at this dispatch; the ticket mirrors the lead's."""
+    clocks.start_ticket_clocks(ticket, now)

@@ -4,7 +4,8 @@ The ticket stays with the street while whistles are open (its status does not ch
 event on the ticket's audit trail.
 """
 
-from assessment.sla import compute_clock
+from assessment import clocks
+from assessment.choices import LimitKey
 from dispatch.choices import UnitKind
 from dispatch.errors import InvalidInput, InvalidTransition, NotPermitted
 from dispatch.models import AssignmentRole, Whistle, WhistleStatus, WhistleTarget
@@ -60,10 +61,8 @@ def decide_whistle(actor, whistle_id, *, approve, note="", now=None):
         whistle.status = WhistleStatus.APPROVED if approve else WhistleStatus.REFUSED
         whistle.decided_by, whistle.decided_at, whistle.decision_note = actor, now, note.strip()
         whistle.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-        if approve:
-            report_in_due = compute_clock(now, "whistle_report_in").due_at
-            action_due = compute_clock(now, "whistle_complete").due_at
-            whistle.targets.update(report_in_due_at=report_in_due, action_due_at=action_due)
+        if approve:  # report-in and completion clocks per department, mirrored on the targets
+            clocks.start_whistle_clocks(whistle, now)
         action = "approve_whistle" if approve else "refuse_whistle"
         record_event(ticket, action, actor=actor, now=now, note=note.strip(), data={"whistle": whistle.pk})
     return whistle
@@ -96,6 +95,7 @@ def report_in(actor, whistle_id, *, note="", now=None):
             raise InvalidTransition("本单位已报到")
         target.reported_in_at = now
         target.save(update_fields=["reported_in_at"])
+        clocks.meet_whistle(target, LimitKey.WHISTLE_REPORT_IN, now)
         late = "（超时报到）" if target.report_in_due_at and now > target.report_in_due_at else ""
         record_event(ticket, "report_in", actor=actor, now=now, note=f"{actor.unit.name}报到{late}。{note}".strip("。"),
                      data={"whistle": whistle.pk, "on_time": not late})
@@ -114,6 +114,7 @@ def record_whistle_action(actor, whistle_id, *, action_note, now=None):
             raise InvalidTransition("请先报到再填写处置情况")
         target.acted_at, target.action_note = now, action_note
         target.save(update_fields=["acted_at", "action_note"])
+        clocks.meet_whistle(target, LimitKey.WHISTLE_COMPLETE, now)
         record_event(ticket, "whistle_action", actor=actor, now=now, note=f"{actor.unit.name}：{action_note}",
                      data={"whistle": whistle.pk})
     return target

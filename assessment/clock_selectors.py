@@ -1,0 +1,33 @@
+"""Reads about clocks and notifications for pages, the API and urging (the clock part of the assessment selectors)."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from dispatch.permissions import visible_unit_ids
+
+from .models import Clock, Notification
+
+NEAR = dt.timedelta(hours=24)
+
+
+def deadlines_to_urge(user, now=None, within=NEAR):
+    """Running clocks (orders and whistled departments) due within ``within`` or already past, soonest first; the
+    center sees all, a district supervisor those of the district and its streets."""
+    now = now or timezone.now()
+    clocks = Clock.objects.filter(stopped_at__isnull=True, paused_at__isnull=True, due_at__lte=now + within)
+    unit_ids = visible_unit_ids(user)
+    if unit_ids is not None:
+        clocks = clocks.filter(unit_id__in=unit_ids)
+    return clocks.select_related("ticket", "unit").order_by("due_at", "pk")
+
+
+def unread_notifications(user):
+    """The unread inbox of the user's unit, newest first."""
+    if user.unit_id is None:
+        return Notification.objects.none()
+    return (
+        Notification.objects.filter(recipient_id=user.unit_id, read_at__isnull=True)
+        .select_related("ticket")
+        .order_by("-created_at", "-pk")
+    )

@@ -1,0 +1,144 @@
+"""Clock lifecycle: the ticket services call these inside their transaction, after the transition.
+
+Which transition does what to the stored deadlines (assessment.Clock rows):
+- intake: the center's dispatch clock (dispatch:<urgency>); met by dispatch or answer_directly.
+- dispatch, redispatch, rehandle: every open clock of the order stops, and fresh clocks start at this moment:
+  sign for each dispatched unit (lead and assisting), response (contact) and complete for the lead.
+  Redispatch is a RESTART: the return was right, the new unit gets the full limits from the redispatch, and the
+  order is no longer flagged overdue.
+- sign / contact: meet the unit's sign clock / the lead's response clock. Complete by the lead meets every open
+  clock of the order (whistle clocks excepted: the order cannot complete while a whistle is open).
+- return: every open clock of the order is PAUSED (the sweep ignores it) while the center rules.
+- rule_return (the return was wrong, the same unit continues): RESUME. The paused clocks move later by the time
+  spent waiting for the ruling; the time before the return still counts against the unit.
+- extension approved: the lead's complete clock moves to the granted time; the warning keeps its lead time before
+  the deadline and is re-armed (and a breach is cleared) if it now lies in the future.
+- whistle approved: report-in and completion clocks per department; report_in and the recorded action meet them.
+Ticket.contact_due_at and Ticket.due_at always mirror the lead's response and complete clocks.
+"""
+
+from django.db.models import Q
+
+from dispatch.choices import UnitKind
+from dispatch.models import AssignmentRole, AssignmentStatus, Unit
+
+from .choices import LimitKey, complete_key, dispatch_key, response_key
+from .models import Clock
+from .sla import compute_clock, current_policy
+
+RESPONSE = Q(key__startswith="response:")
+COMPLETE = Q(key__startswith="complete:")
+
+
+def _open_ticket_clocks(ticket):
+    return Clock.objects.filter(ticket=ticket, whistle_target__isnull=True, stopped_at__isnull=True)
+
+
+def _row(ticket, unit_id, key, now, policy, whistle_target=None):
+    clock = compute_clock(now, key, policy)
+    return Clock(
+        ticket=ticket, whistle_target=whistle_target, key=key, unit_id=unit_id, started_at=now, due_at=clock.due_at,
+        warn_at=clock.warn_at, policy_number=clock.policy_number,
+    )
+
+
+def start_dispatch_clock(ticket, unit_id, now):
+    """The center must dispatch within the urgency's limit; ``unit_id`` is the receiving unit (the center)."""
+    unit_id = unit_id or Unit.objects.filter(kind=UnitKind.CENTER).values_list("id", flat=True).first()
+    if unit_id is None:
+        return None
+    return Clock.objects.create(**_fields(_row(ticket, unit_id, dispatch_key(ticket.urgency), now, current_policy())))
+
+
+def _fields(clock):
+    return {f.attname: getattr(clock, f.attname) for f in Clock._meta.concrete_fields if f.attname != "id"}
+
+
+def start_ticket_clocks(ticket, now):
+    """(Re)start the unit clocks at a dispatch; stops whatever was open. Sets and saves the ticket's due times."""
+    _open_ticket_clocks(ticket).update(stopped_at=now)
+    policy = current_policy()
+    rows = []
+    assignments = ticket.assignments.filter(status=AssignmentStatus.DISPATCHED).values_list("unit_id", "role")
+    for unit_id, role in assignments:
+        rows.append(_row(ticket, unit_id, LimitKey.SIGN, now, policy))
+        if role == AssignmentRole.LEAD:
+            response = _row(ticket, unit_id, response_key(ticket.tier), now, policy)
+            complete = _row(ticket, unit_id, complete_key(ticket.tier), now, policy)
+            rows += [response, complete]
+            ticket.contact_due_at, ticket.due_at = response.due_at, complete.due_at
+    Clock.objects.bulk_create(rows)
+    ticket.is_overdue = False  # a breach of the previous clocks stays on the audit trail
+    ticket.save(update_fields=["contact_due_at", "due_at", "is_overdue"])
+    return rows
+
+
+def meet_sign(ticket, unit_id, now):
+    return _open_ticket_clocks(ticket).filter(key=LimitKey.SIGN, unit_id=unit_id).update(stopped_at=now)
+
+
+def meet_response(ticket, now):
+    return _open_ticket_clocks(ticket).filter(RESPONSE, unit_id=ticket.lead_unit_id).update(stopped_at=now)
+
+
+def meet_dispatch(ticket, now):
+    return _open_ticket_clocks(ticket).filter(key__startswith="dispatch:").update(stopped_at=now)
+
+
+def meet_all(ticket, now):
+    """The lead completed the order: every open clock of it stops."""
+    return _open_ticket_clocks(ticket).update(stopped_at=now)
+
+
+def pause(ticket, now):
+    return _open_ticket_clocks(ticket).filter(paused_at__isnull=True).update(paused_at=now)
+
+
+def resume(ticket, now):
+    """Continue the paused clocks, later by the time the order waited; the ticket's due times follow."""
+    resumed = list(_open_ticket_clocks(ticket).filter(paused_at__isnull=False))
+    for clock in resumed:
+        waited = now - clock.paused_at
+        clock.due_at, clock.warn_at, clock.paused_at = clock.due_at + waited, clock.warn_at + waited, None
+        if clock.key.startswith("response:") and clock.unit_id == ticket.lead_unit_id:
+            ticket.contact_due_at = clock.due_at
+        elif clock.key.startswith("complete:") and clock.unit_id == ticket.lead_unit_id:
+            ticket.due_at = clock.due_at
+    Clock.objects.bulk_update(resumed, ["due_at", "warn_at", "paused_at"])
+    ticket.save(update_fields=["contact_due_at", "due_at"])
+    return resumed
+
+
+def move_complete(ticket, new_due, now):
+    """An approved extension: the lead's complete clock now ends at ``new_due``."""
+    clock = _open_ticket_clocks(ticket).filter(COMPLETE, unit_id=ticket.lead_unit_id).first()
+    if clock is None:
+        return None
+    lead_time = clock.due_at - clock.warn_at
+    clock.due_at, clock.warn_at = new_due, max(new_due - lead_time, clock.started_at)
+    if clock.warn_at > now:
+        clock.warned_at = None
+    if clock.due_at > now:
+        clock.breached_at = None
+    clock.save(update_fields=["due_at", "warn_at", "warned_at", "breached_at"])
+    ticket.due_at = new_due
+    ticket.save(update_fields=["due_at"])
+    return clock
+
+
+def start_whistle_clocks(whistle, now):
+    """Report-in and completion clocks for each department of an approved whistle; mirrored on the targets."""
+    policy = current_policy()
+    rows = []
+    for target in whistle.targets.all():
+        report_in = _row(whistle.ticket, target.unit_id, LimitKey.WHISTLE_REPORT_IN, now, policy, target)
+        action = _row(whistle.ticket, target.unit_id, LimitKey.WHISTLE_COMPLETE, now, policy, target)
+        rows += [report_in, action]
+    Clock.objects.bulk_create(rows)
+    if rows:
+        whistle.targets.update(report_in_due_at=rows[0].due_at, action_due_at=rows[1].due_at)
+    return rows
+
+
+def meet_whistle(target, key, now):
+    return Clock.objects.filter(whistle_target=target, key=key, stopped_at__isnull=True).update(stopped_at=now)

@@ -1,0 +1,41 @@
+"""Which scoring rules apply to a month: the latest AssessmentRule starting on or before it, else the defaults."""
+
+from decimal import Decimal
+
+from dispatch.errors import InvalidInput
+
+from .models import AssessmentRule
+
+SNAPSHOT_FIELDS = [
+    "weight_response", "weight_resolution", "weight_satisfaction", "basic_credit", "advanced_score",
+    "improving_delta", "rectify_below", "governance_below", "callout_streets", "callout_departments",
+    "callout_enterprises", "report_in_penalty", "hotspot_ratio", "hotspot_min_count",
+]
+
+
+def rule_for(month):
+    rule = AssessmentRule.objects.filter(effective_from__lte=month).order_by("-effective_from").first()
+    return rule or AssessmentRule(effective_from=month)
+
+
+def check_rule(rule):
+    """Weights must be non-negative and not all zero; the basic credit lies in [0, 1]."""
+    weights = [rule.weight_response, rule.weight_resolution, rule.weight_satisfaction]
+    if any(w < 0 for w in weights) or sum(weights) <= 0:
+        raise InvalidInput("三率权重不能为负且不能全为零", field="weights")
+    if not Decimal(0) <= rule.basic_credit <= Decimal(1):
+        raise InvalidInput("基本满意折算比例应在0到1之间", field="basic_credit")
+
+
+def snapshot(rule):
+    """The rule as stored on the month (JSON): a frozen month keeps the rule it was computed with."""
+    return {name: str(getattr(rule, name)) for name in SNAPSHOT_FIELDS}
+
+
+def rule_from_snapshot(data):
+    """The rule a month was computed with (see snapshot), as an unsaved AssessmentRule."""
+    rule = AssessmentRule()
+    for name in SNAPSHOT_FIELDS:
+        if name in data:
+            setattr(rule, name, type(getattr(rule, name))(data[name]))
+    return rule

@@ -1,0 +1,172 @@
+"""Benchmark of POST /api/tickets/ (intake) through a real gunicorn server on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hotline_bench .venv/bin/python bench/intake_api.py
+
+Prepares the database (migrate, directory, catalog, demo users), starts gunicorn on 127.0.0.1 and a random
+port, drives intake with keep-alive clients for a bounded time, prints tickets/s and latency percentiles,
+then the queries one intake runs. Stops the server it started. Tickets are added to the bench database.
+Goal on 2 cores: ≥ 200 tickets/s with p95 ≤ 50 ms.
+Knobs: BENCH_SECONDS (20), BENCH_CLIENTS (8), BENCH_WORKERS (cores + 1, 2 to 4).
+"""
+
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hotline_bench")
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+
+SECONDS = float(os.environ.get("BENCH_SECONDS", 20))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", 8))
+CORES = os.cpu_count() or 1
+WORKERS = int(os.environ.get("BENCH_WORKERS", min(4, max(2, CORES + 1))))
+MANAGE = [sys.executable, str(BASE_DIR / "manage.py")]
+
+
+def ensure_database():
+    import dj_database_url
+    import psycopg2
+
+    db = dj_database_url.parse(os.environ["DATABASE_URL"])
+    if "postgresql" not in db["ENGINE"]:
+        sys.exit("bench/intake_api.py needs DATABASE_URL=postgres://…")
+    admin = psycopg2.connect(dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"],
+                             port=db["PORT"] or 5432)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
+    admin.close()
+    for command in (["migrate", "-v0"], ["load_directory"], ["load_catalog"], ["seed_demo"]):
+        subprocess.run(MANAGE + command + ["--skip-checks"], check=True, stdout=subprocess.DEVNULL)
+
+
+def fixtures():
+    """A token for the agent and a pool of valid intake bodies (random streets and street-level leaves)."""
+    import django
+
+    django.setup()
+    from rest_framework.authtoken.models import Token
+
+    from dispatch.catalog.selectors import current_version, leaves
+    from dispatch.choices import Responsible, UnitKind
+    from dispatch.models import Unit, User
+
+    token, _ = Token.objects.get_or_create(user=User.objects.get(username="agent"))
+    items = [leaf for leaf in leaves(current_version()) if leaf.responsible == Responsible.STREET]
+    streets = list(Unit.objects.filter(kind=UnitKind.STREET, is_active=True).select_related("parent"))
+    rng = random.Random(12345)
+    bodies = []
+    for _ in range(2000):
+        street, leaf = rng.choice(streets), rng.choice(items)
+        bodies.append(json.dumps({
+            "channel": "phone", "caller_phone": f"139{rng.randrange(10**8):08d}", "address": f"{street.name}1号院",
+            "district": street.parent.code, "street": street.code, "content": f"{leaf.name}：反映问题请处理",
+            "request_type": leaf.default_request_type or "complaint", "catalog_item": leaf.pk,
+        }, ensure_ascii=False).encode())
+    return token.key, bodies
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port):
+    command = [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}",
+               "-w", str(WORKERS), "--keep-alive", "30", "--log-level", "warning"]
+    server = subprocess.Popen(command, cwd=BASE_DIR, env=dict(os.environ, DEBUG="0"))
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    sys.exit("gunicorn did not start")
+
+
+def client_loop(port, token, bodies, until, latencies, errors):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    rng = random.Random()
+    while time.perf_counter() < until:
+        started = time.perf_counter()
+        try:
+            connection.request("POST", "/api/tickets/", body=rng.choice(bodies), headers=headers)
+            response = connection.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException):
+            errors.append("connection")
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            continue
+        if response.status == 201:
+            latencies.append(time.perf_counter() - started)
+        else:
+            errors.append(response.status)
+    connection.close()
+
+
+def drive(port, token, bodies, seconds):
+    latencies, errors = [], []
+    until = time.perf_counter() + seconds
+    threads = [threading.Thread(target=client_loop, args=(port, token, bodies, until, latencies, errors))
+               for _ in range(CLIENTS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, errors, time.perf_counter() - started
+
+
+def queries_per_intake(token, body):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    with CaptureQueriesContext(connection) as queries:
+        client.post("/api/tickets/", body, content_type="application/json")
+    return [q["sql"][:110] for q in queries.captured_queries]
+
+
+def main():
+    ensure_database()
+    token, bodies = fixtures()
+    port = free_port()
+    server = start_server(port)
+    try:
+        drive(port, token, bodies, 2)  # warm-up: connections, imports
+        latencies, errors, elapsed = drive(port, token, bodies, SECONDS)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    ms = sorted(x * 1000 for x in latencies)
+    pct = statistics.quantiles(ms, n=100) if len(ms) > 1 else [0] * 99
+    print(f"cores={CORES} gunicorn workers={WORKERS} clients={CLIENTS} duration={elapsed:.1f}s")
+    print(f"tickets={len(ms)} tickets/s={len(ms) / elapsed:.1f} errors={len(errors)} {sorted(set(map(str, errors)))}")
+    print(f"latency ms: p50={pct[49]:.1f} p95={pct[94]:.1f} p99={pct[98]:.1f} max={ms[-1] if ms else 0:.1f}")
+    sqls = queries_per_intake(token, bodies[0])
+    print(f"queries per intake (token auth included): {len(sqls)}")
+    for sql in sqls:
+        print("   ", sql)
+
+
+if __name__ == "__main__":
+    main()

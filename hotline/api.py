@@ -1,0 +1,289 @@
+"""The ticket API (DRF): intake, scoped lists, detail, and one POST endpoint per lifecycle service.
+
+Views only translate HTTP to service calls: serializers check shapes, services check rules and raise
+dispatch.errors (400/403/404/409 via config.api_errors). A ticket, whistle or extension the user may not see
+is 404 before any service runs.
+"""
+
+from contextlib import nullcontext
+
+import django_filters
+from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+
+from dispatch.choices import Tier
+from dispatch.errors import InvalidInput
+from dispatch.models import ExtensionRequest, Whistle
+
+from . import selectors
+from . import serializers as s
+from .choices import Status
+from .models import Ticket
+from .services import center, handling, intake, whistles
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, description="重试时带相同的键，返回第一次受理的工单（200）"
+)
+
+
+class TicketFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="状态")
+    tier = django_filters.ChoiceFilter(choices=Tier.choices, label="响应级别")
+    street = django_filters.CharFilter(field_name="street__code", label="街乡镇代码")
+    lead_unit = django_filters.CharFilter(field_name="lead_unit__code", label="主办单位代码")
+    received_from = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte", label="受理时间起")
+    received_to = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt", label="受理时间止")
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """At most 200 rows a page; counts stop at COUNT_CAP so a month of 1.7 million rows stays cheap."""
+
+    default_limit, max_limit, COUNT_CAP = 50, 200, 10_000
+
+    def get_count(self, queryset):
+        return queryset.order_by().values("pk")[: self.COUNT_CAP + 1].count()
+
+    def paginate_queryset(self, queryset, request, view=None):
+        offset = self.get_offset(request)
+        if offset > self.COUNT_CAP:
+            raise ValidationError({"offset": [f"偏移量不能超过{self.COUNT_CAP}，请用筛选条件缩小范围"]})
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_is_exact"] = self.count <= self.COUNT_CAP
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_is_exact"] = {"type": "boolean"}
+        return schema
+
+
+class DomainInputMixin:
+    """InvalidInput carries the field: answer in the same shape as a serializer error."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, InvalidInput):
+            errors = {exc.field or "non_field_errors": [exc.message]}
+            return Response({"detail": exc.message, "code": exc.code, "errors": errors}, status=400)
+        return super().handle_exception(exc)
+
+    def validated(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+def detail_response(request, ticket_id, ticket=None):
+    ticket = ticket or selectors.ticket_detail(request.user, ticket_id)
+    if ticket is None:  # acted on, but no longer in the actor's scope (e.g. after a return)
+        return Response({"id": ticket_id, "detail": "已处理；该工单已不在您的权限范围内"})
+    context = {"request": request, "show_phone": selectors.may_see_phone(request.user, ticket)}
+    return Response(s.TicketDetailSerializer(ticket, context=context).data)
+
+
+def ticket_action(serializer_class, url_path, *, response=s.TicketDetailSerializer, created=False):
+    """Decorators for a POST /tickets/{id}/<url_path>/ endpoint."""
+
+    def decorate(method):
+        code = 201 if created else 200
+        method = extend_schema(request=serializer_class, responses={code: response})(method)
+        return action(detail=True, methods=["post"], url_path=url_path)(method)
+
+    return decorate
+
+
+@extend_schema_view(
+    list=extend_schema(summary="工单列表（按权限范围）"),
+    retrieve=extend_schema(summary="工单详情（含承办、吹哨、延期与全程记录）"),
+)
+class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    filterset_class = TicketFilter
+    pagination_class = BoundedPagination
+    lookup_value_regex = r"\d{1,18}"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Ticket.objects.none()
+        return selectors.visible_tickets(self.request.user).order_by("-received_at", "-id")
+
+    def get_serializer_class(self):
+        return s.TicketDetailSerializer if self.action == "retrieve" else s.TicketListSerializer
+
+    def retrieve(self, request, pk):
+        ticket = selectors.ticket_detail(request.user, pk)
+        if ticket is None:
+            raise NotFound("工单不存在或不在您的权限范围内")
+        return detail_response(request, pk, ticket)
+
+    @extend_schema(summary="受理", request=s.IntakeSerializer, parameters=[IDEMPOTENCY_HEADER],
+                   responses={201: s.IntakeResultSerializer, 200: s.IntakeResultSerializer})
+    def create(self, request):
+        data = self.validated(s.IntakeSerializer)
+        key = request.headers.get("Idempotency-Key", "").strip() or None
+        if key and len(key) > 100:
+            raise ValidationError({"Idempotency-Key": ["幂等键不能超过100个字符"]})
+        fields = {name: data[name] for name in (
+            "channel", "caller_phone", "caller_name", "address", "district", "street", "content", "request_type",
+            "urgency", "catalog_item", "tier_reason")}
+        follow_up = data["dispatch"] or data["answer"].strip()
+        with transaction.atomic() if follow_up else nullcontext():
+            ticket, created = intake.intake_ticket(request.user, tier=data["tier"], idempotency_key=key, **fields)
+            if created and data["dispatch"]:
+                ticket = intake.dispatch_ticket(request.user, ticket.pk, lead_unit=data["lead_unit"],
+                                                assist_units=data["assist_units"])
+            elif created and data["answer"].strip():
+                ticket = intake.answer_directly(request.user, ticket.pk, data["answer"])
+        return Response(s.IntakeResultSerializer(ticket).data, status=201 if created else 200)
+
+    def visible(self, pk):
+        if not selectors.ticket_visible(self.request.user, pk):
+            raise NotFound("工单不存在或不在您的权限范围内")
+        return int(pk)
+
+    @ticket_action(s.AnswerSerializer, "answer")
+    def answer(self, request, pk):
+        pk = self.visible(pk)
+        intake.answer_directly(request.user, pk, self.validated(s.AnswerSerializer)["answer"])
+        return detail_response(request, pk)
+
+    @ticket_action(s.DispatchSerializer, "dispatch")
+    def dispatch_order(self, request, pk):
+        pk, data = self.visible(pk), self.validated(s.DispatchSerializer)
+        intake.dispatch_ticket(request.user, pk, lead_unit=data["lead_unit"], assist_units=data["assist_units"],
+                               note=data["note"])
+        return detail_response(request, pk)
+
+    @ticket_action(s.RedispatchSerializer, "redispatch")
+    def redispatch(self, request, pk):
+        pk, data = self.visible(pk), self.validated(s.RedispatchSerializer)
+        center.redispatch(request.user, pk, lead_unit=data["lead_unit"], assist_units=data["assist_units"],
+                          note=data["note"])
+        return detail_response(request, pk)
+
+    @ticket_action(s.RulingSerializer, "rule-return")
+    def rule_return(self, request, pk):
+        pk = self.visible(pk)
+        center.rule_return(request.user, pk, ruling=self.validated(s.RulingSerializer)["ruling"])
+        return detail_response(request, pk)
+
+    @ticket_action(s.EmptySerializer, "sign")
+    def sign(self, request, pk):
+        pk = self.visible(pk)
+        handling.sign(request.user, pk)
+        return detail_response(request, pk)
+
+    @ticket_action(s.ReturnSerializer, "return")
+    def return_order(self, request, pk):
+        pk, data = self.visible(pk), self.validated(s.ReturnSerializer)
+        handling.return_order(request.user, pk, data["reason"], suggested_unit=data["suggested_unit"])
+        return detail_response(request, pk)
+
+    @ticket_action(s.ContactSerializer, "contact")
+    def contact(self, request, pk):
+        pk = self.visible(pk)
+        handling.contact_caller(request.user, pk, self.validated(s.ContactSerializer)["note"])
+        return detail_response(request, pk)
+
+    @ticket_action(s.CompleteSerializer, "complete")
+    def complete(self, request, pk):
+        pk, data = self.visible(pk), self.validated(s.CompleteSerializer)
+        handling.complete(request.user, pk, **data)
+        return detail_response(request, pk)
+
+    @ticket_action(s.ExtensionRequestSerializer, "extensions", response=s.ExtensionResultSerializer, created=True)
+    def request_extension(self, request, pk):
+        pk, data = self.visible(pk), self.validated(s.ExtensionRequestSerializer)
+        extension = handling.request_extension(request.user, pk, **data)
+        return Response(s.ExtensionResultSerializer(extension).data, status=201)
+
+    @ticket_action(s.CallbackSerializer, "callback", response=s.CallbackResultSerializer, created=True)
+    def callback(self, request, pk):
+        pk, data = self.visible(pk), self.validated(s.CallbackSerializer)
+        record = center.record_callback(request.user, pk, **data)
+        return Response(s.CallbackResultSerializer(record).data, status=201)
+
+    @ticket_action(s.NoteSerializer, "close")
+    def close(self, request, pk):
+        pk = self.visible(pk)
+        center.close(request.user, pk, note=self.validated(s.NoteSerializer)["note"])
+        return detail_response(request, pk)
+
+    @ticket_action(s.RehandleSerializer, "rehandle")
+    def rehandle(self, request, pk):
+        pk = self.visible(pk)
+        center.rehandle(request.user, pk, self.validated(s.RehandleSerializer)["reason"])
+        return detail_response(request, pk)
+
+    @ticket_action(s.RaiseWhistleSerializer, "whistles", response=s.WhistleResultSerializer, created=True)
+    def raise_whistle(self, request, pk):
+        pk, data = self.visible(pk), self.validated(s.RaiseWhistleSerializer)
+        whistle = whistles.raise_whistle(request.user, pk, units=data["units"], reason=data["reason"])
+        return Response(s.WhistleResultSerializer(whistle).data, status=201)
+
+
+class ScopedChildViewSet(DomainInputMixin, viewsets.GenericViewSet):
+    """Whistles and extensions: reachable only when their order is in the user's scope."""
+
+    lookup_value_regex = r"\d{1,18}"
+    serializer_class = s.EmptySerializer
+    finder = None
+
+    def in_scope(self, pk):
+        if type(self).finder(self.request.user, pk) is None:
+            raise NotFound("记录不存在或不在您的权限范围内")
+        return int(pk)
+
+
+def child_action(serializer_class, url_path, response):
+    def decorate(method):
+        method = extend_schema(request=serializer_class, responses={200: response})(method)
+        return action(detail=True, methods=["post"], url_path=url_path)(method)
+
+    return decorate
+
+
+class WhistleViewSet(ScopedChildViewSet):
+    queryset = Whistle.objects.none()
+    finder = staticmethod(selectors.whistle_for)
+
+    @child_action(s.DecisionSerializer, "decide", s.WhistleResultSerializer)
+    def decide(self, request, pk):
+        pk, data = self.in_scope(pk), self.validated(s.DecisionSerializer)
+        whistle = whistles.decide_whistle(request.user, pk, approve=data["approve"], note=data["note"])
+        return Response(s.WhistleResultSerializer(whistle).data)
+
+    @child_action(s.NoteSerializer, "report-in", s.WhistleTargetResultSerializer)
+    def report_in(self, request, pk):
+        pk = self.in_scope(pk)
+        target = whistles.report_in(request.user, pk, note=self.validated(s.NoteSerializer)["note"])
+        return Response(s.WhistleTargetResultSerializer(target).data)
+
+    @child_action(s.WhistleActionSerializer, "action", s.WhistleTargetResultSerializer)
+    def record_action(self, request, pk):
+        pk, data = self.in_scope(pk), self.validated(s.WhistleActionSerializer)
+        target = whistles.record_whistle_action(request.user, pk, action_note=data["action_note"])
+        return Response(s.WhistleTargetResultSerializer(target).data)
+
+    @child_action(s.RateSerializer, "rate", s.WhistleTargetResultSerializer)
+    def rate(self, request, pk):
+        pk, data = self.in_scope(pk), self.validated(s.RateSerializer)
+        target = whistles.rate_department(request.user, pk, **data)
+        return Response(s.WhistleTargetResultSerializer(target).data)
+
+
+class ExtensionViewSet(ScopedChildViewSet):
+    queryset = ExtensionRequest.objects.none()
+    finder = staticmethod(selectors.extension_for)
+
+    @child_action(s.DecisionSerializer, "decide", s.ExtensionResultSerializer)
+    def decide(self, request, pk):
+        pk, data = self.in_scope(pk), self.validated(s.DecisionSerializer)
+        extension = center.decide_extension(request.user, pk, approve=data["approve"], note=data["note"])
+        return Response(s.ExtensionResultSerializer(extension).data)

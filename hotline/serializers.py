@@ -1,0 +1,308 @@
+"""API shapes: input serializers check types and look units/catalog leaves up; services enforce the rules.
+
+Output masks the caller's phone unless the view says the reader may see it (see TicketDetailSerializer).
+"""
+
+from rest_framework import serializers
+
+from dispatch.choices import RequestType, Tier
+from dispatch.models import CatalogItem, Unit
+
+from .choices import Channel, FeedbackMethod, Satisfaction, Urgency
+from .models import Ticket
+
+TEXT = {"max_length": 2000, "trim_whitespace": True}
+
+
+def choice(choices, label, **kwargs):
+    return serializers.ChoiceField(
+        choices=choices, label=label, error_messages={"invalid_choice": f"{label}取值无效：“{{input}}”"}, **kwargs
+    )
+
+
+class UnitCodeField(serializers.SlugRelatedField):
+    """A unit referenced by its code (e.g. 110105026, D002)."""
+
+    default_error_messages = {
+        "does_not_exist": "未知的单位代码：{value}",
+        "invalid": "单位代码须为字符串",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Unit.objects.filter(is_active=True), **kwargs)
+
+
+class CatalogLeafField(serializers.PrimaryKeyRelatedField):
+    default_error_messages = {
+        "does_not_exist": "派单目录条目 {pk_value} 不存在",
+        "incorrect_type": "派单目录条目须为整数编号",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=CatalogItem.objects.select_related("version", "parent__parent"), **kwargs)
+
+
+# --- input -------------------------------------------------------------------------------------------------
+
+
+class IntakeSerializer(serializers.Serializer):
+    channel = choice(Channel.choices, "渠道")
+    caller_phone = serializers.CharField(label="诉求人电话", max_length=20)
+    caller_name = serializers.CharField(label="诉求人姓名", max_length=50, required=False, allow_blank=True,
+                                        default="")
+    address = serializers.CharField(label="事发地址", max_length=200)
+    district = UnitCodeField(label="区")
+    street = UnitCodeField(label="街乡镇", required=False, allow_null=True, default=None)
+    content = serializers.CharField(label="诉求内容", max_length=5000)
+    request_type = choice(RequestType.choices, "诉求类型")
+    urgency = choice(Urgency.choices, "紧急程度", required=False, default=Urgency.NORMAL)
+    catalog_item = CatalogLeafField(label="派单目录")
+    tier = choice(Tier.choices, "响应级别", required=False, allow_null=True, default=None)
+    tier_reason = serializers.CharField(label="调整响应级别理由", max_length=200, required=False, allow_blank=True,
+                                        default="")
+    dispatch = serializers.BooleanField(label="受理后直派", required=False, default=False)
+    lead_unit = UnitCodeField(label="主办单位", required=False, allow_null=True, default=None)
+    assist_units = serializers.ListField(child=UnitCodeField(), label="协办单位", required=False, default=list,
+                                         max_length=10)
+    answer = serializers.CharField(label="直接答复内容", required=False, allow_blank=True, default="", **TEXT)
+
+    def validate(self, data):
+        if data["dispatch"] and data["answer"].strip():
+            raise serializers.ValidationError({"answer": ["直接答复的工单不派单，请勿同时选择直派"]})
+        if not data["dispatch"] and (data["lead_unit"] or data["assist_units"]):
+            raise serializers.ValidationError({"dispatch": ["指定承办单位时请同时选择直派"]})
+        return data
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(label="说明", required=False, allow_blank=True, default="", **TEXT)
+
+
+class DispatchSerializer(NoteSerializer):
+    lead_unit = UnitCodeField(label="主办单位", required=False, allow_null=True, default=None)
+    assist_units = serializers.ListField(child=UnitCodeField(), label="协办单位", required=False, default=list,
+                                         max_length=10)
+
+
+class RedispatchSerializer(DispatchSerializer):
+    lead_unit = UnitCodeField(label="主办单位")
+
+
+class RulingSerializer(serializers.Serializer):
+    ruling = serializers.CharField(label="裁定意见", **TEXT)
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField(label="答复内容", **TEXT)
+
+
+class EmptySerializer(serializers.Serializer):
+    pass
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(label="退单理由", **TEXT)
+    suggested_unit = UnitCodeField(label="建议承办单位", required=False, allow_null=True, default=None)
+
+
+class ContactSerializer(serializers.Serializer):
+    note = serializers.CharField(label="联系情况", **TEXT)
+
+
+class CompleteSerializer(serializers.Serializer):
+    result = serializers.CharField(label="办理结果", **TEXT)
+    caller_feedback_method = choice(FeedbackMethod.choices, "告知诉求人的方式")
+    caller_told_at = serializers.DateTimeField(label="告知诉求人的时间")
+    caller_feedback = serializers.CharField(label="告知诉求人的内容", **TEXT)
+
+
+class ExtensionRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(label="延期理由", **TEXT)
+    requested_due_at = serializers.DateTimeField(label="申请延至")
+
+
+class DecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField(label="是否批准")
+    note = serializers.CharField(label="审批意见", required=False, allow_blank=True, default="", max_length=200)
+
+
+class CallbackSerializer(serializers.Serializer):
+    reached = serializers.BooleanField(label="联系上诉求人")
+    contacted = serializers.BooleanField(label="承办单位是否联系过诉求人", required=False, allow_null=True,
+                                         default=None)
+    resolved = serializers.BooleanField(label="问题是否解决", required=False, allow_null=True, default=None)
+    satisfaction = choice(Satisfaction.choices, "满意度", required=False, allow_blank=True, default="")
+    note = serializers.CharField(label="回访记录", required=False, allow_blank=True, default="", **TEXT)
+
+
+class RehandleSerializer(serializers.Serializer):
+    reason = serializers.CharField(label="重办理由", **TEXT)
+
+
+class RaiseWhistleSerializer(serializers.Serializer):
+    units = serializers.ListField(child=UnitCodeField(), label="被吹哨单位", min_length=1, max_length=10)
+    reason = serializers.CharField(label="吹哨事由", **TEXT)
+
+
+class WhistleActionSerializer(serializers.Serializer):
+    action_note = serializers.CharField(label="处置情况", **TEXT)
+
+
+class RateSerializer(serializers.Serializer):
+    unit = UnitCodeField(label="被评价单位")
+    stars = serializers.IntegerField(label="评价星级", min_value=1, max_value=5)
+    note = serializers.CharField(label="评价意见", required=False, allow_blank=True, default="", max_length=200)
+
+
+# --- output ------------------------------------------------------------------------------------------------
+
+
+class UnitRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class TicketListSerializer(serializers.ModelSerializer):
+    """A list row; the phone is always masked here."""
+
+    number = serializers.CharField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    caller_phone = serializers.SerializerMethodField()
+    district = UnitRefSerializer(read_only=True)
+    street = UnitRefSerializer(read_only=True, allow_null=True)
+    lead_unit = UnitRefSerializer(read_only=True, allow_null=True)
+    catalog_item = serializers.PrimaryKeyRelatedField(read_only=True)
+    catalog_name = serializers.CharField(source="catalog_item.name", read_only=True)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id", "number", "status", "status_label", "channel", "caller_phone", "address", "district", "street",
+            "content", "request_type", "urgency", "catalog_item", "catalog_name", "tier", "lead_unit",
+            "is_overdue", "received_at", "dispatched_at", "contact_due_at", "contacted_at", "due_at",
+            "completed_at", "closed_at",
+        ]
+
+    def get_caller_phone(self, ticket) -> str:
+        return ticket.masked_phone
+
+
+class AssignmentOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    unit = UnitRefSerializer()
+    role = serializers.CharField()
+    status = serializers.CharField()
+    dispatched_at = serializers.DateTimeField()
+    signed_at = serializers.DateTimeField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+    result = serializers.CharField()
+
+
+class WhistleTargetOutSerializer(serializers.Serializer):
+    unit = UnitRefSerializer()
+    report_in_due_at = serializers.DateTimeField(allow_null=True)
+    reported_in_at = serializers.DateTimeField(allow_null=True)
+    action_due_at = serializers.DateTimeField(allow_null=True)
+    acted_at = serializers.DateTimeField(allow_null=True)
+    action_note = serializers.CharField()
+    stars = serializers.IntegerField(allow_null=True)
+
+
+class WhistleOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    street = UnitRefSerializer()
+    reason = serializers.CharField()
+    status = serializers.CharField()
+    raised_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    targets = WhistleTargetOutSerializer(many=True)
+
+
+class ExtensionOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    unit = UnitRefSerializer()
+    reason = serializers.CharField()
+    requested_due_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    requested_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_note = serializers.CharField()
+
+
+class EventOutSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+    actor_unit = serializers.CharField(source="actor_unit.name", allow_null=True, default=None)
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class TicketDetailSerializer(TicketListSerializer):
+    """One ticket with its assignments, whistles, extensions and audit timeline.
+
+    The full phone shows only when the view passes context["show_phone"] (center roles and the lead unit).
+    """
+
+    assignments = AssignmentOutSerializer(many=True, read_only=True)
+    whistles = WhistleOutSerializer(many=True, read_only=True)
+    extensions = ExtensionOutSerializer(many=True, read_only=True)
+    timeline = EventOutSerializer(many=True, read_only=True, source="events")
+
+    class Meta(TicketListSerializer.Meta):
+        fields = TicketListSerializer.Meta.fields + [
+            "caller_name", "tier_reason", "answer", "result", "rehandle_count", "signed_at", "callback_at",
+            "assignments", "whistles", "extensions", "timeline",
+        ]
+
+    def get_caller_phone(self, ticket) -> str:
+        return ticket.caller_phone if self.context.get("show_phone") else ticket.masked_phone
+
+
+class IntakeResultSerializer(serializers.Serializer):
+    """What intake returns (kept flat: intake is the hot path): the new ticket, or on a retried
+    Idempotency-Key the first one. The agent who took the call sees the full phone."""
+
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+    tier = serializers.CharField()
+    caller_phone = serializers.CharField()
+    district = serializers.CharField(source="district.code")
+    street = serializers.CharField(source="street.code", allow_null=True, default=None)
+    lead_unit = serializers.CharField(source="lead_unit.code", allow_null=True, default=None)
+    lead_unit_name = serializers.CharField(source="lead_unit.name", allow_null=True, default=None)
+    catalog_item = serializers.IntegerField(source="catalog_item_id")
+    received_at = serializers.DateTimeField()
+    dispatched_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+
+
+class WhistleResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    ticket = serializers.IntegerField(source="ticket_id")
+    status = serializers.CharField()
+
+
+class WhistleTargetResultSerializer(serializers.Serializer):
+    whistle = serializers.IntegerField(source="whistle_id")
+    unit = serializers.CharField(source="unit.code")
+    reported_in_at = serializers.DateTimeField(allow_null=True)
+    acted_at = serializers.DateTimeField(allow_null=True)
+    stars = serializers.IntegerField(allow_null=True)
+
+
+class ExtensionResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    ticket = serializers.IntegerField(source="ticket_id")
+    status = serializers.CharField()
+    requested_due_at = serializers.DateTimeField()
+
+
+class CallbackResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    ticket = serializers.IntegerField(source="ticket_id")
+    reached = serializers.BooleanField()
+    resolved = serializers.BooleanField(allow_null=True)
+    satisfaction = serializers.CharField()

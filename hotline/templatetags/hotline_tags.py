@@ -1,0 +1,59 @@
+"""Small helpers for the hotline pages."""
+
+from django import template
+from django.utils import timezone
+
+from dispatch.permissions import role_may
+
+from ..services.common import ACTION_LABELS
+from ..views.actions import ACTIONS, form_auto_id
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def action_form(context, action, obj_id=None):
+    """The form for an action: the submitted one with its errors if it is this one, else an empty one."""
+    bound_action, bound_obj, form = context.get("bound", (None, None, None))
+    obj_id = obj_id or None  # a missing template variable arrives as ""
+    if bound_action == action and bound_obj == obj_id:
+        return form
+    return ACTIONS[action].form(auto_id=form_auto_id(action, obj_id))
+
+
+@register.inclusion_tag("hotline/_due.html")
+def due(ticket):
+    """The deadline with a badge: overdue in red, within a day in amber."""
+    now = timezone.now()
+    state = ""
+    if ticket.due_at and ticket.status in ("dispatched", "returned", "signed", "in_progress"):
+        if ticket.due_at <= now or ticket.is_overdue:
+            state = "overdue"
+        elif (ticket.due_at - now).total_seconds() <= 24 * 3600:
+            state = "warn"
+    return {"due_at": ticket.due_at, "state": state}
+
+
+@register.filter
+def stars(value):
+    value = value or 0
+    return "★" * value + "☆" * (5 - value)
+
+
+@register.filter
+def widget(field):
+    """The field's widget, tied to its error message for screen readers when there is one."""
+    if field.errors:
+        return field.as_widget(attrs={"aria-invalid": "true", "aria-describedby": f"{field.auto_id}_error"})
+    return field.as_widget()
+
+
+@register.filter
+def may(user, action):
+    """{% if user|may:"intake" %}: the role table, for menu entries."""
+    return role_may(user, action)
+
+
+@register.filter
+def action_label(action):
+    return ACTION_LABELS.get(action, action)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from .views import intake, lists, tickets
+
+app_name = "hotline"
+
+urlpatterns = [
+    path("intake/", intake.intake_page, name="intake"),
+    path("intake/earlier/", intake.earlier_requests_json, name="earlier_requests"),
+    path("intake/catalog/", intake.catalog_search_json, name="catalog_search"),
+    path("work/", lists.worklist, name="worklist"),
+    path("center/queue/", lists.dispatch_queue, name="dispatch_queue"),
+    path("center/deadlines/", lists.deadlines, name="deadlines"),
+    path("callbacks/", lists.callback_queue, name="callback_queue"),
+    path("tickets/", lists.search, name="search"),
+    path("tickets/<int:pk>/", tickets.ticket_detail, name="ticket"),
+    path("tickets/<int:pk>/<slug:action>/", tickets.ticket_action, name="ticket_action"),
+    path("tickets/<int:pk>/<slug:action>/<int:obj_id>/", tickets.ticket_action, name="ticket_action_on"),
+]

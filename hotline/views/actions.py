@@ -1,0 +1,137 @@
+"""The ticket page's actions: for each, the form that parses the POST and the service call that does it.
+
+Each runner takes (user, ticket, obj_id, data) and returns the success message; obj_id is the whistle,
+whistle target or extension the action is about (None for ticket-level actions).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from dispatch.errors import InvalidInput
+from dispatch.models import WhistleTarget
+from dispatch.selectors import units_by_codes
+
+from .. import forms
+from ..services import center, handling, intake, whistles
+
+
+def _unit(code, field):
+    return units_by_codes([code.strip()], field)[0] if code and code.strip() else None
+
+
+def _dispatch(user, ticket, _, d):
+    ticket = intake.dispatch_ticket(user, ticket.pk, lead_unit=_unit(d["lead_unit"], "lead_unit"),
+                                    assist_units=units_by_codes(d["assist_codes"], "assist_units"), note=d["note"])
+    return f"已派至{ticket.lead_unit.name}"
+
+
+def _redispatch(user, ticket, _, d):
+    lead = _unit(d["lead_unit"], "lead_unit")
+    if lead is None:
+        raise InvalidInput("请填写改派单位", field="lead_unit")
+    center.redispatch(user, ticket.pk, lead_unit=lead, assist_units=units_by_codes(d["assist_codes"], "assist_units"),
+                      note=d["note"])
+    return f"已改派至{lead.name}"
+
+
+def _target(target_id):
+    target = WhistleTarget.objects.select_related("unit").filter(pk=target_id).first()
+    if target is None:
+        raise InvalidInput("吹哨报到记录不存在", field="unit")
+    return target
+
+
+def _rate(user, ticket, target_id, d):
+    target = _target(target_id)
+    whistles.rate_department(user, target.whistle_id, unit=target.unit, stars=d["stars"], note=d["note"])
+    return f"已评价{target.unit.name}{d['stars']}星"
+
+
+def _decide_whistle(user, ticket, whistle_id, d):
+    whistle = whistles.decide_whistle(user, whistle_id, approve=d["approve"], note=d["note"])
+    return "已批准吹哨，被吹哨部门开始计时报到" if whistle.status == "approved" else "已不批准该吹哨"
+
+
+def _decide_extension(user, ticket, extension_id, d):
+    extension = center.decide_extension(user, extension_id, approve=d["approve"], note=d["note"])
+    return "已批准延期" if extension.status == "approved" else "已不批准延期"
+
+
+def _callback(user, ticket, _, d):
+    center.record_callback(user, ticket.pk, **d)
+    return "回访已记录" if d["reached"] else "已记录未联系上诉求人，可稍后再回访"
+
+
+def _simple(service, message, *fields):
+    """A runner that calls service(user, ticket_id, **the named fields) and reports `message`."""
+    def run(user, ticket, _, data):
+        service(user, ticket.pk, **{name: data[name] for name in fields})
+        return message
+    return run
+
+
+def _return(user, ticket, _, d):
+    handling.return_order(user, ticket.pk, d["reason"], suggested_unit=_unit(d["suggested_unit"], "suggested_unit"))
+    return "已退单，待中心裁定"
+
+
+def _raise_whistle(user, ticket, _, d):
+    whistles.raise_whistle(user, ticket.pk, units=list(d["units"]), reason=d["reason"])
+    return "已吹哨，待街乡镇领导审批"
+
+
+def _report_in(user, ticket, target_id, d):
+    whistles.report_in(user, _target(target_id).whistle_id, note=d["note"])
+    return "已报到"
+
+
+def _whistle_action(user, ticket, target_id, d):
+    whistles.record_whistle_action(user, _target(target_id).whistle_id, action_note=d["action_note"])
+    return "处置情况已记录"
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    form: type
+    run: Callable
+
+
+COMPLETE_FIELDS = ("result", "caller_feedback_method", "caller_told_at", "caller_feedback")
+ACTIONS = {
+    "dispatch": Action("派单", forms.DispatchForm, _dispatch),
+    "answer_directly": Action("直接答复", forms.AnswerForm, _simple(intake.answer_directly, "已直接答复", "answer")),
+    "redispatch": Action("改派", forms.RedispatchForm, _redispatch),
+    "rule_return": Action("退单裁定", forms.RulingForm,
+                          _simple(center.rule_return, "已裁定退单不成立，原单位继续办理", "ruling")),
+    "sign": Action("签收", forms.EmptyForm, _simple(handling.sign, "已签收")),
+    "return": Action("退单", forms.ReturnForm, _return),
+    "contact": Action("联系诉求人", forms.ContactForm, _simple(handling.contact_caller, "已记录联系诉求人", "note")),
+    "complete": Action("办结", forms.CompleteForm, _simple(handling.complete, "已办结", *COMPLETE_FIELDS)),
+    "request_extension": Action("申请延期", forms.ExtensionForm, _simple(
+        handling.request_extension, "延期申请已提交，待中心审批", "reason", "requested_due_at")),
+    "raise_whistle": Action("吹哨", forms.WhistleForm, _raise_whistle),
+    "decide_whistle": Action("审批吹哨", forms.DecisionForm, _decide_whistle),
+    "report_in": Action("报到", forms.ReportInForm, _report_in),
+    "whistle_action": Action("填写处置情况", forms.WhistleActionForm, _whistle_action),
+    "rate": Action("评价部门", forms.RateForm, _rate),
+    "decide_extension": Action("延期审批", forms.DecisionForm, _decide_extension),
+    "callback": Action("回访", forms.CallbackForm, _callback),
+    "close": Action("结案", forms.NoteForm, _simple(center.close, "已结案", "note")),
+    "rehandle": Action("退回重办", forms.RehandleForm, _simple(center.rehandle, "已退回原承办单位重办", "reason")),
+}
+
+
+def form_auto_id(action, obj_id=None):
+    """Element ids unique on a page that carries many small forms with the same field names."""
+    return f"id_{action}{obj_id or ''}_%s"
+
+
+def form_data(form, request):
+    """The cleaned data in the shape the runner expects (approve/refuse buttons, assist unit codes)."""
+    data = dict(form.cleaned_data)
+    if isinstance(form, forms.DispatchForm):
+        data["assist_codes"] = form.assist_codes()
+    if isinstance(form, forms.DecisionForm):
+        data["approve"] = request.POST.get("decision") == "approve"
+    return data

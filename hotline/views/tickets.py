@@ -1,0 +1,89 @@
+"""The ticket page: everything about one order the user may see, and the actions open to them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from dispatch.errors import DomainError
+from dispatch.models import Unit, UnitKind, WhistleTarget
+
+from .. import selectors
+from .actions import ACTIONS, form_auto_id, form_data
+from .allowed import mark_extension_actions, mark_whistle_actions, ticket_actions
+from .common import put_error_on_form
+
+UNIT_KINDS = [UnitKind.STREET, UnitKind.DISTRICT, UnitKind.DEPARTMENT, UnitKind.ENTERPRISE]
+
+
+def _ticket_or_404(user, pk):
+    ticket = selectors.ticket_for(user, pk)
+    if ticket is None:
+        raise Http404("工单不存在或不在您的权限范围内")
+    return ticket
+
+
+@login_required
+def ticket_detail(request, pk):
+    return _render_ticket(request, _ticket_or_404(request.user, pk))
+
+
+def _render_ticket(request, ticket, bound=None, status=200):
+    """bound = (action, obj_id, form) re-shows a submitted form with its errors."""
+    user = request.user
+    assignments = list(ticket.assignments.select_related("unit").order_by("dispatched_at", "id"))
+    whistles = list(ticket.whistles.select_related("street", "raised_by").prefetch_related(
+        Prefetch("targets", queryset=WhistleTarget.objects.select_related("unit").order_by("id"))).order_by("id"))
+    extensions = list(ticket.extensions.select_related("unit", "requested_by").order_by("id"))
+    allowed = ticket_actions(user, ticket, assignments, whistles, extensions)
+    mark_whistle_actions(user, whistles)
+    mark_extension_actions(user, extensions)
+    needs_units = allowed & {"dispatch", "redispatch", "return"}
+    context = {
+        "ticket": ticket, "show_phone": selectors.may_see_phone(user, ticket),
+        "assignments": assignments, "whistles": whistles, "extensions": extensions,
+        "allowed": allowed, "bound": bound or (None, None, None),
+        "events": selectors.timeline(ticket),
+        "returns": ticket.return_requests.select_related("unit", "suggested_unit").order_by("id"),
+        "callbacks": ticket.callbacks.select_related("agent").order_by("id"),
+        "feedbacks": ticket.caller_feedbacks.select_related("unit").order_by("id"),
+        "units": Unit.objects.filter(kind__in=UNIT_KINDS, is_active=True).only("code", "name") if needs_units else [],
+    }
+    return render(request, "hotline/ticket_detail.html", context, status=status)
+
+
+@require_POST
+@login_required
+def ticket_action(request, pk, action, obj_id=None):
+    """Run one action through its service; a domain error re-shows the page with the message, never a 500."""
+    ticket = _ticket_or_404(request.user, pk)
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404("未知操作")
+    form = spec.form(request.POST, auto_id=form_auto_id(action, obj_id))
+    if form.is_valid():
+        try:
+            message = spec.run(request.user, ticket, obj_id, form_data(form, request))
+        except DomainError as error:
+            if not put_error_on_form(form, error):
+                messages.error(request, error.message)
+            status = error.http_status
+        else:
+            messages.success(request, f"工单 {ticket.number}：{message}")
+            return redirect(_next_url(request, ticket))
+    else:
+        status = 400
+    ticket = _ticket_or_404(request.user, pk)  # fresh state after a failed attempt
+    return _render_ticket(request, ticket, bound=(action, obj_id, form), status=status)
+
+
+def _next_url(request, ticket):
+    """Back to the list the action was taken from (same site only), else the ticket page."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("hotline:ticket", args=[ticket.pk])

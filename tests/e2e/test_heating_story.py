@@ -1,0 +1,150 @@
+"""One order end to end in a real browser, each step by the user whose job it is, logging in through the page."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from dispatch.choices import RequestType, Responsible, Tier
+from dispatch.models import CatalogItem
+from hotline.choices import Status
+from hotline.models import Ticket
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Demo-12345"
+VIEWPORT = {"width": 1366, "height": 768}
+
+
+@pytest.fixture
+def building_heating_leaf(catalog):
+    """A building-level heating leaf routed to the street of the address (the city heating leaf names 热力集团)."""
+    utilities = catalog["heating"].parent
+    return CatalogItem.objects.create(
+        version=utilities.version, code="0101002", name="小区楼内供暖管道", level=3, parent=utilities,
+        keywords="暖气管道漏水、暖气不热、楼内管道", responsible=Responsible.STREET, default_tier=Tier.H24,
+        default_request_type=RequestType.HELP,
+    )
+
+
+def as_user(browser, live_server, username):
+    """A fresh browser session logged in through the login page."""
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    return page
+
+
+def open_ticket(page, number):
+    page.get_by_role("link", name=number).first.click()
+    page.wait_for_load_state()
+
+
+def action(page, title):
+    return page.get_by_role("form", name=title)
+
+
+def test_heating_pipe_leak_from_call_to_close(browser, live_server, demo_users, building_heating_leaf, shots):
+    # 1. The agent takes the call and dispatches it.
+    page = as_user(browser, live_server, "agent")
+    assert page.url.endswith("/intake/")
+    page.get_by_label("诉求人电话").fill("13812345678")
+    page.get_by_label("诉求人姓名（可不填）").click()  # blur: the caller's history loads
+    page.get_by_text("该电话没有历史诉求。").wait_for()
+    page.get_by_label("街乡镇").fill("望京街道")
+    page.get_by_label("街乡镇").dispatch_event("change")
+    assert page.get_by_label("区", exact=True).input_value() == str(demo_users["wangjing"].unit.parent_id)
+    page.get_by_label("事发地址").fill("望京西园三区312号楼2单元")
+    page.get_by_label("诉求内容").fill("楼内暖气管道漏水，家里暖气不热，室温只有14度")
+    page.get_by_label("紧急程度").select_option(label="较急")
+    page.get_by_label("派单目录（三级，按名称或关键词搜索）").fill("暖气管道")
+    page.get_by_role("button", name=re.compile("小区楼内供暖管道")).click()
+    assert "24小时" in page.locator("#tier-suggested").inner_text()
+    shots(page, "agent-intake")
+    page.get_by_role("button", name="派单", exact=True).click()
+    page.wait_for_load_state()
+    ticket = Ticket.objects.get(caller_phone="13812345678")
+    receipt = page.locator(".messages").inner_text()
+    assert f"工单 {ticket.number} 已受理，已派至望京街道（主办），抄送朝阳区" in receipt
+    shots(page, "agent-receipt")
+
+    # 2. The street signs, contacts the caller and whistles the heating company.
+    page = as_user(browser, live_server, "wangjing")
+    assert ticket.number in page.content()
+    shots(page, "street-worklist")
+    open_ticket(page, ticket.number)
+    action(page, "签收").get_by_role("button", name="签收").click()
+    form = action(page, "联系诉求人")
+    form.get_by_label("联系情况").fill("已电话联系诉求人，确认3单元立管漏水")
+    form.get_by_role("button", name="记录联系").click()
+    form = action(page, "吹哨")
+    form.get_by_label("被吹哨部门（可多选，按住 Ctrl）").select_option(label="北京市热力集团有限责任公司")
+    form.get_by_label("吹哨事由").fill("楼内供热立管漏水，需热力集团到场关阀抢修")
+    form.get_by_role("button", name="吹哨").click()
+    page.get_by_text("已吹哨，待街乡镇领导审批").wait_for()
+    assert page.get_by_role("button", name="办结").count() == 0  # an open whistle blocks completion
+    shots(page, "street-whistle-raised")
+
+    # 3. The street leader approves the whistle from the worklist.
+    page = as_user(browser, live_server, "wangjing_leader")
+    page.get_by_role("link", name="吹哨待审批").click()
+    shots(page, "leader-whistles")
+    page.get_by_role("button", name="批准", exact=True).click()
+    page.get_by_text("已批准吹哨").wait_for()
+
+    # 4. The heating company reports in and records what it did.
+    page = as_user(browser, live_server, "heating")
+    page.get_by_role("link", name="吹哨报到").click()
+    action(page, "报到").get_by_role("button", name="报到").click()
+    page.get_by_text("已报到").first.wait_for()
+    form = action(page, "填写处置情况")
+    form.get_by_label("处置情况").fill("已关阀更换3单元立管阀门，恢复供暖")
+    shots(page, "heating-whistle-call")
+    form.get_by_role("button", name="提交处置情况").click()
+    page.get_by_text("处置情况已记录").wait_for()
+
+    # 5. The street rates the company and completes with double feedback.
+    page = as_user(browser, live_server, "wangjing")
+    page.get_by_role("link", name="办理中").click()
+    open_ticket(page, ticket.number)
+    form = action(page, "评价北京市热力集团有限责任公司")
+    form.get_by_label("5星").check()
+    form.get_by_label("评价意见").fill("到场及时")
+    form.get_by_role("button", name=re.compile("评价")).click()
+    page.get_by_text("已评价北京市热力集团有限责任公司5星").wait_for()
+    told = timezone.localtime(timezone.now() - dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    form = action(page, "办结")
+    form.get_by_label("告知诉求人方式").select_option(label="电话")
+    form.get_by_label("告知时间").fill(told)
+    form.get_by_label("告知诉求人的内容").fill("电话告知已更换阀门、恢复供暖")
+    form.get_by_label("办理结果（书面反馈热线）").fill("热力集团更换立管阀门，室温恢复至20度")
+    shots(page, "street-complete")
+    form.get_by_role("button", name="办结").click()
+    page.get_by_text("已办结").first.wait_for()
+
+    # 6. The callback agent calls back: solved, satisfied; the order closes.
+    page = as_user(browser, live_server, "callback")
+    shots(page, "callback-queue")
+    open_ticket(page, ticket.number)
+    form = action(page, "回访")
+    form.get_by_role("group", name="是否联系上诉求人").get_by_label("是").check()
+    form.get_by_role("group", name="承办单位是否联系过您").get_by_label("是").check()
+    form.get_by_role("group", name="问题是否解决").get_by_label("是").check()
+    form.get_by_label("满意", exact=True).check()
+    form.get_by_role("button", name="记录回访").click()
+    page.get_by_text("回访已记录").wait_for()
+    action(page, "结案").get_by_role("button", name="结案").click()
+    page.get_by_text("已结案").first.wait_for()
+    shots(page, "closed-ticket-timeline")
+
+    ticket.refresh_from_db()
+    assert ticket.status == Status.CLOSED
+    assert [e.action for e in ticket.events.order_by("created_at", "id")] == [
+        "intake", "dispatch", "sign", "contact", "raise_whistle", "approve_whistle", "report_in",
+        "whistle_action", "rate_department", "complete", "callback", "close",
+    ]

@@ -1,0 +1,146 @@
+"""Monthly scorecards on hand-made months where the right answer is known."""
+
+from decimal import Decimal
+
+import pytest
+
+from assessment import appeals
+from assessment.models import AssessmentRule, MonthClose, Scorecard, ScorecardCorrection
+from assessment.month_close import close_month
+from dispatch.errors import InvalidTransition, NotFoundInScope, NotPermitted
+from hotline.models import TicketEvent
+
+from .assessment_helpers import NOV, OCT, make_order, street_user, whistle_call
+
+D = Decimal
+
+
+@pytest.fixture
+def month(demo_users, directory, catalog):
+    """October 2026: 望京 (W), 建外 (J), 城管执法局 (D002) assisting, a whistle to D002."""
+    users, item = demo_users, catalog["sanitation"]
+    wangjing, jianwai, chengguan = directory["110105026"], directory["110105001"], directory["D002"]
+    first = make_order(users, wangjing, item)                                              # in time, solved, satisfied
+    make_order(users, wangjing, item, in_time=False, satisfaction="basic")                 # late, solved, basic
+    make_order(users, wangjing, item, resolved=False, satisfaction="unsatisfied")          # unsolved, unsatisfied
+    unreasonable = make_order(users, wangjing, item)
+    make_order(users, wangjing, item, repeat_of=first, resolved=False, satisfaction="unsatisfied")  # repeat: once
+    make_order(users, wangjing, item, callback_day=2, month=11)                             # November: not October
+    shared = make_order(users, jianwai, item, assist=[chengguan])                          # 双派双考
+    contested = make_order(users, jianwai, item, in_time=False, resolved=False, satisfaction="unsatisfied")
+    whistle_call(users, wangjing, chengguan, first, missed=True, stars=4)
+    appeals.review_unreasonable(users["dispatcher"], unreasonable.pk, unreasonable=True, reason="诉求明显不合理")
+    return {"wangjing": wangjing, "jianwai": jianwai, "chengguan": chengguan, "contested": contested,
+            "shared": shared, "users": users, "district": directory["110105"]}
+
+
+def card(unit, month=OCT):
+    return Scorecard.objects.get(unit=unit, month=month)
+
+
+def test_rates_and_score_count_each_order_once_and_leave_out_exclusions(month):
+    close_month(OCT)
+    w = card(month["wangjing"])
+    # 3 orders assessed: the unreasonable one is excluded, the repeat counts once, November's is not October's.
+    assert (w.assessed, w.excluded, w.contacted_in_time, w.answered, w.resolved, w.satisfied, w.basic) == (
+        3, 1, 2, 3, 2, 1, 1)
+    assert (w.response_rate, w.resolution_rate, w.satisfaction_rate) == (D("66.67"), D("66.67"), D("60.00"))
+    assert w.score == D("64.33")  # 0.30 × 66.67 + 0.35 × 66.67 + 0.35 × (1 + 0.8) / 3
+
+
+def test_lead_and_assisting_unit_are_both_assessed_on_a_multi_unit_order(month):
+    close_month(OCT)
+    assert card(month["chengguan"]).assessed == 1 and card(month["chengguan"]).score == D("100.00")
+    assert card(month["jianwai"]).assessed == 2
+
+
+def test_district_aggregates_its_streets_and_ranks_apart(month):
+    close_month(OCT)
+    district = card(month["district"])
+    assert district.group == "district" and district.assessed == 5 and district.rank == 1
+    streets = Scorecard.objects.filter(month=OCT, group="street").order_by("rank")
+    assert [(c.unit.code, c.rank) for c in streets] == [("110105026", 1), ("110105001", 2)]
+
+
+def test_weights_and_basic_credit_are_configurable_by_period(month):
+    AssessmentRule.objects.create(effective_from=OCT, weight_response=D("0.5"), weight_resolution=D("0.25"),
+                                  weight_satisfaction=D("0.25"), basic_credit=D("0.5"))
+    close_month(OCT)
+    w = card(month["wangjing"])
+    assert w.satisfaction_rate == D("50.00")  # (1 + 0.5) / 3
+    assert w.score == D("62.50")  # 0.5 × 66.67 + 0.25 × 66.67 + 0.25 × 50
+
+
+def test_two_way_assessment_sits_beside_the_department_score(month):
+    close_month(OCT)
+    dept = card(month["chengguan"])
+    assert (dept.whistle_calls, dept.report_in_missed, dept.avg_stars) == (1, 1, D("4.00"))
+    assert dept.two_way_score == D("75.00")  # 4 stars × 20 − 5 for the missed report-in
+    assert dept.score == D("100.00")  # the hotline score itself is unchanged
+
+
+def test_classes_callouts_and_change_on_last_month(month):
+    users, item = month["users"], month["shared"].catalog_item
+    close_month(OCT, freeze=True)
+    for _ in range(3):
+        make_order(users, month["jianwai"], item, day=10, month=11)
+    close_month(NOV)
+    jianwai = card(month["jianwai"], NOV)
+    assert jianwai.prev_score == card(month["jianwai"]).score and jianwai.score == D("100.00")
+    assert jianwai.klass == "advanced"
+    october_last = card(month["jianwai"])
+    assert october_last.klass == "governance" and october_last.score < D("60")
+    assert october_last.called_out  # the bottom streets are named (here both streets are in the bottom 10)
+    assert card(month["chengguan"]).called_out  # the last (only) department
+
+
+def test_rerunning_the_close_gives_identical_rows(month):
+    def rows():
+        return list(Scorecard.objects.filter(month=OCT).order_by("unit_id").values())
+    close_month(OCT)
+    first = [{k: v for k, v in r.items() if k != "id"} for r in rows()]
+    close_month(OCT)
+    assert [{k: v for k, v in r.items() if k != "id"} for r in rows()] == first
+    close_month(OCT, freeze=True)
+    frozen = rows()
+    close_month(OCT, freeze=True)
+    assert rows() == frozen
+    assert MonthClose.objects.get(month=OCT).is_frozen
+
+
+def test_frozen_month_changes_only_through_a_ruled_appeal(month):
+    users = month["users"]
+    close_month(OCT, freeze=True)
+    before = card(month["jianwai"])
+    assert before.assessed == 2
+    # New facts (an unreasonable review) do not move a frozen month.
+    appeals.review_unreasonable(users["dispatcher"], month["shared"].pk, unreasonable=True, reason="重复骚扰")
+    close_month(OCT, freeze=True)
+    assert card(month["jianwai"]).assessed == 2
+    # A granted appeal does, as a correction row with who, when and why.
+    jianwai_staff = street_user(month["jianwai"], "jianwai")
+    appeal = appeals.file_appeal(jianwai_staff, month["contested"].pk, reason="诉求人提供地址有误，非本辖区")
+    appeals.rule_appeal(users["dispatcher"], appeal.pk, grant=True, ruling="经核实地址不在建外辖区")
+    after = card(month["jianwai"])
+    assert after.assessed == 1 and after.corrected and after.score == D("100.00")
+    correction = ScorecardCorrection.objects.get(scorecard=after)
+    assert correction.corrected_by == users["dispatcher"] and "经核实地址不在建外辖区" in correction.reason
+    assert correction.before["score"] == str(before.score) and correction.after["score"] == "100.00"
+    assert card(month["district"]).corrected  # the district aggregate follows its street
+    actions = list(TicketEvent.objects.filter(ticket=month["contested"]).values_list("action", flat=True))
+    assert actions[-2:] == ["appeal", "rule_appeal"]
+
+
+def test_appeal_rules(month):
+    users = month["users"]
+    with pytest.raises(NotFoundInScope):  # a unit not on the order cannot even see it
+        appeals.file_appeal(users["wangjing"], month["contested"].pk, reason="不是我们的")
+    jianwai_staff = street_user(month["jianwai"], "jianwai")
+    appeal = appeals.file_appeal(jianwai_staff, month["contested"].pk, reason="理由")
+    with pytest.raises(InvalidTransition):
+        appeals.file_appeal(jianwai_staff, month["contested"].pk, reason="再次申诉")
+    with pytest.raises(NotPermitted):
+        appeals.rule_appeal(jianwai_staff, appeal.pk, grant=True, ruling="自己裁定")
+    appeals.rule_appeal(users["dispatcher"], appeal.pk, grant=False, ruling="理由不成立")
+    close_month(OCT)
+    assert card(month["jianwai"]).assessed == 2  # refused: the order still counts

@@ -1,0 +1,96 @@
+"""Leader pages, export, API and the seven-day early warning."""
+
+import datetime as dt
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assessment.hotspots import detect_rises
+from assessment.month_close import close_month
+from hotline.models import Ticket
+
+from .assessment_helpers import BJ, OCT, make_order
+
+
+@pytest.fixture
+def closed(demo_users, directory, catalog):
+    users, item = demo_users, catalog["sanitation"]
+    for code in ("110105026", "110105001", "110101001"):  # two Chaoyang streets, one in Dongcheng
+        make_order(users, directory[code], item)
+        make_order(users, directory[code], item, in_time=False, resolved=False, satisfaction="unsatisfied")
+    make_order(users, directory["D002"], item, street=directory["110105026"])
+    close_month(OCT, freeze=True)
+    return users
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_ranking_page_lists_streets_with_rates_and_a_fixed_number_of_queries(client, closed,
+                                                                             django_assert_num_queries):
+    login(client, closed["leader"])
+    with django_assert_num_queries(7):  # session, user, months, districts, rows, call-outs, the header's unit
+        response = client.get(reverse("assessment:rankings"), {"month": "2026-10", "group": "street"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "望京街道" in body and "东华门街道" in body and "点名" in body
+
+
+def test_district_supervisor_sees_only_their_district(client, closed):
+    login(client, closed["chaoyang"])
+    body = client.get(reverse("assessment:rankings"), {"group": "street"}).content.decode()
+    assert "望京街道" in body and "东华门街道" not in body
+    assert client.get(reverse("assessment:rankings"), {"group": "department"}).status_code == 403
+    assert client.get(reverse("assessment:unit", args=["110101001"])).status_code == 404
+
+
+def test_handlers_may_not_view_rankings(client, closed):
+    login(client, closed["wangjing"])
+    assert client.get(reverse("assessment:rankings")).status_code == 403
+
+
+def test_drill_down_shows_the_orders_behind_a_rate(client, closed):
+    login(client, closed["leader"])
+    url = reverse("assessment:unit", args=["110105026"])
+    late = client.get(url, {"month": "2026-10", "measure": "late"}).context["orders"]
+    assert len(late) == 1 and late[0].contacted_at > late[0].contact_due_at
+    everything = client.get(url, {"month": "2026-10"})
+    assert len(everything.context["orders"]) == 2 and "<svg" in everything.content.decode()
+
+
+def test_excel_export_has_every_ranked_row(client, closed):
+    login(client, closed["leader"])
+    response = client.get(reverse("assessment:export"), {"month": "2026-10", "group": "street"})
+    sheet = load_workbook(BytesIO(response.content)).active
+    names = [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert sorted(names) == ["东华门街道", "建外街道", "望京街道"]
+
+
+def test_api_ranking_is_scoped_by_role(client, closed):
+    login(client, closed["chaoyang"])
+    data = client.get("/api/assessment/rankings/", {"month": "2026-10", "group": "street"}).json()
+    assert {row["unit_code"] for row in data["results"]} == {"110105026", "110105001"}
+    assert data["callouts"] == []
+    login(client, closed["leader"])
+    data = client.get("/api/assessment/rankings/", {"group": "department"}).json()
+    assert [row["unit_code"] for row in data["results"]] == ["D002"] and data["results"][0]["score"] == "100.00"
+    assert client.get("/api/assessment/rankings/", {"month": "10-2026"}).status_code == 400
+
+
+def test_seven_day_warning_flags_a_sudden_rise_in_one_street(demo_users, directory, catalog):
+    users, item, street = demo_users, catalog["sanitation"], directory["110105026"]
+    day = dt.date(2026, 10, 31)
+    base = {"channel": "phone", "caller_phone": "13800000000", "address": "x", "district": street.parent,
+            "street": street, "content": "垃圾", "request_type": "complaint", "tier": "7d",
+            "received_by": users["agent"]}
+    times = [dt.datetime(2026, 10, 30, 9, tzinfo=BJ)] * 8 + [dt.datetime(2026, 10, 10, 9, tzinfo=BJ)] * 4
+    Ticket.objects.bulk_create(Ticket(catalog_item=item, received_at=t, **base) for t in times)
+    quiet = directory["110105001"]
+    Ticket.objects.bulk_create(Ticket(catalog_item=item, received_at=t, **{**base, "street": quiet})
+                               for t in [dt.datetime(2026, 10, 29, 9, tzinfo=BJ)] * 5
+                               + [dt.datetime(2026, 10, d, 9, tzinfo=BJ) for d in range(1, 21)])
+    alerts = detect_rises(day)
+    assert [(a.street_id, a.last7, str(a.ratio)) for a in alerts] == [(street.pk, 8, "8.00")]

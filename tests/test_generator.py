@@ -1,0 +1,86 @@
+"""generate_tickets: a month of consistent tickets in every state, across all streets."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import F, Q
+
+from dispatch.choices import UnitKind
+from dispatch.models import Assignment, Unit
+from hotline.choices import Status
+from hotline.generator import generate
+from hotline.models import Callback, Ticket, TicketEvent
+
+NOW = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+MILESTONES = ["received_at", "dispatched_at", "signed_at", "contacted_at", "completed_at", "callback_at", "closed_at"]
+# the milestones each final state has (the others are empty), for orders that went to a unit
+REACHED = {
+    Status.RECEIVED: 1, Status.DISPATCHED: 2, Status.RETURNED: 2, Status.SIGNED: 3, Status.IN_PROGRESS: 4,
+    Status.COMPLETED: 5, Status.CALLBACK: 6, Status.CLOSED: 7,
+}
+
+
+@pytest.fixture
+def generated(demo_users, catalog):
+    return generate(2000, "2026-01", seed=7, now=NOW, batch_size=700)
+
+
+def test_every_state_appears_across_all_streets(generated):
+    assert generated.count == Ticket.objects.count() == 2000
+    assert set(Ticket.objects.values_list("status", flat=True)) == set(Status.values)
+    streets = Unit.objects.filter(kind=UnitKind.STREET, is_active=True)
+    assert set(Ticket.objects.values_list("street_id", flat=True)) == set(streets.values_list("id", flat=True))
+    assert Ticket.objects.filter(lead_unit__kind=UnitKind.ENTERPRISE).exists()  # heating orders by catalog
+    january = (dt.datetime(2025, 12, 31, 16, tzinfo=dt.UTC), dt.datetime(2026, 1, 31, 16, tzinfo=dt.UTC))
+    assert not Ticket.objects.exclude(received_at__range=january).exists()
+
+
+def test_milestones_are_consistent_with_the_state(generated):
+    for ticket in Ticket.objects.exclude(status__in=[Status.ANSWERED]).filter(lead_unit__isnull=False):
+        times = [getattr(ticket, name) for name in MILESTONES]
+        present = REACHED[ticket.status]
+        assert all(times[:present]) and not any(times[present:]), (ticket.status, times)
+        assert times[:present] == sorted(times[:present])
+        assert ticket.contact_due_at > ticket.dispatched_at and ticket.due_at >= ticket.contact_due_at
+    answered = Ticket.objects.filter(lead_unit__isnull=True, completed_at__isnull=False)
+    assert not answered.exclude(answer="").filter(dispatched_at__isnull=False).exists()
+    assert not Ticket.objects.filter(status=Status.RECEIVED).exclude(dispatched_at=None, completed_at=None).exists()
+
+
+def test_late_contacts_overdue_orders_and_a_realistic_callback_mix(generated):
+    late = Ticket.objects.filter(contacted_at__gt=F("contact_due_at")).count()
+    assert 0.03 * 2000 < late < 0.2 * 2000
+    overdue = Ticket.objects.filter(is_overdue=True)
+    assert overdue.filter(completed_at__gt=F("due_at")).exists()
+    assert overdue.filter(status__in=[Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS]).exists()
+    assert not Ticket.objects.filter(is_overdue=False, completed_at__gt=F("due_at")).exists()
+    answered = Callback.objects.filter(reached=True)
+    called_back = Ticket.objects.filter(status__in=[Status.CALLBACK, Status.CLOSED])
+    assert answered.count() == called_back.count()
+    assert not answered.filter(satisfaction="").exists() and Callback.objects.filter(reached=False).exists()
+    resolved = answered.filter(resolved=True).count() / answered.count()
+    satisfied = answered.filter(satisfaction="satisfied").count() / answered.count()
+    assert 0.7 < resolved < 0.97 and 0.5 < satisfied < 0.9
+    assert not answered.filter(created_at__lt=F("ticket__completed_at")).exists()
+
+
+def test_assignments_and_audit_trail_follow_the_milestones(generated):
+    dispatched = Ticket.objects.filter(dispatched_at__isnull=False)
+    assert Assignment.objects.count() == dispatched.count()
+    assert not Assignment.objects.exclude(unit_id=F("ticket__lead_unit_id")).exists()
+    assert Assignment.objects.filter(ticket__status=Status.RETURNED).exclude(status="returned").count() == 0
+    assert Assignment.objects.filter(Q(ticket__status=Status.CLOSED) & ~Q(status="completed")).count() == 0
+    assert TicketEvent.objects.filter(action="intake").count() == 2000
+    assert TicketEvent.objects.filter(action="sign").count() == Ticket.objects.filter(signed_at__isnull=False).count()
+    closed = Ticket.objects.filter(status=Status.CLOSED, lead_unit__isnull=False).first()
+    trail = list(closed.events.order_by("created_at", "id").values_list("action", "to_status"))
+    assert [a for a, _ in trail if a != "callback"] == ["intake", "dispatch", "sign", "contact", "complete", "close"]
+    assert trail[-1] == ("close", "closed")
+
+
+def test_the_command_needs_a_current_catalog(demo_users):
+    with pytest.raises(CommandError, match="load_catalog"):
+        call_command("generate_tickets", count=10, month="2026-01", skip_checks=True)
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("generate_tickets", count=10, month="January", skip_checks=True)

@@ -1,0 +1,80 @@
+"""督办: dispatchers and district supervisors push a unit on an order near or past its deadline."""
+
+import datetime as dt
+
+import pytest
+
+from assessment.clock_selectors import deadlines_to_urge, unread_notifications
+from assessment.models import Outbox
+from assessment.urging import urge
+from dispatch.errors import InvalidInput, InvalidTransition, NotFoundInScope, NotPermitted
+
+from .clock_helpers import H, S, events
+from .lifecycle_helpers import T0, intake, take_call, walk_to_completed
+
+
+@pytest.fixture
+def users(demo_users):
+    return demo_users
+
+
+@pytest.fixture
+def orders(users, directory, catalog):
+    street = take_call(users, directory, catalog["sanitation"])  # 望京街道, 朝阳区
+    heating = take_call(users, directory, catalog["heating"])  # 热力集团, a city enterprise
+    for ticket in (street, heating):
+        intake.dispatch_ticket(users["agent"], ticket.pk, now=T0)
+    return {"street": street, "heating": heating}
+
+
+def test_dispatcher_urges_and_the_unit_sees_it(users, orders):
+    event = urge(users["dispatcher"], orders["heating"].pk, "请今日内联系诉求人", now=T0 + 20 * H)
+    assert (event.action, event.actor, event.note) == ("urge", users["dispatcher"], "请今日内联系诉求人")
+    inbox = unread_notifications(users["heating"])
+    assert [(n.kind, n.ticket_id) for n in inbox] == [("urge", orders["heating"].pk)]
+    assert "督办工单" in inbox[0].text and "请今日内联系诉求人" in inbox[0].text
+    assert Outbox.objects.get().unit == users["heating"].unit
+    assert not unread_notifications(users["wangjing"]).exists()
+
+
+def test_district_supervisor_urges_only_orders_of_the_district(users, orders):
+    urge(users["chaoyang"], orders["street"].pk, "居民反映强烈，请加快处理", now=T0 + H)
+    assert [e.actor for e in events(orders["street"], "urge")] == [users["chaoyang"]]
+    assert unread_notifications(users["wangjing"]).count() == 1
+    with pytest.raises(NotFoundInScope):  # the heating company is not the district's unit
+        urge(users["chaoyang"], orders["heating"].pk, "请处理")
+    assert not events(orders["heating"], "urge")
+
+
+@pytest.mark.parametrize("username", ["agent", "wangjing", "heating", "callback", "leader"])
+def test_other_roles_may_not_urge(users, orders, username):
+    with pytest.raises(NotPermitted):
+        urge(users[username], orders["street"].pk, "请处理")
+    assert not events(orders["street"], "urge")
+
+
+def test_urge_needs_a_note_and_an_open_order(users, orders):
+    with pytest.raises(InvalidInput) as error:
+        urge(users["dispatcher"], orders["street"].pk, "  ")
+    assert error.value.field == "note"
+    walk_to_completed(users, orders["street"])
+    with pytest.raises(InvalidTransition):
+        urge(users["dispatcher"], orders["street"].pk, "请处理")
+    assert not events(orders["street"], "urge") and not Outbox.objects.exists()
+
+
+def test_deadlines_to_urge_lists_what_is_due_within_a_day_or_past_in_scope(users, orders):
+    def listed(user, now):
+        return [(c.ticket_id, c.key) for c in deadlines_to_urge(user, now=now)]
+
+    street, heating = orders["street"].pk, orders["heating"].pk
+    # at dispatch, the 24 h limits fall due exactly 24 h later: listed; the 7 d completion is not
+    assert listed(users["dispatcher"], T0) == [
+        (street, "sign"), (heating, "sign"), (street, "response:7d"), (heating, "response:24h"),
+        (heating, "complete:24h"),
+    ]
+    assert listed(users["chaoyang"], T0) == [(street, "sign"), (street, "response:7d")]
+    near_completion = T0 + 6 * 24 * H
+    assert (street, "complete:7d") not in listed(users["chaoyang"], near_completion - S)
+    assert (street, "complete:7d") in listed(users["chaoyang"], near_completion)
+    assert listed(users["wangjing"], T0 + dt.timedelta(days=30))[-1] == (street, "complete:7d")
