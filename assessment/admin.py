@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 
 from dispatch.errors import DomainError
 
-from .models import HolidayOverride, SlaLimit, SlaPolicy
+from .models import Clock, HolidayOverride, Notification, Outbox, SlaLimit, SlaPolicy
 from .policies import activate_policy, create_draft
 
 
@@ -68,3 +68,45 @@ class HolidayOverrideAdmin(admin.ModelAdmin):
     list_filter = ("is_working_day",)
     search_fields = ("note",)
     date_hierarchy = "date"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the clock sweep and the services write: visible for audit, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Clock)
+class ClockAdmin(ReadOnlyAdmin):
+    list_display = ("ticket", "key", "unit", "started_at", "due_at", "warned_at", "breached_at", "stopped_at",
+                    "paused_at", "policy_number")
+    list_filter = ("key",)
+    list_select_related = ("ticket", "unit")
+    raw_id_fields = ("ticket", "whistle_target", "unit")
+    date_hierarchy = "due_at"
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "recipient", "kind", "ticket", "text", "read_at")
+    list_filter = ("kind",)
+    list_select_related = ("recipient", "ticket")
+    search_fields = ("text",)
+    raw_id_fields = ("recipient", "ticket")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Outbox)
+class OutboxAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "unit", "phone", "text", "sent_at")
+    list_select_related = ("unit",)
+    search_fields = ("text", "phone")
+    raw_id_fields = ("unit",)
+    date_hierarchy = "created_at"

@@ -13,25 +13,19 @@ from .rules import rule_for
 
 TOP_PROBLEMS = 10
 
-BY_CATEGORY_SQL = """
-SELECT l1.name, count(*) FROM hotline_ticket t
-JOIN dispatch_catalogitem l3 ON l3.id = t.catalog_item_id
-JOIN dispatch_catalogitem l2 ON l2.id = l3.parent_id
-JOIN dispatch_catalogitem l1 ON l1.id = l2.parent_id
-WHERE t.received_at >= %(start)s AND t.received_at < %(end)s
-GROUP BY l1.name ORDER BY count(*) DESC, l1.name
-"""
-
-BY_DISTRICT_SQL = """
-SELECT u.name, count(*) FROM hotline_ticket t JOIN dispatch_unit u ON u.id = t.district_id
-WHERE t.received_at >= %(start)s AND t.received_at < %(end)s
-GROUP BY u.code, u.name ORDER BY u.code
-"""
-
-TOP_LEAVES_SQL = """
-SELECT t.catalog_item_id, count(*), count(DISTINCT t.street_id) FROM hotline_ticket t
-WHERE t.received_at >= %(start)s AND t.received_at < %(end)s AND t.repeat_of_id IS NULL
-GROUP BY t.catalog_item_id ORDER BY count(*) DESC, t.catalog_item_id LIMIT %(limit)s
+# The month's volumes in one scan of its tickets: per leaf (all orders, originals, streets of the originals) and
+# per district. Top problems count originals only (repeats are linked, not double-counted).
+MONTH_VOLUMES_SQL = """
+WITH g AS (
+    SELECT t.catalog_item_id, t.district_id, t.street_id, count(*) AS n,
+           count(*) FILTER (WHERE t.repeat_of_id IS NULL) AS originals
+    FROM hotline_ticket t
+    WHERE t.received_at >= %(start)s AND t.received_at < %(end)s
+    GROUP BY t.catalog_item_id, t.district_id, t.street_id
+)
+SELECT catalog_item_id, district_id, sum(n), sum(originals),
+       count(DISTINCT street_id) FILTER (WHERE originals > 0)
+FROM g GROUP BY GROUPING SETS ((catalog_item_id), (district_id))
 """
 
 # Per (street, leaf): the last 7 days against the 28 days before them.
@@ -58,18 +52,28 @@ def _rows(sql, params):
 
 def month_summary(month):
     """Stored on the MonthClose so that a closed month's overview page needs no scan of the tickets."""
-    from dispatch.models import CatalogItem
+    from dispatch.models import CatalogItem, Unit
 
     start, end = months.bounds(month)
-    params = {"start": start, "end": end, "limit": TOP_PROBLEMS}
-    leaves = _rows(TOP_LEAVES_SQL, params)
-    items = CatalogItem.objects.select_related("parent__parent").in_bulk([row[0] for row in leaves])
+    by_leaf, by_district = {}, {}
+    for item_id, district_id, total, originals, streets in _rows(MONTH_VOLUMES_SQL, {"start": start, "end": end}):
+        if item_id is not None:
+            by_leaf[item_id] = (int(total), int(originals), streets)
+        else:
+            by_district[district_id] = int(total)
+    items = CatalogItem.objects.select_related("parent__parent").in_bulk(list(by_leaf))
+    categories = {}
+    for item_id, (total, _, _) in by_leaf.items():
+        name = items[item_id].parent.parent.name
+        categories[name] = categories.get(name, 0) + total
+    top = sorted((item_id for item_id, row in by_leaf.items() if row[1]), key=lambda i: (-by_leaf[i][1], i))
+    districts = Unit.objects.filter(pk__in=list(by_district)).order_by("code").values_list("pk", "name")
     return {
-        "by_category": [[name, n] for name, n in _rows(BY_CATEGORY_SQL, params)],
-        "by_district": [[name, n] for name, n in _rows(BY_DISTRICT_SQL, params)],
+        "by_category": [[name, n] for name, n in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "by_district": [[name, by_district[pk]] for pk, name in districts],
         "top_problems": [
-            {"item": items[item_id].path_names(), "count": n, "streets": streets}
-            for item_id, n, streets in leaves
+            {"item": items[item_id].path_names(), "count": by_leaf[item_id][1], "streets": by_leaf[item_id][2]}
+            for item_id in top[:TOP_PROBLEMS]
         ],
     }
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dispatch.errors import InvalidInput
 from dispatch.models import Unit
+from dispatch.permissions import require_role
 
 from . import hotspots, months, rankings, scorecards
 from .models import MonthClose, Scorecard, ScorecardCorrection
@@ -53,7 +54,12 @@ def build_cards(month, rule, units, counts, two_way, prev):
 
 
 def close_month(month, *, freeze=False, actor=None, now=None):
-    """Compute (and optionally freeze) a month. Returns the MonthClose; a frozen month is returned unchanged."""
+    """Compute (and optionally freeze) a month. Returns the MonthClose; a frozen month is returned unchanged.
+
+    ``actor`` is None for the beat job; a person needs the month-close role.
+    """
+    if actor is not None:
+        require_role(actor, "close_month")
     now = now or timezone.now()
     month = months.first_of(month)
     if month >= months.current_month(now) and freeze:

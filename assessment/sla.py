@@ -1,8 +1,10 @@
 """The SLA API other apps call: the current policy, its limits, the working calendar and clock computation."""
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils import timezone
 
 from dispatch.errors import InvalidInput
@@ -31,9 +33,30 @@ class Clock:
         return "warning" if now >= self.warn_at else "running"
 
 
+_CURRENT_SQL = (f"SELECT id, number, effective_from, created_at, warn_fraction FROM {SlaPolicy._meta.db_table} "
+                "WHERE is_current = %s")
+_loaded = {}  # database alias -> (row of _CURRENT_SQL, that policy with its limit map read)
+
+
 def current_policy():
-    """The current SLA policy (the default version 1 is created on first use if the table is empty)."""
-    return SlaPolicy.objects.filter(is_current=True).first() or ensure_default_policy()
+    """The current SLA policy with its limits (the default version 1 is created on first use if there is none).
+
+    Intake runs this on every request, so each process keeps the current policy and its limit map in memory and
+    checks with one indexed one-row select that it is still current. Activated versions are read-only, so the
+    row identifies the content. The check reads the database, not a shared cache: it sees the caller's own
+    transaction, so a policy activated just now is used by the next clock, and a rolled-back activation never is.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_CURRENT_SQL, [True])
+        row = cursor.fetchone()
+    if row is None:
+        return ensure_default_policy()
+    loaded = _loaded.get(connection.alias)
+    if loaded is None or loaded[0] != row:
+        policy = SlaPolicy.objects.prefetch_related("limits").get(pk=row[0])
+        policy.limit_map()
+        loaded = _loaded[connection.alias] = (row, policy)
+    return copy.copy(loaded[1])  # callers may change their instance; the limit map is shared and read-only
 
 
 def limit_for(policy, key):

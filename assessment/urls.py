@@ -12,4 +12,6 @@ urlpatterns = [
     path("appeals/", views.appeal_list, name="appeals"),
     path("appeals/new/", views.file_appeal, name="file_appeal"),
     path("appeals/<int:appeal_id>/rule/", views.rule_appeal, name="rule_appeal"),
+    path("reviews/", views.reviews, name="reviews"),
+    path("close/", views.month_close, name="month_close"),
 ]

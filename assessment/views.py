@@ -1,18 +1,23 @@
-"""Leader pages: rankings, a unit's drill-down, the month overview, appeals. Logic lives in selectors/services."""
+"""Leader pages: rankings, a unit's drill-down, the month overview, appeals, unreasonable-request review, month
+close. Logic lives in selectors/services."""
 
 from functools import wraps
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dispatch.errors import DomainError
+from dispatch.errors import DomainError, InvalidInput, NotFoundInScope
 from dispatch.selectors import districts
+from hotline.views.allowed import may_close_month, may_review_unreasonable
 
 from . import appeals, charts, exports, hotspots, months, selectors
-from .models import MonthClose
+from .models import MonthClose, UnreasonableReview
+from .month_close import close_month
 from .scoring_choices import RankClass, RankGroup
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -136,3 +141,101 @@ def rule_appeal(request, appeal_id):
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("assessment:appeals")
+
+
+# --- 不合理诉求审核 and month close: the center's assessment office (dispatchers, administrators) -----------------
+
+VERDICTS = [("unreasonable", "不合理诉求（不计入考核）"), ("reasonable", "合理诉求（计入考核）")]
+
+
+class ReviewForm(forms.Form):
+    ticket = forms.CharField(label="工单编号", max_length=30, error_messages={"required": "请填写工单编号"},
+                             widget=forms.TextInput(attrs={"placeholder": "如 20261122-1234"}))
+    verdict = forms.ChoiceField(label="审核结论", widget=forms.RadioSelect, choices=VERDICTS,
+                                error_messages={"required": "请选择审核结论"})
+    reason = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def ticket_id(self):
+        number = self.cleaned_data["ticket"].strip().split("-")[-1]
+        if not number.isdigit():
+            raise InvalidInput("工单编号格式不正确，应如 20261122-1234", field="ticket")
+        return int(number)
+
+
+class MonthCloseForm(forms.Form):
+    month = forms.CharField(label="考核月", error_messages={"required": "请选择考核月"},
+                            widget=forms.TextInput(attrs={"type": "month"}))
+    freeze = forms.BooleanField(label="发布并冻结（发布后只能通过申诉更正）", required=False)
+
+
+def _form_error(form, error):
+    field = error.field if isinstance(error, InvalidInput) and error.field in form.fields else None
+    if isinstance(error, NotFoundInScope) and "ticket" in form.fields:
+        field = "ticket"
+    form.add_error(field, error.message)
+
+
+@login_required
+def reviews(request):
+    """不合理诉求审核: the verdict takes the order out of (or back into) every unit's assessment."""
+    if not may_review_unreasonable(request.user):
+        return render(request, "assessment/error.html", {"message": "只有派单员和系统管理员可以审核不合理诉求"},
+                      status=403)
+    form = ReviewForm(request.POST or None, initial={"ticket": request.GET.get("ticket", "")})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                review = appeals.review_unreasonable(
+                    request.user, form.ticket_id(), unreasonable=form.cleaned_data["verdict"] == "unreasonable",
+                    reason=form.cleaned_data["reason"])
+            except DomainError as error:
+                _form_error(form, error)
+                status = error.http_status
+            else:
+                verdict = "认定为不合理诉求，不计入考核" if review.unreasonable else "认定为合理诉求，计入考核"
+                messages.success(request, f"工单 {review.ticket.number}：{verdict}")
+                return redirect("assessment:reviews")
+        else:
+            status = 400
+    recent = UnreasonableReview.objects.select_related("ticket", "reviewed_by").order_by("-reviewed_at", "-id")
+    return render(request, "assessment/reviews.html", {"form": form, "reviews": recent[:50]}, status=status)
+
+
+@login_required
+def month_close(request):
+    """Compute (试算) or publish a month's scorecards; the beat job does the previous month on the 1st. A POST
+    without confirm=1 only asks for confirmation."""
+    if not may_close_month(request.user):
+        return render(request, "assessment/error.html", {"message": "只有派单员和系统管理员可以进行月度考核"},
+                      status=403)
+    default = months.previous_month(months.current_month())
+    form = MonthCloseForm(request.POST or None, initial={"month": f"{default:%Y-%m}"})
+    status, confirming = 200, None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                month = months.parse_month(form.cleaned_data["month"])
+                freeze = form.cleaned_data["freeze"]
+                if request.POST.get("confirm") != "1":
+                    confirming = {"month": month, "freeze": freeze,
+                                  "close": MonthClose.objects.filter(month=month).first()}
+                else:
+                    close = close_month(month, freeze=freeze, actor=request.user)
+                    messages.success(request, _closed_message(close, freeze))
+                    return redirect(f"{reverse('assessment:rankings')}?month={month:%Y-%m}")
+            except DomainError as error:
+                _form_error(form, error)
+                status = error.http_status
+        else:
+            status = 400
+    return render(request, "assessment/month_close.html", {
+        "form": form, "confirming": confirming, "closes": selectors.month_closes(),
+    }, status=status)
+
+
+def _closed_message(close, freeze):
+    label = months.label(close.month)
+    if close.is_frozen and not freeze:
+        return f"{label}已发布冻结，成绩未重新计算"
+    return f"{label}考核已{'发布（冻结）' if close.is_frozen else '试算'}，用时{close.summary.get('seconds', 0)}秒"

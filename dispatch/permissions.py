@@ -38,6 +38,7 @@ ACTION_ROLES = {
     "appeal": HANDLER_ROLES,
     "rule_appeal": {Role.DISPATCHER, Role.ADMIN},
     "review_unreasonable": {Role.DISPATCHER, Role.ADMIN},
+    "close_month": {Role.DISPATCHER, Role.ADMIN},
     "view_rankings": {Role.CITY_LEADER, Role.DISTRICT_SUPERVISOR, Role.DISPATCHER, Role.ADMIN},
     "manage_catalog": {Role.ADMIN},
 }

@@ -9,8 +9,10 @@ from contextlib import nullcontext
 
 import django_filters
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import authentication, exceptions, mixins, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
@@ -18,7 +20,7 @@ from rest_framework.response import Response
 
 from dispatch.choices import Tier
 from dispatch.errors import InvalidInput
-from dispatch.models import ExtensionRequest, Whistle
+from dispatch.models import ExtensionRequest, User, Whistle
 
 from . import selectors
 from . import serializers as s
@@ -65,6 +67,21 @@ class BoundedPagination(LimitOffsetPagination):
         return schema
 
 
+class TokenAuthentication(authentication.TokenAuthentication):
+    """DRF's token check as one raw join: the ORM's select_related get costs ~1 ms of CPU on every request."""
+
+    SQL = (f"SELECT u.* FROM {User._meta.db_table} u JOIN {Token._meta.db_table} t ON t.user_id = u.id "
+           "WHERE t.key = %s")
+
+    def authenticate_credentials(self, key):
+        user = next(iter(User.objects.raw(self.SQL, [key])), None) if "\x00" not in key else None
+        if user is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))  # DRF's own (translated) messages
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return user, Token(key=key, user=user)
+
+
 class DomainInputMixin:
     """InvalidInput carries the field: answer in the same shape as a serializer error."""
 
@@ -104,6 +121,7 @@ def ticket_action(serializer_class, url_path, *, response=s.TicketDetailSerializ
     retrieve=extend_schema(summary="工单详情（含承办、吹哨、延期与全程记录）"),
 )
 class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    authentication_classes = [authentication.SessionAuthentication, TokenAuthentication]
     filterset_class = TicketFilter
     pagination_class = BoundedPagination
     lookup_value_regex = r"\d{1,18}"

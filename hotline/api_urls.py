@@ -1,10 +1,10 @@
-"""/api/: token login, tickets and their lifecycle actions, whistles, extensions."""
+"""/api/: token login, tickets and their lifecycle actions, whistles, extensions, intake suggestions."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from . import api, suggest_api
 
 router = SimpleRouter()
 router.register("tickets", api.TicketViewSet, basename="ticket")
@@ -13,5 +13,8 @@ router.register("extensions", api.ExtensionViewSet, basename="extension")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("suggestions/", suggest_api.SuggestionsView.as_view(), name="api-suggestions"),
+    re_path(r"^tickets/(?P<pk>\d{1,18})/link-repeat/$", suggest_api.LinkRepeatView.as_view(),
+            name="api-link-repeat"),
     path("", include(router.urls)),
 ]

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from dispatch.models import (
@@ -10,6 +10,7 @@ from dispatch.models import (
     AssignmentStatus,
     ExtensionRequest,
     ExtensionStatus,
+    Unit,
     Whistle,
     WhistleStatus,
     WhistleTarget,
@@ -21,6 +22,7 @@ from .models import Ticket
 
 LIST_RELATED = ("district", "street", "lead_unit", "catalog_item")
 DUE_SOON = dt.timedelta(hours=24)
+UNIT_WORKLIST_TABS = ("to_sign", "in_progress", "due_soon", "overdue")
 
 
 def visible_tickets(user):
@@ -179,3 +181,24 @@ def may_see_phone(user, ticket):
     from dispatch.permissions import CENTER_ROLES
 
     return user.role in CENTER_ROLES or (user.unit_id is not None and user.unit_id == ticket.lead_unit_id)
+
+
+def _count(queryset):
+    """SELECT COUNT(*) of a list as a scalar subquery (no GROUP BY, no joins the list only needs for display)."""
+    return Subquery(
+        queryset.order_by().select_related(None).prefetch_related(None).values(n=Func(F("pk"), function="COUNT"))
+    )
+
+
+def worklist_counts(user, tab_keys, now=None):
+    """The count of every worklist tab in one query: the tabs' own selectors as scalar subqueries of one SELECT."""
+    if user.unit_id is None:
+        return {}
+    now = now or timezone.now()
+    lists = {key: unit_worklist(user, key, now) for key in tab_keys if key in UNIT_WORKLIST_TABS}
+    if "whistles" in tab_keys:
+        lists["whistles"] = whistles_awaiting_approval(user)
+    if "whistle_calls" in tab_keys:
+        lists["whistle_calls"] = whistle_calls_for(user)
+    row = Unit.objects.filter(pk=user.unit_id).values(**{f"n_{key}": _count(qs) for key, qs in lists.items()}).first()
+    return {key.removeprefix("n_"): count for key, count in (row or {}).items()}

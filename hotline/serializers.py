@@ -3,8 +3,13 @@
 Output masks the caller's phone unless the view says the reader may see it (see TicketDetailSerializer).
 """
 
-from rest_framework import serializers
+from collections.abc import Mapping
+from contextvars import ContextVar
 
+from rest_framework import serializers
+from rest_framework.utils.serializer_helpers import BindingDict
+
+from dispatch.catalog import selectors as catalog_selectors
 from dispatch.choices import RequestType, Tier
 from dispatch.models import CatalogItem, Unit
 
@@ -12,6 +17,24 @@ from .choices import Channel, FeedbackMethod, Satisfaction, Urgency
 from .models import Ticket
 
 TEXT = {"max_length": 2000, "trim_whitespace": True}
+_prefetched_units = ContextVar("prefetched_units", default=None)  # {code: Unit} while IntakeSerializer validates
+
+
+class SharedFieldsMixin:
+    """The fields are built once per class, not per instance: DRF deep-copies every declared field for each
+    serializer (about 1 ms for intake's 17). Only for serializers whose fields keep no per-request state: no
+    context, no parent data, no partial updates (intake's input and result)."""
+
+    @property
+    def fields(self):
+        shared = type(self).__dict__.get("_shared_fields")
+        if shared is None:
+            prototype = type(self)()
+            shared = BindingDict(prototype)
+            for name, field in prototype.get_fields().items():
+                shared[name] = field
+            type(self)._shared_fields = shared
+        return shared
 
 
 def choice(choices, label, **kwargs):
@@ -31,8 +54,27 @@ class UnitCodeField(serializers.SlugRelatedField):
     def __init__(self, **kwargs):
         super().__init__(slug_field="code", queryset=Unit.objects.filter(is_active=True), **kwargs)
 
+    def to_internal_value(self, data):
+        prefetched = _prefetched_units.get()  # see IntakeSerializer
+        if prefetched and isinstance(data, str) and data in prefetched:
+            return prefetched[data]
+        return super().to_internal_value(data)
+
+
+def prefetch_units(data, names):
+    """{code: active unit} for the unit codes ``data`` gives under ``names``, read in one query."""
+    values = [data.get(name) for name in names] if isinstance(data, Mapping) else []
+    codes = {code for code in values if isinstance(code, str) and 0 < len(code) <= 20 and "\x00" not in code}
+    if not codes:
+        return {}
+    # raw SQL: the ORM spends ~0.5 ms of CPU building this one query, on every intake
+    sql = f"SELECT * FROM {Unit._meta.db_table} WHERE is_active = %s AND code IN ({', '.join(['%s'] * len(codes))})"
+    return {unit.code: unit for unit in Unit.objects.raw(sql, [True, *codes])}
+
 
 class CatalogLeafField(serializers.PrimaryKeyRelatedField):
+    """A catalog item by id, read through the per-process cache of the current version (intake's hot path)."""
+
     default_error_messages = {
         "does_not_exist": "派单目录条目 {pk_value} 不存在",
         "incorrect_type": "派单目录条目须为整数编号",
@@ -41,11 +83,23 @@ class CatalogLeafField(serializers.PrimaryKeyRelatedField):
     def __init__(self, **kwargs):
         super().__init__(queryset=CatalogItem.objects.select_related("version", "parent__parent"), **kwargs)
 
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            pk = int(data)
+        except (TypeError, ValueError, OverflowError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        item = catalog_selectors.item_for_intake(pk) if 0 < pk < 2**63 else None
+        if item is None:
+            self.fail("does_not_exist", pk_value=data)
+        return item
+
 
 # --- input -------------------------------------------------------------------------------------------------
 
 
-class IntakeSerializer(serializers.Serializer):
+class IntakeSerializer(SharedFieldsMixin, serializers.Serializer):
     channel = choice(Channel.choices, "渠道")
     caller_phone = serializers.CharField(label="诉求人电话", max_length=20)
     caller_name = serializers.CharField(label="诉求人姓名", max_length=50, required=False, allow_blank=True,
@@ -65,6 +119,13 @@ class IntakeSerializer(serializers.Serializer):
     assist_units = serializers.ListField(child=UnitCodeField(), label="协办单位", required=False, default=list,
                                          max_length=10)
     answer = serializers.CharField(label="直接答复内容", required=False, allow_blank=True, default="", **TEXT)
+
+    def to_internal_value(self, data):
+        token = _prefetched_units.set(prefetch_units(data, ("district", "street", "lead_unit")))  # one query
+        try:
+            return super().to_internal_value(data)
+        finally:
+            _prefetched_units.reset(token)
 
     def validate(self, data):
         if data["dispatch"] and data["answer"].strip():
@@ -260,7 +321,7 @@ class TicketDetailSerializer(TicketListSerializer):
         return ticket.caller_phone if self.context.get("show_phone") else ticket.masked_phone
 
 
-class IntakeResultSerializer(serializers.Serializer):
+class IntakeResultSerializer(SharedFieldsMixin, serializers.Serializer):
     """What intake returns (kept flat: intake is the hot path): the new ticket, or on a retried
     Idempotency-Key the first one. The agent who took the call sees the full phone."""
 

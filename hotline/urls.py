@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import intake, lists, tickets
+from .views import intake, lists, notifications, tickets
 
 app_name = "hotline"
 
@@ -8,11 +8,16 @@ urlpatterns = [
     path("intake/", intake.intake_page, name="intake"),
     path("intake/earlier/", intake.earlier_requests_json, name="earlier_requests"),
     path("intake/catalog/", intake.catalog_search_json, name="catalog_search"),
+    path("intake/suggest/leaves/", intake.suggest_leaves_json, name="suggest_leaves"),
+    path("intake/suggest/streets/", intake.suggest_streets_json, name="suggest_streets"),
+    path("intake/suggest/repeats/", intake.suggest_repeats_json, name="suggest_repeats"),
     path("work/", lists.worklist, name="worklist"),
     path("center/queue/", lists.dispatch_queue, name="dispatch_queue"),
     path("center/deadlines/", lists.deadlines, name="deadlines"),
     path("callbacks/", lists.callback_queue, name="callback_queue"),
     path("tickets/", lists.search, name="search"),
+    path("notifications/", notifications.inbox, name="notifications"),
+    path("notifications/read/", notifications.mark_notifications_read, name="notifications_read"),
     path("tickets/<int:pk>/", tickets.ticket_detail, name="ticket"),
     path("tickets/<int:pk>/<slug:action>/", tickets.ticket_action, name="ticket_action"),
     path("tickets/<int:pk>/<slug:action>/<int:obj_id>/", tickets.ticket_action, name="ticket_action_on"),

@@ -1,5 +1,8 @@
 """Test settings: the real ones, with a fast password hasher."""
 
+import tempfile
+from pathlib import Path
+
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -8,3 +11,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+
+# Trained suggestion models go to a throw-away folder, never into var/.
+SUGGEST_MODEL_DIR = Path(tempfile.mkdtemp(prefix="hotline-models-"))

@@ -144,3 +144,11 @@ def test_appeal_rules(month):
     appeals.rule_appeal(users["dispatcher"], appeal.pk, grant=False, ruling="理由不成立")
     close_month(OCT)
     assert card(month["jianwai"]).assessed == 2  # refused: the order still counts
+
+
+def test_only_the_center_may_close_a_month_by_hand(month):
+    with pytest.raises(NotPermitted):
+        close_month(OCT, actor=month["users"]["wangjing"])
+    assert not MonthClose.objects.filter(month=OCT).exists()
+    close_month(OCT, actor=month["users"]["dispatcher"])
+    assert Scorecard.objects.filter(month=OCT).exists()

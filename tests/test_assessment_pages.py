@@ -33,7 +33,8 @@ def login(client, user):
 def test_ranking_page_lists_streets_with_rates_and_a_fixed_number_of_queries(client, closed,
                                                                              django_assert_num_queries):
     login(client, closed["leader"])
-    with django_assert_num_queries(7):  # session, user, months, districts, rows, call-outs, the header's unit
+    # session, user, months, districts, rows, call-outs, the header's unit and its unread-notification count
+    with django_assert_num_queries(8):
         response = client.get(reverse("assessment:rankings"), {"month": "2026-10", "group": "street"})
     body = response.content.decode()
     assert response.status_code == 200 and "望京街道" in body and "东华门街道" in body and "点名" in body

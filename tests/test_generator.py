@@ -4,13 +4,19 @@ import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import F, Q
 
+from assessment.models import Clock
 from dispatch.choices import UnitKind
 from dispatch.models import Assignment, Unit
-from hotline.choices import Status
+from hotline.choices import OPEN_STATUSES, Status
 from hotline.generator import generate
+from hotline.generator_sql import BULK_TABLES
 from hotline.models import Callback, Ticket, TicketEvent
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="SQL 生成方式仅用于 PostgreSQL")
+FINGERPRINT = ["status", "street_id", "catalog_item_id", "caller_phone", "received_at", "contacted_at", "closed_at"]
 
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 MILESTONES = ["received_at", "dispatched_at", "signed_at", "contacted_at", "completed_at", "callback_at", "closed_at"]
@@ -21,9 +27,11 @@ REACHED = {
 }
 
 
-@pytest.fixture
-def generated(demo_users, catalog):
-    return generate(2000, "2026-01", seed=7, now=NOW, batch_size=700)
+@pytest.fixture(params=["sql", "python"])
+def generated(request, demo_users, catalog):
+    if request.param == "sql" and connection.vendor != "postgresql":
+        pytest.skip("SQL 生成方式仅用于 PostgreSQL")
+    return generate(2000, "2026-01", seed=7, now=NOW, batch_size=700, engine=request.param)
 
 
 def test_every_state_appears_across_all_streets(generated):
@@ -84,3 +92,42 @@ def test_the_command_needs_a_current_catalog(demo_users):
         call_command("generate_tickets", count=10, month="2026-01", skip_checks=True)
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("generate_tickets", count=10, month="January", skip_checks=True)
+
+
+@postgres_only
+def test_a_seed_gives_the_same_month_whatever_the_batches_or_the_bulk_load(demo_users, catalog):
+    def month():
+        return list(Ticket.objects.order_by("id").values_list(*FINGERPRINT))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY 1", [BULK_TABLES])
+        indexes = cursor.fetchall()
+    first = generate(600, "2026-01", seed=3, now=NOW, batch_size=250, engine="sql")
+    rows = month()
+    Ticket.objects.all().delete()
+    second = generate(600, "2026-01", seed=3, now=NOW, batch_size=600, engine="sql", bulk=True)
+    assert month() == rows and first.by_status == second.by_status and first.rows == second.rows
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY 1", [BULK_TABLES])
+        assert cursor.fetchall() == indexes  # the bulk load rebuilt every index it dropped
+    Ticket.objects.all().delete()
+    generate(600, "2026-01", seed=4, now=NOW, engine="sql")
+    assert month() != rows
+
+
+@postgres_only
+def test_open_orders_have_the_clocks_intake_would_have_started(demo_users, catalog):
+    generate(1500, "2026-02", seed=5, now=dt.datetime(2026, 2, 20, tzinfo=dt.UTC), engine="sql")
+    clocks = Clock.objects.filter(stopped_at__isnull=True)
+    keys = dict(Ticket.objects.filter(status=Status.RECEIVED).values_list("id", "urgency"))
+    assert keys and dict(clocks.filter(key__startswith="dispatch:").values_list("ticket_id", "key")) == {
+        ticket_id: f"dispatch:{urgency}" for ticket_id, urgency in keys.items()}
+    lead = clocks.filter(unit_id=F("ticket__lead_unit_id"))
+    assert set(lead.filter(key__startswith="complete:").values_list("ticket_id", flat=True)) == set(
+        Ticket.objects.filter(status__in=OPEN_STATUSES).values_list("id", flat=True))
+    assert not lead.filter(key__startswith="complete:").exclude(due_at=F("ticket__due_at")).exists()
+    assert not clocks.filter(key="sign", ticket__signed_at__isnull=False).exists()
+    assert not clocks.filter(key__startswith="response:", ticket__contacted_at__isnull=False).exists()
+    assert set(clocks.filter(paused_at__isnull=False).values_list("ticket__status", flat=True)) == {Status.RETURNED}
+    breached = lead.filter(key__startswith="complete:", breached_at__isnull=False, paused_at__isnull=True)
+    assert breached.exists() and not breached.filter(ticket__is_overdue=False).exists()

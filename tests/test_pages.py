@@ -84,10 +84,10 @@ def test_buttons_follow_the_lifecycle(client, users, directory, catalog, now):
     page = buttons(login(client, users["wangjing"]).get(url))
     assert ">签收</button>" in page and ">退单</button>" in page
     assert ">办结</button>" not in page and ">记录联系</button>" not in page
-    # the district supervisor sees the order but may not sign it
+    # the district supervisor sees the order but may not sign it: urging (督办) is all they may do
     supervisor = buttons(login(client, users["chaoyang"]).get(url))
     assert "楼下垃圾堆放" in supervisor and ">签收</button>" not in supervisor
-    assert "没有可对此工单执行的操作" in supervisor
+    assert ">督办</button>" in supervisor and ">退单</button>" not in supervisor
     response = login(client, users["wangjing"]).post(reverse("hotline:ticket_action", args=[ticket.pk, "sign"]))
     assert response.status_code == 302
     page = buttons(client.get(url))
@@ -239,7 +239,7 @@ def test_worklist_query_count_does_not_grow_with_orders(client, users, directory
     if tab == "due_soon":
         Ticket.objects.update(due_at=now + dt.timedelta(hours=3))
     login(client, users["wangjing"])
-    with django_assert_num_queries(4):  # session, user, user.unit (header), the list
+    with django_assert_num_queries(6):  # session, user, the tab counts, the header's unread count, user.unit, the list
         response = client.get(f"/work/?tab={tab}")
     assert response.content.decode().count("/tickets/") >= 3
 
@@ -248,10 +248,11 @@ def test_queue_pages_query_counts(client, users, directory, catalog, now, django
     for i in range(3):
         take_call(users, directory, catalog["sanitation"], content=f"垃圾{i}", now=now)
     login(client, users["dispatcher"])
-    with django_assert_num_queries(7):  # session, user, unit, queue, its return requests, extensions, deadlines
+    # session, user, unit, queue, its return requests, extensions, deadlines, the header's unread count
+    with django_assert_num_queries(8):
         client.get("/center/queue/")
     login(client, users["callback"])
-    with django_assert_num_queries(5):  # session, user, unit, completed, called back
+    with django_assert_num_queries(6):  # session, user, unit, completed, called back, the header's unread count
         client.get("/callbacks/")
 
 

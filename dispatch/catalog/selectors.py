@@ -1,5 +1,9 @@
 """Reads of the dispatch catalog: the current version, a leaf by code, type-ahead search, export rows."""
 
+import copy
+import time
+
+from django.db import connection
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from dispatch.errors import NotFoundInScope
@@ -8,10 +12,37 @@ from dispatch.models import CatalogItem, CatalogVersion
 from .fileformat import write_table
 
 SEARCH_LIMIT, SEARCH_LIMIT_MAX, SEARCH_TERMS_MAX = 20, 50, 5
+ITEM_CACHE_SECONDS = 60
+_CURRENT_SQL = f"SELECT id, created_at FROM {CatalogVersion._meta.db_table} WHERE is_current = %s"
+_items = {}  # database alias -> (row of _CURRENT_SQL, {pk: (read at, item of that version)})
 
 
 def current_version():
     return CatalogVersion.objects.filter(is_current=True).first()
+
+
+def item_for_intake(pk):
+    """Catalog item ``pk`` with its version and parents (for the checks and the audit note), or None.
+
+    Intake runs this on every request, so each process keeps the items of the current version it has read,
+    checked by one indexed one-row select of the current version: a new current version (set_current) empties
+    the cache at once, even within the caller's transaction. An item is re-read after ITEM_CACHE_SECONDS, so an
+    administrator's edit of a leaf reaches intake within a minute.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_CURRENT_SQL, [True])
+        current = cursor.fetchone()
+    cached = _items.get(connection.alias)
+    if cached is None or cached[0] != current:
+        cached = _items[connection.alias] = (current, {})
+    now = time.monotonic()
+    hit = cached[1].get(pk)
+    if hit is not None and now - hit[0] < ITEM_CACHE_SECONDS:
+        return copy.copy(hit[1])  # callers may change their instance
+    item = CatalogItem.objects.select_related("version", "parent__parent").filter(pk=pk).first()
+    if item is not None and current is not None and item.version_id == current[0]:
+        cached[1][pk] = (now, copy.copy(item))
+    return item
 
 
 def leaves(version):

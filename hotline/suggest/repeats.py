@@ -12,6 +12,7 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import Q
 
+from assessment import clocks
 from dispatch.errors import InvalidInput, NotFoundInScope
 from dispatch.permissions import require_role
 from hotline.choices import Status
@@ -70,7 +71,7 @@ def link_repeat(actor, ticket_id, original_id, now=None):
     with locked_ticket(ticket_id) as ticket:
         original = Ticket.objects.select_related("repeat_of").filter(pk=original_id).first()
         if original is None:
-            raise NotFoundInScope("原工单不存在", field="original")
+            raise NotFoundInScope("原工单不存在", field="original_id")
         original = original.repeat_of or original  # always link to the first order of the matter
         _check_link(ticket, original)
         ticket.repeat_of = original
@@ -78,6 +79,7 @@ def link_repeat(actor, ticket_id, original_id, now=None):
         answer = f"您反映的问题已在工单{original.number}中办理，本次来电作为重复诉求并入该工单，办理结果将一并反馈。"
         apply_transition(ticket, "answer_directly", "link_repeat", actor=actor, now=now, answer=answer,
                          note=f"关联为工单{original.number}的重复诉求", data={"original": original.pk})
+        clocks.meet_dispatch(ticket, now)  # answered: the center's dispatch clock stops, as for answer_directly
         record_event(original, "link_repeat", actor=actor, now=now, note=f"收到重复诉求：工单{ticket.number}",
                      data={"repeat": ticket.pk})
     return ticket
@@ -85,12 +87,12 @@ def link_repeat(actor, ticket_id, original_id, now=None):
 
 def _check_link(ticket, original):
     if original.pk == ticket.pk:
-        raise InvalidInput("不能把工单关联为自身的重复诉求", field="original")
+        raise InvalidInput("不能把工单关联为自身的重复诉求", field="original_id")
     if ticket.repeat_of_id:
-        raise InvalidInput(f"该工单已关联为工单{ticket.repeat_of.number}的重复诉求", field="original")
+        raise InvalidInput(f"该工单已关联为工单{ticket.repeat_of.number}的重复诉求", field="original_id")
     if ticket.repeats.exists():
-        raise InvalidInput("该工单已有重复诉求关联到它，不能再关联到其他工单", field="original")
+        raise InvalidInput("该工单已有重复诉求关联到它，不能再关联到其他工单", field="original_id")
     if original.status in NOT_REPEATABLE:
-        raise InvalidInput(f"工单{original.number}已结案，请作为新诉求派单", field="original")
+        raise InvalidInput(f"工单{original.number}已结案，请作为新诉求派单", field="original_id")
     if original.received_at > ticket.received_at:
-        raise InvalidInput("只能关联到更早受理的工单", field="original")
+        raise InvalidInput("只能关联到更早受理的工单", field="original_id")

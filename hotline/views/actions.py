@@ -7,6 +7,9 @@ whistle target or extension the action is about (None for ticket-level actions).
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django import forms as django_forms
+
+from assessment.urging import urge
 from dispatch.errors import InvalidInput
 from dispatch.models import WhistleTarget
 from dispatch.selectors import units_by_codes
@@ -90,6 +93,15 @@ def _whistle_action(user, ticket, target_id, d):
     return "处置情况已记录"
 
 
+class UrgeForm(django_forms.Form):
+    note = django_forms.CharField(label="督办意见", required=False, widget=django_forms.Textarea(attrs={"rows": 2}))
+
+
+def _urge(user, ticket, _, d):
+    urge(user, ticket.pk, d["note"])
+    return f"已督办，{ticket.lead_unit.name}将收到站内通知和短信"
+
+
 @dataclass(frozen=True)
 class Action:
     label: str
@@ -119,6 +131,7 @@ ACTIONS = {
     "callback": Action("回访", forms.CallbackForm, _callback),
     "close": Action("结案", forms.NoteForm, _simple(center.close, "已结案", "note")),
     "rehandle": Action("退回重办", forms.RehandleForm, _simple(center.rehandle, "已退回原承办单位重办", "reason")),
+    "urge": Action("督办", UrgeForm, _urge),
 }
 
 

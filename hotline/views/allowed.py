@@ -9,6 +9,7 @@ from django_fsm import can_proceed
 
 from dispatch.models import AssignmentRole, AssignmentStatus, ExtensionStatus, WhistleStatus
 from dispatch.permissions import role_may
+from hotline.choices import OPEN_STATUSES
 
 ACTIVE = (AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED)
 OPEN_WHISTLES = (WhistleStatus.REQUESTED, WhistleStatus.APPROVED)
@@ -28,6 +29,8 @@ def ticket_actions(user, ticket, assignments, whistles, extensions, now=None):
                                ("rehandle", ticket.rehandle)):
         if role_may(user, action) and can_proceed(transition):
             allowed.add(action)
+    if may_urge(user, ticket):
+        allowed.add("urge")
     mine = _my_assignment(user, assignments)
     if mine is None:
         return allowed
@@ -72,3 +75,16 @@ def mark_extension_actions(user, extensions):
     for extension in extensions:
         extension.can_decide = extension.status == ExtensionStatus.PENDING and role_may(user, "decide_extension")
     return extensions
+
+
+def may_urge(user, ticket):
+    """督办: the urge service's own conditions (role, an open order with a lead unit); scope is the page's query."""
+    return role_may(user, "urge") and ticket.status in OPEN_STATUSES and ticket.lead_unit_id is not None
+
+
+def may_review_unreasonable(user):
+    return role_may(user, "review_unreasonable")
+
+
+def may_close_month(user):
+    return role_may(user, "close_month")

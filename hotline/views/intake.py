@@ -1,14 +1,16 @@
-"""The agent's intake page and the small JSON views its script calls (earlier requests, catalog search)."""
+"""The agent's intake page and the small JSON views its script calls: earlier requests, catalog search, and the
+smart-intake suggestions (catalog leaves from the content, streets from the address, repeat requests)."""
 
 from django.contrib import messages
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.timezone import localtime
 
 from dispatch.catalog.selectors import search_leaves
 from dispatch.choices import Responsible, UnitKind
-from dispatch.errors import DomainError
+from dispatch.errors import DomainError, InvalidInput
 from dispatch.models import Unit
 from dispatch.selectors import districts
 
@@ -16,6 +18,8 @@ from .. import selectors
 from ..choices import Urgency
 from ..forms import IntakeForm
 from ..services import intake
+from ..suggest import find_repeats, guess_district, link_repeat, resolve_address, suggest_leaves
+from ..suggest.repeats import repeat_window
 from .common import put_error_on_form, role_required
 
 
@@ -40,18 +44,25 @@ def intake_page(request):
     streets = Unit.objects.filter(kind=UnitKind.STREET, is_active=True).select_related("parent").order_by("code")
     return render(request, "hotline/intake.html", {
         "form": form, "streets": streets, "districts": districts(), "done": done,
+        "repeat_window_days": repeat_window().days,
         "selected_leaf": form.cleaned_data.get("catalog_item") if form.is_bound and hasattr(form, "cleaned_data")
         else None,
     }, status=status)
 
 
 def _take(request, form):
-    """Record and then dispatch or answer, all or nothing: a failed dispatch leaves no half-taken ticket."""
+    """Record and then dispatch, answer or link as a repeat, all or nothing: a failed follow-up leaves no
+    half-taken ticket."""
     answering = request.POST.get("submit") == "answer"
+    original_id = request.POST.get("repeat_of", "").strip()
+    if original_id and not original_id.isdigit():
+        raise InvalidInput("重复诉求的原工单编号无效", field="repeat_of")
     with transaction.atomic():
         ticket, created = intake.intake_ticket(request.user, **form.service_kwargs())
         if not created:
             return ticket
+        if original_id:  # 重复诉求: answered as part of the earlier order, never dispatched again
+            return link_repeat(request.user, ticket.pk, int(original_id))
         if answering:  # an error here rolls the intake back too
             return intake.answer_directly(request.user, ticket.pk, form.cleaned_data["answer"])
         return intake.dispatch_ticket(request.user, ticket.pk)
@@ -59,6 +70,9 @@ def _take(request, form):
 
 def _receipt(ticket):
     ticket.refresh_from_db()
+    if ticket.repeat_of_id:
+        return (f"工单 {ticket.number} 已受理，已关联为工单 {ticket.repeat_of.number} 的重复诉求，"
+                "并入原工单办理，未再派单")
     if ticket.lead_unit_id:
         where = f"已派至{ticket.lead_unit.name}（主办）"
         if ticket.lead_unit.kind == UnitKind.STREET:
@@ -72,7 +86,7 @@ def earlier_requests_json(request):
     phone = request.GET.get("phone", "").replace(" ", "")
     rows = selectors.earlier_requests(phone) if len(phone) >= 7 else []
     return JsonResponse({"requests": [
-        {"id": t.pk, "number": t.number, "received_at": f"{t.received_at:%Y-%m-%d %H:%M}", "content": t.content[:60],
+        {"id": t.pk, "number": t.number, "received_at": _local(t.received_at), "content": t.content[:60],
          "status": t.get_status_display(), "unit": t.lead_unit.name if t.lead_unit else "",
          "url": reverse("hotline:ticket", args=[t.pk])}
         for t in rows
@@ -82,16 +96,77 @@ def earlier_requests_json(request):
 @role_required("intake")
 def catalog_search_json(request):
     """Leaves matching the words, with the tier the service would suggest for each urgency."""
-    leaves = search_leaves(request.GET.get("q", ""))
-    return JsonResponse({"leaves": [
-        {"id": leaf.pk, "code": leaf.code, "name": leaf.name, "path": leaf.path_names(),
-         "responsible": (leaf.responsible_unit.name if leaf.responsible == Responsible.UNIT and leaf.responsible_unit
-                         else "属地街乡镇"),
-         "request_type": leaf.default_request_type,
-         "tiers": {u: _tier_label(intake.suggested_tier(leaf, u)) for u in Urgency.values}}
-        for leaf in leaves
-    ]})
+    return JsonResponse({"leaves": [_leaf_json(leaf) for leaf in search_leaves(request.GET.get("q", ""))]})
+
+
+def _leaf_json(leaf, score=None):
+    row = {"id": leaf.pk, "code": leaf.code, "name": leaf.name, "path": leaf.path_names(),
+           "responsible": (leaf.responsible_unit.name if leaf.responsible == Responsible.UNIT
+                           and leaf.responsible_unit else "属地街乡镇"),
+           "request_type": leaf.default_request_type,
+           "tiers": {u: _tier_label(intake.suggested_tier(leaf, u)) for u in Urgency.values}}
+    if score is not None:
+        row["score"] = score
+    return row
+
+
+def _local(moment):
+    return f"{localtime(moment):%Y-%m-%d %H:%M}"
 
 
 def _tier_label(tier):
     return {"value": tier.value, "label": tier.label}
+
+
+# --- smart intake --------------------------------------------------------------------------------------------
+
+MAX_TEXT = 2000  # longer input is cut: suggestions read the gist, not a whole letter
+
+
+def _param(request, name):
+    return request.GET.get(name, "").strip()[:MAX_TEXT]
+
+
+@role_required("intake")
+def suggest_leaves_json(request):
+    """The three catalog leaves that best fit the content typed so far, with their scores."""
+    ranked = suggest_leaves(_param(request, "text"))
+    return JsonResponse({"leaves": [_leaf_json(leaf, score) for leaf, score in ranked]})
+
+
+@role_required("intake")
+def suggest_streets_json(request):
+    """Streets for the address typed so far, best first, and the district the address names (if any)."""
+    address = _param(request, "address")
+    district = guess_district(address) if address else None
+    return JsonResponse({
+        "district": {"id": district.pk, "name": district.name} if district else None,
+        "streets": [{"code": street.code, "name": street.name, "district_id": street.parent_id,
+                     "district": street.parent.name, "score": score, "reason": reason}
+                    for street, score, reason in resolve_address(address)],
+    })
+
+
+@role_required("intake")
+def suggest_repeats_json(request):
+    """Earlier open tickets this call may repeat: same phone, or near-identical content at the same street."""
+    phone = _param(request, "phone").replace(" ", "")
+    street = _street_named(_param(request, "street"), _param(request, "district"))
+    rows = find_repeats(phone if len(phone) >= 7 else "", _param(request, "content"), street)
+    return JsonResponse({"repeats": [
+        {"id": t.pk, "number": t.number, "received_at": _local(t.received_at),
+         "content": t.content[:80], "status": t.get_status_display(), "reason": t.repeat_reason,
+         "url": reverse("hotline:ticket", args=[t.pk])}
+        for t in rows
+    ]})
+
+
+def _street_named(name, district_id):
+    """The street the form names (as IntakeForm reads it); None when absent or ambiguous."""
+    if not name:
+        return None
+    streets = Unit.objects.filter(kind=UnitKind.STREET, name=name, is_active=True)
+    if district_id.isdigit():
+        streets = streets.filter(parent_id=int(district_id))
+    found = list(streets[:2])
+    return found[0] if len(found) == 1 else None

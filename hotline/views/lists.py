@@ -1,12 +1,16 @@
 """The work lists: a unit's tabs, the dispatcher's queue, the callback queue, deadlines, search."""
 
+from types import SimpleNamespace
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 
+from assessment.clock_selectors import deadlines_to_urge
 from dispatch.choices import Role
 
 from .. import selectors
-from .allowed import mark_extension_actions, mark_whistle_actions
+from .allowed import mark_extension_actions, mark_whistle_actions, may_urge
 from .common import role_required
 
 LIST_LIMIT = 100
@@ -24,11 +28,14 @@ def _tabs(user):
 
 @role_required("sign")
 def worklist(request):
-    """A handling unit's orders by tab; a leader's whistles to approve; a department's whistle calls."""
+    """A handling unit's orders by tab (each with its count); a leader's whistles to approve; a department's whistle
+    calls."""
     user = request.user
-    tabs = _tabs(user)
-    tab = request.GET.get("tab") if request.GET.get("tab") in dict(tabs) else "to_sign"
-    context = {"tabs": tabs, "tab": tab, "tab_label": dict(tabs)[tab], "tickets": [], "whistles": [], "calls": []}
+    counts = selectors.worklist_counts(user, [key for key, _ in _tabs(user)])
+    tabs = [(key, label, counts.get(key, 0)) for key, label in _tabs(user)]
+    labels = {key: label for key, label, _ in tabs}
+    tab = request.GET.get("tab") if request.GET.get("tab") in labels else "to_sign"
+    context = {"tabs": tabs, "tab": tab, "tab_label": labels[tab], "tickets": [], "whistles": [], "calls": []}
     if tab == "whistles":
         context["whistles"] = mark_whistle_actions(user, list(selectors.whistles_awaiting_approval(user)[:LIST_LIMIT]))
     elif tab == "whistle_calls":
@@ -60,12 +67,25 @@ def callback_queue(request):
     })
 
 
+def urge_rows(user, clocks, now):
+    """Running clocks grouped by order (soonest first), each order with may-urge; a clock knows if it is past due."""
+    rows = {}
+    for clock in clocks:
+        clock.overdue = clock.due_at <= now
+        row = rows.setdefault(clock.ticket_id, SimpleNamespace(ticket=clock.ticket, clocks=[]))
+        row.clocks.append(clock)
+    for row in rows.values():
+        row.can_urge = may_urge(user, row.ticket)
+        row.overdue = any(clock.overdue for clock in row.clocks)
+    return list(rows.values())
+
+
 @role_required("urge")
 def deadlines(request):
-    """Orders near or past their deadline in the user's scope (urging itself comes with the supervision pages)."""
-    return render(request, "hotline/deadlines.html", {
-        "tickets": selectors.near_or_past_deadline(request.user)[:LIST_LIMIT],
-    })
+    """督办: every running clock (orders and whistled departments) due within a day or past, in the user's scope."""
+    now = timezone.now()
+    clocks = deadlines_to_urge(request.user, now=now).select_related("ticket__lead_unit", "ticket__street")
+    return render(request, "hotline/deadlines.html", {"rows": urge_rows(request.user, clocks[:LIST_LIMIT], now)})
 
 
 @login_required

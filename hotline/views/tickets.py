@@ -14,7 +14,7 @@ from dispatch.models import Unit, UnitKind, WhistleTarget
 
 from .. import selectors
 from .actions import ACTIONS, form_auto_id, form_data
-from .allowed import mark_extension_actions, mark_whistle_actions, ticket_actions
+from .allowed import mark_extension_actions, mark_whistle_actions, may_review_unreasonable, ticket_actions
 from .common import put_error_on_form
 
 UNIT_KINDS = [UnitKind.STREET, UnitKind.DISTRICT, UnitKind.DEPARTMENT, UnitKind.ENTERPRISE]
@@ -46,7 +46,7 @@ def _render_ticket(request, ticket, bound=None, status=200):
     context = {
         "ticket": ticket, "show_phone": selectors.may_see_phone(user, ticket),
         "assignments": assignments, "whistles": whistles, "extensions": extensions,
-        "allowed": allowed, "bound": bound or (None, None, None),
+        "allowed": allowed, "bound": bound or (None, None, None), "may_review": may_review_unreasonable(user),
         "events": selectors.timeline(ticket),
         "returns": ticket.return_requests.select_related("unit", "suggested_unit").order_by("id"),
         "callbacks": ticket.callbacks.select_related("agent").order_by("id"),

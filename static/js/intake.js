@@ -1,13 +1,16 @@
-// Intake form helpers: caller history on blur, street → district, catalog leaf search, suggested tier.
+// Intake form helpers: caller history on blur, street → district, catalog leaf search, suggested tier, and the
+// smart-intake suggestions: catalog leaves from the content, streets from the address, possible repeat requests.
 (function () {
   "use strict";
   var form = document.getElementById("intake-form");
   if (!form) return;
   var $ = function (id) { return document.getElementById(id); };
   var phone = $("id_caller_phone"), district = $("id_district"), street = $("id_street");
+  var address = $("id_address"), content = $("id_content");
   var search = $("catalog-search"), results = $("catalog-results"), leafInput = $("id_catalog_item");
   var urgency = $("id_urgency"), suggested = $("tier-suggested");
   var requestType = $("id_request_type"), chosen = $("catalog-chosen");
+  var leafBox = $("leaf-suggest"), streetBox = $("street-suggest"), repeatBox = $("repeats");
   var leaf = null;
 
   function text(tag, value, cls) {
@@ -24,8 +27,30 @@
       .catch(function () {});
   }
 
+  // Only the answer to the latest request of each kind is shown (typing fires many).
+  var sequence = {};
+  function getLatest(kind, url, done) {
+    var n = (sequence[kind] = (sequence[kind] || 0) + 1);
+    getJSON(url, function (data) { if (sequence[kind] === n) done(data); });
+  }
+
+  function debounce(fn, ms) {
+    var timer = null;
+    return function () { clearTimeout(timer); timer = setTimeout(fn, ms); };
+  }
+
+  function query(params) {
+    return Object.keys(params).map(function (k) {
+      return encodeURIComponent(k) + "=" + encodeURIComponent(params[k]);
+    }).join("&");
+  }
+
+  function percent(score) { return Math.round(score * 100) + "%"; }
+
+  function phoneValue() { return phone.value.replace(/\s/g, ""); }
+
   phone.addEventListener("blur", function () {
-    var value = phone.value.replace(/\s/g, "");
+    var value = phoneValue();
     var box = $("earlier");
     if (value.length < 7) return;
     getJSON(form.dataset.earlierUrl + "?phone=" + encodeURIComponent(value), function (data) {
@@ -41,7 +66,7 @@
         li.appendChild(text("div", r.content));
         list.appendChild(li);
       });
-      box.appendChild(text("p", "共 " + data.requests.length + " 条（最近的在前），如为重复诉求请在内容中注明。"));
+      box.appendChild(text("p", "共 " + data.requests.length + " 条（最近的在前）。"));
       box.appendChild(list);
     });
   });
@@ -74,6 +99,7 @@
     if (item.request_type) requestType.value = item.request_type;
     results.textContent = "";
     showSuggested();
+    markPressed(leafBox, String(item.id));
   }
 
   var timer = null;
@@ -102,4 +128,140 @@
     if (e.key === "Enter") { e.preventDefault(); var b = results.querySelector("button"); if (b) b.click(); }
   });
   urgency.addEventListener("change", showSuggested);
+
+  // --- suggestion chips ---------------------------------------------------------------------------------------
+  function markPressed(box, key) {
+    Array.prototype.forEach.call(box.querySelectorAll("button[data-key]"), function (b) {
+      b.setAttribute("aria-pressed", b.dataset.key === key ? "true" : "false");
+    });
+  }
+
+  function chipList(box, title, listLabel) {
+    box.textContent = "";
+    box.appendChild(text("p", title, "muted suggest-title"));
+    var list = document.createElement("ul");
+    list.className = "chips";
+    list.setAttribute("aria-label", listLabel);
+    box.appendChild(list);
+    return list;
+  }
+
+  function chip(list, key, label, detail, onClick) {
+    var li = document.createElement("li");
+    var b = text("button", label);
+    b.type = "button";
+    b.dataset.key = key;
+    b.setAttribute("aria-pressed", "false");
+    b.appendChild(text("span", " " + detail, "muted score"));
+    b.addEventListener("click", onClick);
+    li.appendChild(b);
+    list.appendChild(li);
+    return b;
+  }
+
+  var suggestLeaves = debounce(function () {
+    var value = content.value.trim();
+    if (value.length < 4) { leafBox.textContent = ""; return; }
+    getLatest("leaves", form.dataset.suggestLeavesUrl + "?" + query({ text: value }), function (data) {
+      if (!data.leaves.length) {
+        leafBox.textContent = "";
+        leafBox.appendChild(text("p", "未能从诉求内容判断目录，请在下方搜索。", "muted"));
+        return;
+      }
+      var list = chipList(leafBox, "建议目录（按诉求内容，点击采用）：", "按内容建议的目录");
+      data.leaves.forEach(function (item) {
+        chip(list, String(item.id), item.path, "匹配度 " + percent(item.score), function () {
+          choose(item);
+          search.value = item.name;
+        });
+      });
+      markPressed(leafBox, leafInput.value);
+    });
+  }, 400);
+
+  function pickStreet(s) {
+    district.value = String(s.district_id);
+    street.value = s.name;
+    markPressed(streetBox, s.code);
+    refreshRepeats();
+  }
+
+  var suggestStreets = debounce(function () {
+    var value = address.value.trim();
+    if (value.length < 2) { streetBox.textContent = ""; return; }
+    getLatest("streets", form.dataset.suggestStreetsUrl + "?" + query({ address: value }), function (data) {
+      if (!data.streets.length && !data.district) {
+        streetBox.textContent = "";
+        streetBox.appendChild(text("p", "未能从地址判断街乡镇，请手动选择。", "muted"));
+        return;
+      }
+      var list = chipList(streetBox, "建议街乡镇（按事发地址，点击填入区和街乡镇）：", "按地址建议的街道乡镇");
+      data.streets.forEach(function (s) {
+        var b = chip(list, s.code, s.name + "（" + s.district + "）", percent(s.score) + " · " + s.reason,
+          function () { pickStreet(s); });
+        if (street.value === s.name && district.value === String(s.district_id)) b.setAttribute("aria-pressed", "true");
+      });
+      if (!data.streets.length) {
+        chip(list, "district-" + data.district.id, data.district.name, "仅能判断到区，请再选择街乡镇", function () {
+          district.value = String(data.district.id);
+          markPressed(streetBox, "district-" + data.district.id);
+          street.focus();
+        });
+      }
+    });
+  }, 300);
+
+  // --- possible repeat requests -------------------------------------------------------------------------------
+  function showRepeats(rows) {
+    repeatBox.textContent = "";
+    if (!rows.length) { repeatBox.appendChild(text("p", "未发现可能重复的未结案工单。", "muted")); return; }
+    repeatBox.appendChild(text("p", "共 " + rows.length + " 条。点击「关联为重复诉求」即受理本次来电并并入原工单，不再派单"
+      + "（仍需填好诉求类型和目录）。"));
+    var list = document.createElement("ul");
+    list.className = "repeats";
+    rows.forEach(function (r) {
+      var li = document.createElement("li");
+      var head = document.createElement("p");
+      var a = text("a", r.number); a.href = r.url; a.target = "_blank";
+      head.appendChild(a);
+      head.appendChild(text("span", " " + r.received_at + " · " + r.status, "muted"));
+      li.appendChild(head);
+      li.appendChild(text("p", r.reason, "reason"));
+      li.appendChild(text("p", r.content));
+      var b = text("button", "关联为重复诉求");
+      b.type = "submit";
+      b.name = "repeat_of";
+      b.value = r.id;
+      b.setAttribute("aria-label", "关联为重复诉求（工单 " + r.number + "）");
+      li.appendChild(b);
+      list.appendChild(li);
+    });
+    repeatBox.appendChild(list);
+  }
+
+  var refreshRepeats = debounce(function () {
+    var params = { phone: phoneValue(), content: content.value.trim(), street: street.value.trim(),
+                   district: district.value };
+    if (params.phone.length < 7 && !(params.street && params.content)) {
+      repeatBox.textContent = "";
+      repeatBox.appendChild(text("p", "填写电话、街乡镇和诉求内容后显示。", "muted"));
+      return;
+    }
+    getLatest("repeats", form.dataset.suggestRepeatsUrl + "?" + query(params), function (data) {
+      showRepeats(data.repeats);
+    });
+  }, 500);
+
+  content.addEventListener("input", suggestLeaves);
+  content.addEventListener("input", refreshRepeats);
+  address.addEventListener("input", suggestStreets);
+  phone.addEventListener("input", refreshRepeats);
+  street.addEventListener("input", refreshRepeats);
+  street.addEventListener("change", refreshRepeats);
+  district.addEventListener("change", refreshRepeats);
+
+  // A form shown again after an error keeps its values: show their suggestions at once.
+  if (content.value.trim()) suggestLeaves();
+  if (address.value.trim()) suggestStreets();
+  refreshRepeats();
 })();

@@ -6,10 +6,15 @@ import re
 import pytest
 from django.utils import timezone
 
+from assessment.month_close import close_month
+from assessment.months import current_month
 from dispatch.choices import RequestType, Responsible, Tier
 from dispatch.models import CatalogItem
 from hotline.choices import Status
 from hotline.models import Ticket
+from hotline.services import intake
+
+from ..lifecycle_helpers import take_call
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +54,8 @@ def action(page, title):
     return page.get_by_role("form", name=title)
 
 
-def test_heating_pipe_leak_from_call_to_close(browser, live_server, demo_users, building_heating_leaf, shots):
+def test_heating_pipe_leak_from_call_to_close(browser, live_server, demo_users, directory, catalog,
+                                              building_heating_leaf, shots):
     # 1. The agent takes the call and dispatches it.
     page = as_user(browser, live_server, "agent")
     assert page.url.endswith("/intake/")
@@ -63,7 +69,7 @@ def test_heating_pipe_leak_from_call_to_close(browser, live_server, demo_users, 
     page.get_by_label("诉求内容").fill("楼内暖气管道漏水，家里暖气不热，室温只有14度")
     page.get_by_label("紧急程度").select_option(label="较急")
     page.get_by_label("派单目录（三级，按名称或关键词搜索）").fill("暖气管道")
-    page.get_by_role("button", name=re.compile("小区楼内供暖管道")).click()
+    page.get_by_role("list", name="目录搜索结果").get_by_role("button", name=re.compile("小区楼内供暖管道")).click()
     assert "24小时" in page.locator("#tier-suggested").inner_text()
     shots(page, "agent-intake")
     page.get_by_role("button", name="派单", exact=True).click()
@@ -148,3 +154,56 @@ def test_heating_pipe_leak_from_call_to_close(browser, live_server, demo_users, 
         "intake", "dispatch", "sign", "contact", "raise_whistle", "approve_whistle", "report_in",
         "whistle_action", "rate_department", "complete", "callback", "close",
     ]
+
+    # 7. Another order of the street is past its deadline: the dispatcher urges it from the deadlines page.
+    late = take_call(demo_users, directory, catalog["sanitation"], content="小区门口垃圾堆放一周无人清运",
+                     now=timezone.now() - dt.timedelta(days=8))
+    intake.dispatch_ticket(demo_users["agent"], late.pk, now=timezone.now() - dt.timedelta(days=8))
+    page = as_user(browser, live_server, "dispatcher")
+    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="临期督办").click()
+    page.wait_for_load_state()
+    row = page.get_by_role("row").filter(has_text=late.number)
+    assert "已超期" in row.inner_text() and "签收时限 · 望京街道" in row.inner_text()
+    form = action(page, f"督办 {late.number}")
+    form.get_by_label("督办意见").fill("已超期未签收，请今日内签收并联系诉求人")
+    shots(page, "dispatcher-deadlines")
+    form.get_by_role("button", name="督办").click()
+    page.get_by_text("已督办，望京街道将收到站内通知和短信").wait_for()
+    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="月度考核").click()
+    page.get_by_role("form", name="月度考核").get_by_role("button", name="计算").click()
+    page.get_by_role("heading", name=re.compile("确认试算")).wait_for()
+    shots(page, "dispatcher-month-close-confirm")
+    page.get_by_role("link", name="取消").click()
+    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="不合理诉求").click()
+    form = action(page, "不合理诉求审核")
+    form.get_by_label("工单编号").fill(late.number)
+    form.get_by_label("合理诉求（计入考核）").check()
+    form.get_by_role("button", name="提交审核结论").click()
+    page.get_by_text("审核意见不能为空").wait_for()  # next to its field; nothing recorded
+    shots(page, "dispatcher-review-errors")
+
+    # 8. The street sees the urge in the header bell, its inbox and the order's timeline.
+    page = as_user(browser, live_server, "wangjing")
+    bell = page.get_by_role("link", name=re.compile("站内通知"))
+    assert bell.get_attribute("aria-label") == "站内通知，1条未读"
+    bell.click()
+    page.wait_for_load_state()
+    assert "已超期未签收，请今日内签收并联系诉求人" in page.locator("table.inbox").inner_text()
+    shots(page, "street-notifications")
+    page.get_by_role("link", name=late.number).click()
+    page.wait_for_load_state()
+    assert "已超期未签收，请今日内签收并联系诉求人" in page.locator(".timeline").inner_text()
+    page.goto(f"{live_server.url}/notifications/")
+    page.get_by_role("button", name="全部标为已读").click()
+    page.get_by_text("已将1条通知标为已读").wait_for()
+    assert page.get_by_role("link", name=re.compile("站内通知")).get_attribute("aria-label") == "站内通知，0条未读"
+
+    # 9. The month is computed (the beat job does it on the 1st); the city leader opens the ranking.
+    close_month(current_month())
+    page = as_user(browser, live_server, "leader")
+    assert page.url.endswith("/rankings/")
+    row = page.get_by_role("row").filter(has_text="望京街道")
+    cells = row.get_by_role("cell").all_inner_texts()
+    assert cells[1].startswith("望京街道") and cells[3] == "1"  # one order assessed: the heating pipe
+    assert cells[4:8] == ["100.00%", "100.00%", "100.00%", "100.00"]  # response, resolution, satisfaction, score
+    shots(page, "leader-ranking")

@@ -1,0 +1,15 @@
+"""The header's unread-notification count: one COUNT over the unread partial index, nothing else."""
+
+from django import template
+
+from assessment.clock_selectors import unread_notifications
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def unread_count(context):
+    user = context.get("user")
+    if user is None or not user.is_authenticated or user.unit_id is None:
+        return 0
+    return unread_notifications(user).count()
