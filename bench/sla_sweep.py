@@ -15,6 +15,8 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+from bench.benchdb import ensure_postgres_database  # noqa: E402
+
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hotline_clock_bench")
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 
@@ -22,25 +24,8 @@ TICKETS = int(os.environ.get("BENCH_TICKETS", 333_334))  # three clocks each: 1 
 DUE_BREACH = DUE_WARN = 5_000
 
 
-def ensure_database():
-    import dj_database_url
-    import psycopg2
-
-    db = dj_database_url.parse(os.environ["DATABASE_URL"])
-    if "postgresql" not in db["ENGINE"]:
-        sys.exit("bench/sla_sweep.py needs DATABASE_URL=postgres://…")
-    admin = psycopg2.connect(dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"],
-                             port=db["PORT"] or 5432)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
-    admin.close()
-
-
 def setup():
-    ensure_database()
+    ensure_postgres_database("bench/sla_sweep.py")
     import django
 
     django.setup()

@@ -27,6 +27,11 @@ def demo_users(directory):
 
 
 @pytest.fixture
+def users(demo_users):
+    return demo_users
+
+
+@pytest.fixture
 def catalog(directory):
     """A small current catalog: heating (热力集团, 24h), street-level sanitation (7d), a consultation leaf."""
     from dispatch.choices import RequestType, Responsible, Tier

@@ -13,11 +13,6 @@ from .lifecycle_helpers import T0, intake, take_call
 
 
 @pytest.fixture
-def users(demo_users):
-    return demo_users
-
-
-@pytest.fixture
 def wangjing(directory):
     return directory["110105026"]
 

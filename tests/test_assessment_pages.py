@@ -12,6 +12,7 @@ from assessment.month_close import close_month
 from hotline.models import Ticket
 
 from .assessment_helpers import BJ, OCT, make_order
+from .page_helpers import login
 
 
 @pytest.fixture
@@ -23,11 +24,6 @@ def closed(demo_users, directory, catalog):
     make_order(users, directory["D002"], item, street=directory["110105026"])
     close_month(OCT, freeze=True)
     return users
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 def test_ranking_page_lists_streets_with_rates_and_a_fixed_number_of_queries(client, closed,

@@ -15,11 +15,6 @@ from .lifecycle_helpers import T0, center, handling, intake, take_call, walk_to_
 D = dt.timedelta(days=1)
 
 
-@pytest.fixture
-def users(demo_users):
-    return demo_users
-
-
 def dispatched(users, directory, item, **extra):
     ticket = take_call(users, directory, item, now=T0 - H, **extra)
     intake.dispatch_ticket(users["agent"], ticket.pk, now=T0)

@@ -15,11 +15,6 @@ from .lifecycle_helpers import T0, center, handling, intake, story, take_call, w
 H = dt.timedelta(hours=1)
 
 
-@pytest.fixture
-def users(demo_users):
-    return demo_users
-
-
 def test_consultation_answered_directly_then_called_back_and_closed(users, directory, catalog):
     ticket = take_call(users, directory, catalog["policy"], content="咨询老旧小区加装电梯补贴政策")
     intake.answer_directly(users["agent"], ticket.pk, "按市住建委政策，每部电梯补贴64万元", now=T0 + H)

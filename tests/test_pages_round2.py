@@ -15,6 +15,7 @@ from assessment.urging import urge
 from hotline.services import whistles
 
 from .lifecycle_helpers import handling, intake, take_call
+from .page_helpers import login, street_order
 
 pytestmark = pytest.mark.django_db
 
@@ -23,24 +24,8 @@ INBOX = "/notifications/"
 
 
 @pytest.fixture
-def users(demo_users):
-    return demo_users
-
-
-@pytest.fixture
 def now():
     return timezone.now()
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
-
-
-def street_order(users, directory, catalog, at, content="楼下垃圾堆放多日无人清理"):
-    ticket = take_call(users, directory, catalog["sanitation"], content=content, now=at)
-    intake.dispatch_ticket(users["agent"], ticket.pk, now=at)
-    return ticket
 
 
 def heating_order(users, directory, catalog, at):

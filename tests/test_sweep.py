@@ -18,11 +18,6 @@ from .lifecycle_helpers import T0, handling, intake, take_call
 NOTHING = {"breach": 0, "warn": 0}
 
 
-@pytest.fixture
-def users(demo_users):
-    return demo_users
-
-
 def dispatched(users, directory, item, **extra):
     ticket = take_call(users, directory, item, now=T0, **extra)
     intake.dispatch_ticket(users["agent"], ticket.pk, now=T0)

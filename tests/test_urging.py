@@ -14,11 +14,6 @@ from .lifecycle_helpers import T0, intake, take_call, walk_to_completed
 
 
 @pytest.fixture
-def users(demo_users):
-    return demo_users
-
-
-@pytest.fixture
 def orders(users, directory, catalog):
     street = take_call(users, directory, catalog["sanitation"])  # 望京街道, 朝阳区
     heating = take_call(users, directory, catalog["heating"])  # 热力集团, a city enterprise

@@ -1,0 +1,22 @@
+"""Shared by the benchmarks: make sure the PostgreSQL database named by DATABASE_URL exists."""
+
+import os
+import sys
+
+
+def ensure_postgres_database(script):
+    """Create the DATABASE_URL database if missing; exit with a message when it is not PostgreSQL."""
+    import dj_database_url
+    import psycopg2
+
+    db = dj_database_url.parse(os.environ["DATABASE_URL"])
+    if "postgresql" not in db["ENGINE"]:
+        sys.exit(f"{script} needs DATABASE_URL=postgres://…")
+    admin = psycopg2.connect(dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"],
+                             port=db["PORT"] or 5432)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
+    admin.close()
