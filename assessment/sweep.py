@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dispatch.models import WhistleTarget
-from hotline.models import Ticket, TicketEvent
+from hotline.models import Ticket, TicketEvent, ticket_number
 
 from . import notifications
 from .choices import LimitKey
@@ -88,7 +88,7 @@ def record(phase, ids, now, center):
     claimed = Clock.objects.filter(pk__in=ids).order_by("due_at", "pk").values_list(*CLAIMED, named=True)
     events, notes, messages, overdue, missed = [], [], [], [], []
     for clock in claimed:
-        number = f"{clock.ticket__received_at:%Y%m%d}-{clock.ticket_id}"  # as Ticket.number
+        number = ticket_number(clock.ticket__received_at, clock.ticket_id)
         text = _text(phase, clock.key, number, clock.due_at)
         data = {"clock": clock.pk, "key": clock.key, "unit": clock.unit__code, "due_at": clock.due_at.isoformat()}
         # the same row hotline.services.common.record_event writes, in bulk: no actor, status unchanged

@@ -8,7 +8,9 @@ from dispatch.choices import RequestType, Tier
 
 from .choices import Channel, FeedbackMethod, Satisfaction, Status, Urgency
 
-HANDLING = [Status.SIGNED, Status.IN_PROGRESS]
+def ticket_number(received_at, pk):
+    """The number people quote: the Beijing date of receipt plus the id, e.g. 20261122-1234."""
+    return f"{timezone.localtime(received_at):%Y%m%d}-{pk}"
 
 
 class Ticket(FSMModelMixin, models.Model):
@@ -70,7 +72,7 @@ class Ticket(FSMModelMixin, models.Model):
     @property
     def number(self):
         """The ticket number people quote: receipt date plus id, e.g. 20261122-1234."""
-        return f"{timezone.localtime(self.received_at):%Y%m%d}-{self.pk}"
+        return ticket_number(self.received_at, self.pk)
 
     @property
     def masked_phone(self):
