@@ -8,6 +8,7 @@ from dispatch.choices import RequestType, Tier
 
 from .choices import Channel, FeedbackMethod, Satisfaction, Status, Urgency
 
+
 def ticket_number(received_at, pk):
     """The number people quote: the Beijing date of receipt plus the id, e.g. 20261122-1234."""
     return f"{timezone.localtime(received_at):%Y%m%d}-{pk}"
