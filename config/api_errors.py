@@ -6,14 +6,14 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from dispatch.errors import DomainError
+from dispatch.errors import DomainError, InvalidInput
 
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         body = {"detail": exc.message, "code": exc.code}
-        if exc.field:
-            body["errors"] = {exc.field: [exc.message]}
+        if exc.field or isinstance(exc, InvalidInput):  # the same shape as a serializer error, naming the field
+            body["errors"] = {exc.field or "non_field_errors": [exc.message]}
         return Response(body, status=exc.http_status)
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

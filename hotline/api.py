@@ -19,7 +19,6 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from dispatch.choices import Tier
-from dispatch.errors import InvalidInput
 from dispatch.models import ExtensionRequest, User, Whistle
 
 from . import selectors
@@ -83,13 +82,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
 
 class DomainInputMixin:
-    """InvalidInput carries the field: answer in the same shape as a serializer error."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, InvalidInput):
-            errors = {exc.field or "non_field_errors": [exc.message]}
-            return Response({"detail": exc.message, "code": exc.code, "errors": errors}, status=400)
-        return super().handle_exception(exc)
+    """Validates a request body with a serializer; domain errors are shaped by config.api_errors."""
 
     def validated(self, serializer_class):
         serializer = serializer_class(data=self.request.data)
