@@ -211,3 +211,14 @@ def test_emergency_raises_the_tier_to_2h(users, directory, catalog):
     intake.dispatch_ticket(users["agent"], ticket.pk, now=T0)
     ticket.refresh_from_db()
     assert ticket.contact_due_at == T0 + 2 * H and ticket.due_at == T0 + 2 * H
+
+
+def test_redispatch_without_a_unit_names_the_field(users, directory, catalog):
+    ticket = take_call(users, directory, catalog["sanitation"])
+    intake.dispatch_ticket(users["agent"], ticket.pk, now=T0)
+    handling.return_order(users["wangjing"], ticket.pk, "非本街道辖区", now=T0 + H)
+    with pytest.raises(InvalidInput) as error:
+        center.redispatch(users["dispatcher"], ticket.pk, lead_unit=None)
+    assert error.value.field == "lead_unit"
+    ticket.refresh_from_db()
+    assert ticket.status == Status.RETURNED

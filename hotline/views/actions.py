@@ -29,12 +29,9 @@ def _dispatch(user, ticket, _, d):
 
 
 def _redispatch(user, ticket, _, d):
-    lead = _unit(d["lead_unit"], "lead_unit")
-    if lead is None:
-        raise InvalidInput("请填写改派单位", field="lead_unit")
-    center.redispatch(user, ticket.pk, lead_unit=lead, assist_units=units_by_codes(d["assist_codes"], "assist_units"),
-                      note=d["note"])
-    return f"已改派至{lead.name}"
+    ticket = center.redispatch(user, ticket.pk, lead_unit=_unit(d["lead_unit"], "lead_unit"),
+                               assist_units=units_by_codes(d["assist_codes"], "assist_units"), note=d["note"])
+    return f"已改派至{ticket.lead_unit.name}"
 
 
 def _target(target_id):
