@@ -7,23 +7,27 @@ month's scorecards through correction rows; on an open month the next computatio
 from django.db import IntegrityError, transaction
 
 from dispatch.errors import InvalidInput, InvalidTransition, NotFoundInScope, NotPermitted
-from dispatch.models import Assignment
+from dispatch.models import LIVE_ASSIGNMENT_STATUSES, Assignment
 from dispatch.permissions import require_role
 from hotline.models import Callback
 from hotline.services.common import locked_ticket, now_or, record_event, require_text
 
-from . import months
+from . import months, scorecards
 from .models import Appeal, Exclusion, MonthClose, UnreasonableReview
 from .month_close import correct_frozen_month
 from .scoring_choices import AppealStatus, ExclusionSource
 
-LIVE_ASSIGNMENT = ("dispatched", "signed", "completed")
 
-
-def _assessed_month(ticket, month):
-    """The month the appeal is about: given (YYYY-MM or a date) or the month of the latest callback."""
+def _assessed_month(ticket, month, now):
+    """The month the appeal is about (given as YYYY-MM or a date, or found): the month of the order's limit when
+    it is overdue, else the month of its latest callback (the rule of scorecards.unit_counts)."""
     if isinstance(month, str) and month:
         month = months.parse_month(month)
+    if scorecards.is_overdue(ticket, now):
+        due_month = months.current_month(ticket.due_at)
+        if month and month != due_month:
+            raise InvalidInput(f"该工单逾期，计入办结时限所在的{months.label(due_month)}考核", field="month")
+        return due_month
     callbacks = Callback.objects.filter(ticket=ticket)
     if month:
         start, end = months.bounds(month)
@@ -42,9 +46,10 @@ def file_appeal(actor, ticket_id, *, reason, month=None, now=None):
     reason = require_text(reason, "reason", "申诉理由")
     now = now_or(now)
     with locked_ticket(ticket_id, actor) as ticket:
-        if not Assignment.objects.filter(ticket=ticket, unit_id=actor.unit_id, status__in=LIVE_ASSIGNMENT).exists():
+        mine = Assignment.objects.filter(ticket=ticket, unit_id=actor.unit_id, status__in=LIVE_ASSIGNMENT_STATUSES)
+        if not mine.exists():
             raise NotPermitted("只有承办此工单的单位可以申诉")
-        month = _assessed_month(ticket, month)
+        month = _assessed_month(ticket, month, now)
         try:
             with transaction.atomic():
                 appeal = Appeal.objects.create(ticket=ticket, unit_id=actor.unit_id, month=month, reason=reason,

@@ -53,6 +53,15 @@ def build_cards(month, rule, units, counts, two_way, prev):
     return rankings.rank_all(cards, rule, codes)
 
 
+def _plan_for_a_month_scan():
+    """For this transaction only: the month's sorts and hashes stay in memory, and the planner uses parallel
+    workers for the scans of a whole month (its default costs keep a one-off report like this on one core)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '128MB'")
+        cursor.execute("SET LOCAL parallel_setup_cost = 100")
+        cursor.execute("SET LOCAL parallel_tuple_cost = 0.01")
+
+
 def close_month(month, *, freeze=False, actor=None, now=None):
     """Compute (and optionally freeze) a month. Returns the MonthClose; a frozen month is returned unchanged.
 
@@ -70,14 +79,13 @@ def close_month(month, *, freeze=False, actor=None, now=None):
         if close.is_frozen:
             return close
         started = time.perf_counter()
-        if connection.vendor == "postgresql":  # the month's sorts and hashes fit in memory, not on disk
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = '128MB'")
+        if connection.vendor == "postgresql":
+            _plan_for_a_month_scan()
         rule = rule_for(month)
         check_rule(rule)
         prev = {c.unit_id: c for c in Scorecard.objects.filter(month=months.previous_month(month))}
-        cards = build_cards(month, rule, _units(), scorecards.unit_counts(month), scorecards.two_way_counts(month),
-                            prev)
+        counts = scorecards.unit_counts(month, now=now)
+        cards = build_cards(month, rule, _units(), counts, scorecards.two_way_counts(month), prev)
         Scorecard.objects.filter(month=month).delete()
         Scorecard.objects.bulk_create(cards, batch_size=500)
         close.rule = snapshot(rule)
@@ -103,7 +111,8 @@ def correct_frozen_month(month, unit_id, ticket_id, *, appeal, actor, reason, no
     close = MonthClose.objects.select_for_update().get(month=month)
     rule = rule_from_snapshot(close.rule) if close.rule else rule_for(month)
     units = _units()
-    share = scorecards.unit_counts(month, [unit_id], ticket_id=ticket_id, with_exclusions=False).get(unit_id)
+    share = scorecards.unit_counts(month, now=now, ticket_id=ticket_id, unit_id=unit_id,
+                                   with_exclusions=False).get(unit_id)
     if share is None or share.assessed == 0:
         return []
     delta = share - scorecards.Counts(excluded=1)

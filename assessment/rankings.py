@@ -1,6 +1,7 @@
 """Ranking within each group (streets city-wide, districts, departments, enterprises), classes and call-outs.
 
-Works on the few hundred scorecards of a month, never on orders. Ties share a rank (1, 2, 2, 4); the order
+Works on the few hundred scorecards of a month, never on orders. 点名 names the bottom N of a group (N per
+rule), leaving out any 先进 unit among them. Ties share a rank (1, 2, 2, 4); the order
 within a tie is by unit code, so the same inputs always give the same rows.
 """
 
@@ -50,8 +51,9 @@ def rank_group(cards, rule, codes):
         card.called_out = False
     callout_field = CALLOUT_RULE_FIELD.get(cards[0].group) if cards else None
     if callout_field:
-        for card in ordered[len(ordered) - min(getattr(rule, callout_field), len(ordered)):]:
-            card.called_out = True
+        bottom = ordered[len(ordered) - min(getattr(rule, callout_field), len(ordered)):]
+        for card in bottom:  # a small group's bottom may hold 先进 units: those are never named
+            card.called_out = card.klass != RankClass.ADVANCED
     return ordered
 
 

@@ -1,8 +1,13 @@
 """Per-unit counts of a month as SQL aggregates (GROUP BY unit), and the rates and score computed from them.
 
 Counted per (unit, order): every unit holding a live lead or assisting assignment on the order is assessed on it
-(双派双考). Orders linked as repeats (repeat_of set) are left out: the original counts once. Excluded orders
-(unreasonable request, or a granted appeal for that unit) are counted apart and never in the rates.
+(双派双考). Orders linked as repeats (repeat_of set) are left out: the original counts once. Which month assesses
+an order:
+- an order done within its limit: the month of its deciding callback (the latest of the month; an answered call
+  wins over a later unanswered attempt);
+- an overdue order (completed after its limit, or still open past it): the month its limit fell, with the answers
+  of a callback in that month if there is one. An order left undone cannot stay out of the assessment.
+Excluded orders (unreasonable request, or a granted appeal for that unit) are counted apart and never in the rates.
 """
 
 from dataclasses import dataclass, field
@@ -18,8 +23,7 @@ COUNT_FIELDS = ("assessed", "contacted_in_time", "answered", "resolved", "satisf
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
-# The latest callback of each order in the month (an answered one wins over a later unanswered attempt).
-# The latest callback of each order in the month (an answered one wins over a later unanswered attempt).
+# The deciding callback of each order in the month (the latest; an answered one wins over a later unanswered one).
 # PostgreSQL: DISTINCT ON (well estimated, hash joins at scale); elsewhere (SQLite ≥ 3.30) a window function.
 LATEST_CALLBACK_SQL = {
     "postgresql": """
@@ -39,35 +43,37 @@ LATEST_CALLBACK_SQL = {
     """,
 }
 
-EXCLUDED_SQL = "(ex_all.ticket_id IS NOT NULL OR ex_unit.ticket_id IS NOT NULL)"
+OVERDUE_SQL = ("(t.due_at IS NOT NULL AND (t.completed_at > t.due_at "
+               "OR (t.completed_at IS NULL AND t.due_at < %(now)s)))")
 
-# One row per (live assignment unit, order): lead and assisting units alike (双派双考).
+# One row per (live assignment unit, order) the month assesses: lead and assisting units alike (双派双考).
+# A live (ticket, unit) assignment is unique (constraint one_live_assignment_per_unit), so no DISTINCT is needed.
 UNIT_COUNTS_SQL = """
 WITH cb AS ({latest}),
-live AS (SELECT DISTINCT ticket_id, unit_id FROM dispatch_assignment
-         WHERE status IN ('dispatched', 'signed', 'completed') {assignment_filter}),
-ex AS (SELECT DISTINCT ticket_id, unit_id FROM assessment_exclusion),
 pairs AS (
     SELECT a.unit_id, cb.reached, cb.resolved, cb.satisfaction,
-           (t.contacted_at IS NOT NULL AND t.contacted_at <= t.contact_due_at) AS in_time,
-           {excluded} AS excluded
-    FROM cb
-    JOIN hotline_ticket t ON t.id = cb.ticket_id
-    JOIN live a ON a.ticket_id = cb.ticket_id
-    LEFT JOIN ex ex_all ON ex_all.ticket_id = cb.ticket_id AND ex_all.unit_id IS NULL
-    LEFT JOIN ex ex_unit ON ex_unit.ticket_id = cb.ticket_id AND ex_unit.unit_id = a.unit_id
-    WHERE t.repeat_of_id IS NULL
+           (t.contacted_at IS NOT NULL AND t.contacted_at <= t.contact_due_at) AS in_time
+    FROM hotline_ticket t
+    JOIN dispatch_assignment a ON a.ticket_id = t.id AND a.status IN ('dispatched', 'signed', 'completed')
+    LEFT JOIN cb ON cb.ticket_id = t.id
+    WHERE t.repeat_of_id IS NULL {filters}
+      AND CASE WHEN {overdue} THEN t.due_at >= %(start)s AND t.due_at < %(end)s
+               ELSE cb.ticket_id IS NOT NULL END
 )
 SELECT unit_id,
-       count(*) FILTER (WHERE NOT excluded),
-       count(*) FILTER (WHERE NOT excluded AND in_time),
-       count(*) FILTER (WHERE NOT excluded AND reached),
-       count(*) FILTER (WHERE NOT excluded AND reached AND resolved),
-       count(*) FILTER (WHERE NOT excluded AND reached AND satisfaction = 'satisfied'),
-       count(*) FILTER (WHERE NOT excluded AND reached AND satisfaction = 'basic'),
-       count(*) FILTER (WHERE excluded)
+       count(*),
+       count(*) FILTER (WHERE in_time),
+       count(*) FILTER (WHERE reached),
+       count(*) FILTER (WHERE reached AND resolved),
+       count(*) FILTER (WHERE reached AND satisfaction = 'satisfied'),
+       count(*) FILTER (WHERE reached AND satisfaction = 'basic')
 FROM pairs GROUP BY unit_id
 """
+
+# Restricts the pairs to the excluded ones: few, found from the exclusion table.
+EXCLUDED_TICKETS = "SELECT ticket_id FROM assessment_exclusion"
+EXCLUDED_PAIR = ("EXISTS (SELECT 1 FROM assessment_exclusion e WHERE e.ticket_id = t.id "
+                 "AND (e.unit_id IS NULL OR e.unit_id = a.unit_id))")
 
 # Two-way assessment: whistle calls whose report-in limit fell in the month.
 TWO_WAY_SQL = """
@@ -123,28 +129,46 @@ class Figures:
     extra: dict = field(default_factory=dict)
 
 
-def unit_counts(month, unit_ids=None, *, ticket_id=None, with_exclusions=True):
-    """{unit_id: Counts} for every unit assessed in the month (or only ``unit_ids``): one SQL statement.
-    ``ticket_id`` with ``with_exclusions=False``: one order's own contribution, as if nothing were excluded."""
-    params = month_params(month)
-    callback_filter = assignment_filter = ""
+def unit_counts(month, *, now, ticket_id=None, unit_id=None, with_exclusions=True):
+    """{unit_id: Counts} for every unit assessed in the month, as seen at ``now``.
+
+    ``ticket_id`` / ``unit_id`` narrow it to one order / one unit; ``with_exclusions=False`` counts excluded
+    orders as if they were not (an order's own contribution, for a correction). All orders in one scan; the few
+    excluded pairs in a second, small query, taken off the totals."""
+    counts = _pair_counts(month, now, ticket_id, unit_id)
+    if not with_exclusions:
+        return counts
+    for excluded_unit, excluded in _pair_counts(month, now, ticket_id, unit_id, only_excluded=True).items():
+        counts[excluded_unit] = counts[excluded_unit] - excluded + Counts(excluded=excluded.assessed)
+    return counts
+
+
+def _pair_counts(month, now, ticket_id, unit_id, only_excluded=False):
+    params = {**month_params(month), "now": connection.ops.adapt_datetimefield_value(now)}
+    callback_filter, filters = [], []
     if ticket_id is not None:
         params["ticket"] = ticket_id
-        callback_filter = "AND c.ticket_id = %(ticket)s"
-    if unit_ids is not None:
-        names = [f"u{i}" for i in range(len(unit_ids))]
-        params.update(zip(names, unit_ids, strict=True))
-        in_list = ", ".join(f"%({name})s" for name in names) or "NULL"
-        callback_filter = callback_filter or (
-            f"AND c.ticket_id IN (SELECT ticket_id FROM dispatch_assignment WHERE unit_id IN ({in_list}))")
-        assignment_filter = f"AND unit_id IN ({in_list})"
+        callback_filter.append("AND c.ticket_id = %(ticket)s")
+        filters.append("AND t.id = %(ticket)s")
+    if unit_id is not None:
+        params["unit"] = unit_id
+        filters.append("AND a.unit_id = %(unit)s")
+    if only_excluded:
+        callback_filter.append(f"AND c.ticket_id IN ({EXCLUDED_TICKETS})")
+        filters.append(f"AND t.id IN ({EXCLUDED_TICKETS}) AND {EXCLUDED_PAIR}")
     latest = LATEST_CALLBACK_SQL.get(connection.vendor, LATEST_CALLBACK_SQL["other"])
-    sql = UNIT_COUNTS_SQL.format(latest=latest.format(callback_filter=callback_filter),
-                                 assignment_filter=assignment_filter,
-                                 excluded=EXCLUDED_SQL if with_exclusions else "FALSE")
+    sql = UNIT_COUNTS_SQL.format(latest=latest.format(callback_filter=" ".join(callback_filter)),
+                                 filters=" ".join(filters), overdue=OVERDUE_SQL)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0]: Counts(*row[1:]) for row in cursor.fetchall()}
+
+
+def is_overdue(ticket, now):
+    """The Python twin of OVERDUE_SQL, for one order."""
+    if ticket.due_at is None:
+        return False
+    return ticket.completed_at > ticket.due_at if ticket.completed_at else ticket.due_at < now
 
 
 def month_params(month):

@@ -1,10 +1,11 @@
 """Reads for the leader pages, the API and exports, scoped by role: district supervisors see their district."""
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
 
 from dispatch.choices import Role, UnitKind
 from dispatch.errors import InvalidInput, NotFoundInScope, NotPermitted
-from dispatch.models import Assignment, Unit
+from dispatch.models import LIVE_ASSIGNMENT_STATUSES, Assignment, Unit
 from dispatch.permissions import require_role
 from hotline.models import Callback, Ticket
 
@@ -16,6 +17,7 @@ SUPERVISOR_GROUPS = (RankGroup.STREET, RankGroup.DISTRICT, RankGroup.ZONE)
 MEASURES = {
     "all": "全部考核工单",
     "late": "未按时联系",
+    "overdue": "逾期办结或逾期未办结",
     "unanswered": "回访未联系上",
     "unresolved": "未解决",
     "unsatisfied": "不满意",
@@ -95,23 +97,30 @@ def trend(unit, month, count=12):
     return list(Scorecard.objects.filter(unit=unit, month__gte=span[0], month__lte=month).order_by("month"))
 
 
-def orders_behind(unit, month, measure, page=1):
-    """The orders behind a unit's rates in a month (live from the orders), newest first, 50 a page.
-
-    Districts show their streets' orders too. Returns (rows, has_next)."""
+def orders_behind(unit, month, measure, page=1, now=None):
+    """The orders behind a unit's rates in a month (live from the orders, the same selection as
+    scorecards.unit_counts), newest first, 50 a page. Districts show their streets' orders too.
+    Returns (rows, has_next)."""
     if measure not in MEASURES:
         raise InvalidInput("未知的指标", field="measure")
+    now = now or timezone.now()
     start, end = months.bounds(month)
     unit_ids = [unit.pk]
     if unit.kind == UnitKind.DISTRICT:
         unit_ids += list(Unit.objects.filter(parent=unit).values_list("pk", flat=True))
     in_month = Callback.objects.filter(ticket=OuterRef("pk"), created_at__gte=start, created_at__lt=end)
     latest = in_month.order_by("-reached", "-created_at", "-id")
-    mine = Assignment.objects.filter(unit_id__in=unit_ids, status__in=["dispatched", "signed", "completed"])
+    mine = Assignment.objects.filter(unit_id__in=unit_ids, status__in=LIVE_ASSIGNMENT_STATUSES)
     excluded = Exclusion.objects.filter(ticket=OuterRef("pk")).filter(Q(unit__isnull=True) | Q(unit_id__in=unit_ids))
+    overdue = Q(due_at__isnull=False) & (Q(completed_at__gt=F("due_at"))
+                                         | Q(completed_at__isnull=True, due_at__lt=now))
     tickets = (
         Ticket.objects.filter(pk__in=mine.values("ticket_id"), repeat_of__isnull=True)
-        .filter(Exists(in_month))
+        .annotate(assessed_overdue=Case(When(overdue, then=Value(True)), default=Value(False),
+                                        output_field=BooleanField()),
+                  has_callback=Exists(in_month))
+        .filter(Q(assessed_overdue=True, due_at__gte=start, due_at__lt=end)
+                | Q(assessed_overdue=False, has_callback=True))
         .annotate(cb_reached=Subquery(latest.values("reached")[:1]),
                   cb_resolved=Subquery(latest.values("resolved")[:1]),
                   cb_satisfaction=Subquery(latest.values("satisfaction")[:1]),
@@ -132,6 +141,7 @@ def _measure_filter(tickets, measure):
     return {
         "all": tickets,
         "late": tickets.filter(late),
+        "overdue": tickets.filter(assessed_overdue=True),
         "unanswered": tickets.filter(cb_reached=False),
         "unresolved": tickets.filter(cb_reached=True, cb_resolved=False),
         "unsatisfied": tickets.filter(cb_reached=True, cb_satisfaction="unsatisfied"),

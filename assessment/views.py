@@ -110,24 +110,46 @@ def overview(request):
     })
 
 
+class AppealForm(forms.Form):
+    ticket = forms.CharField(label="工单编号", max_length=30, error_messages={"required": "请填写工单编号"},
+                             widget=forms.TextInput(attrs={"placeholder": "如 20261122-1234"}))
+    month = forms.CharField(label="考核月（可空：逾期工单为办结时限所在月，其余为最近一次回访所在月）", required=False,
+                            widget=forms.TextInput(attrs={"type": "month"}))
+    reason = forms.CharField(label="申诉理由", error_messages={"required": "请填写申诉理由"},
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def ticket_id(self):
+        number = self.cleaned_data["ticket"].strip().split("-")[-1]
+        if not number.isdigit():
+            raise InvalidInput("工单编号格式不正确，应如 20261122-1234", field="ticket")
+        return int(number)
+
+
+def _appeals_page(request, form, status=200):
+    return render(request, "assessment/appeals.html", {"appeals": selectors.appeals_for(request.user), "form": form},
+                  status=status)
+
+
 @login_required
 @domain_errors
 def appeal_list(request):
-    return render(request, "assessment/appeals.html", {"appeals": selectors.appeals_for(request.user)})
+    return _appeals_page(request, AppealForm())
 
 
 @login_required
 @require_POST
 def file_appeal(request):
+    """A failed appeal comes back with what was typed and the error beside its field."""
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        return _appeals_page(request, form, status=400)
     try:
-        number = request.POST.get("ticket", "").strip().split("-")[-1]
-        if not number.isdigit():
-            raise appeals.InvalidInput("请填写工单编号", field="ticket")
-        appeals.file_appeal(request.user, int(number), reason=request.POST.get("reason", ""),
-                            month=request.POST.get("month", ""))
-        messages.success(request, "申诉已提交，等待中心裁定")
+        appeals.file_appeal(request.user, form.ticket_id(), reason=form.cleaned_data["reason"],
+                            month=form.cleaned_data["month"])
     except DomainError as error:
-        messages.error(request, error.message)
+        _form_error(form, error)
+        return _appeals_page(request, form, status=error.http_status)
+    messages.success(request, "申诉已提交，等待中心裁定")
     return redirect("assessment:appeals")
 
 

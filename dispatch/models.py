@@ -152,6 +152,8 @@ class AssignmentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "已改派"
 
 
+LIVE_ASSIGNMENT_STATUSES = (AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED, AssignmentStatus.COMPLETED)
+
 class Assignment(models.Model):
     """One unit's part of an order: the lead or an assisting unit (双派双考: both are assessed)."""
 
@@ -173,7 +175,11 @@ class Assignment(models.Model):
             models.UniqueConstraint(
                 fields=["ticket"], condition=Q(role="lead") & ~Q(status__in=["returned", "withdrawn"]),
                 name="one_active_lead_per_ticket",
-            )
+            ),
+            models.UniqueConstraint(  # a unit works on an order once: the assessment counts (unit, order) pairs
+                fields=["ticket", "unit"], condition=Q(status__in=LIVE_ASSIGNMENT_STATUSES),
+                name="one_live_assignment_per_unit",
+            ),
         ]
 
     def __str__(self):

@@ -91,7 +91,8 @@ def test_classes_callouts_and_change_on_last_month(month):
     october_last = card(month["jianwai"])
     assert october_last.klass == "governance" and october_last.score < D("60")
     assert october_last.called_out  # the bottom streets are named (here both streets are in the bottom 10)
-    assert card(month["chengguan"]).called_out  # the last (only) department
+    department = card(month["chengguan"])  # the last (only) department, but with 100 points: 先进, not named
+    assert department.klass == "advanced" and department.rank == department.group_size and not department.called_out
 
 
 def test_rerunning_the_close_gives_identical_rows(month):

@@ -91,3 +91,19 @@ def test_seven_day_warning_flags_a_sudden_rise_in_one_street(demo_users, directo
                                + [dt.datetime(2026, 10, d, 9, tzinfo=BJ) for d in range(1, 21)])
     alerts = detect_rises(day)
     assert [(a.street_id, a.last7, str(a.ratio)) for a in alerts] == [(street.pk, 8, "8.00")]
+
+
+def test_a_refused_appeal_form_keeps_what_was_typed_and_names_the_field(client, demo_users, directory, catalog):
+    from .assessment_helpers import at
+
+    order = make_order(demo_users, directory["110105026"], catalog["sanitation"], due=at(20), completed=False,
+                       called_back=False)
+    login(client, demo_users["wangjing"])
+    typed = {"ticket": order.number, "month": "2026-11", "reason": "诉求人长期联系不上，无法入户处置"}
+    response = client.post(reverse("assessment:file_appeal"), typed)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"month": ["该工单逾期，计入办结时限所在的2026年10月考核"]}
+    assert "诉求人长期联系不上，无法入户处置" in body  # nothing typed is lost
+    response = client.post(reverse("assessment:file_appeal"), {**typed, "month": ""})
+    assert response.status_code == 302 and order.appeals.get().month == OCT

@@ -3,9 +3,10 @@
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from dispatch.errors import InvalidInput, InvalidTransition, NotFoundInScope, NotPermitted
-from dispatch.models import Assignment, AssignmentStatus, ReturnStatus
+from dispatch.models import LIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus, ReturnStatus
 from hotline.choices import Status
 from hotline.models import Ticket
 from hotline.services import whistles
@@ -222,3 +223,19 @@ def test_redispatch_without_a_unit_names_the_field(users, directory, catalog):
     assert error.value.field == "lead_unit"
     ticket.refresh_from_db()
     assert ticket.status == Status.RETURNED
+
+
+def test_redispatch_keeps_one_live_part_per_unit(users, directory, catalog):
+    """A unit that signed as assisting keeps that one part when named again; one that now leads gives it up."""
+    wangjing, chengguan, zhujian = directory["110105026"], directory["D002"], directory["D001"]
+    ticket = take_call(users, directory, catalog["sanitation"])
+    intake.dispatch_ticket(users["agent"], ticket.pk, lead_unit=wangjing, assist_units=[chengguan, zhujian], now=T0)
+    handling.sign(users["chengguan"], ticket.pk, now=T0 + H)
+    handling.return_order(users["wangjing"], ticket.pk, "不属于本街道辖区", now=T0 + H)
+    center.redispatch(users["dispatcher"], ticket.pk, lead_unit=zhujian, assist_units=[chengguan, chengguan],
+                      now=T0 + 2 * H)
+    live = Assignment.objects.filter(ticket=ticket, status__in=LIVE_ASSIGNMENT_STATUSES)
+    assert sorted(live.values_list("unit__code", "role", "status")) == [
+        ("D001", "lead", "dispatched"), ("D002", "assist", "signed")]
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database itself refuses a second live part
+        Assignment.objects.create(ticket=ticket, unit=chengguan, role="assist", dispatched_at=T0)

@@ -3,11 +3,12 @@
 import re
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from assessment import clocks
 from dispatch.choices import RequestType, Responsible, Tier, UnitKind, tier_rank
 from dispatch.errors import InvalidInput
-from dispatch.models import Assignment, AssignmentRole, AssignmentStatus
+from dispatch.models import LIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentRole, AssignmentStatus
 from dispatch.permissions import require_role
 
 from ..choices import Channel, Urgency
@@ -148,12 +149,17 @@ def dispatch_note(ticket, lead_unit, assist_units):
 
 
 def create_assignments(ticket, lead_unit, assist_units, now):
-    Assignment.objects.filter(ticket=ticket, status=AssignmentStatus.DISPATCHED).update(
-        status=AssignmentStatus.WITHDRAWN
-    )
+    """Withdraw the parts not yet signed, then add the lead and the assisting units that hold no live part yet
+    (an assisting unit that signed keeps its part; one that now leads gives its assisting part up)."""
+    Assignment.objects.filter(ticket=ticket).filter(
+        Q(status=AssignmentStatus.DISPATCHED) | Q(unit=lead_unit, status__in=LIVE_ASSIGNMENT_STATUSES)
+    ).update(status=AssignmentStatus.WITHDRAWN)
+    holding = set(Assignment.objects.filter(ticket=ticket, status__in=LIVE_ASSIGNMENT_STATUSES)
+                  .values_list("unit_id", flat=True))
+    assists = [u for u in dict.fromkeys(assist_units) if u.pk not in holding]
     Assignment.objects.bulk_create(
         [Assignment(ticket=ticket, unit=lead_unit, role=AssignmentRole.LEAD, dispatched_at=now)]
-        + [Assignment(ticket=ticket, unit=u, role=AssignmentRole.ASSIST, dispatched_at=now) for u in assist_units]
+        + [Assignment(ticket=ticket, unit=u, role=AssignmentRole.ASSIST, dispatched_at=now) for u in assists]
     )
 
 
