@@ -98,6 +98,7 @@ def main():
         (f"drill-down {top.unit.name} ({top.assessed} orders), all", f"/rankings/units/{top.unit.code}/",
          {"month": args.month}),
         ("drill-down, late contacts", f"/rankings/units/{top.unit.code}/", {"month": args.month, "measure": "late"}),
+        ("drill-down, overdue", f"/rankings/units/{top.unit.code}/", {"month": args.month, "measure": "overdue"}),
         ("drill-down, unsatisfied", f"/rankings/units/{top.unit.code}/",
          {"month": args.month, "measure": "unsatisfied"}),
         ("overview (closed month)", "/rankings/overview/", {"month": args.month}),
