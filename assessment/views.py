@@ -110,19 +110,25 @@ def overview(request):
     })
 
 
-class AppealForm(forms.Form):
+class TicketNumberForm(forms.Form):
+    """A form that names an order by its number (20261122-1234)."""
+
     ticket = forms.CharField(label="工单编号", max_length=30, error_messages={"required": "请填写工单编号"},
                              widget=forms.TextInput(attrs={"placeholder": "如 20261122-1234"}))
-    month = forms.CharField(label="考核月（可空：逾期工单为办结时限所在月，其余为最近一次回访所在月）", required=False,
-                            widget=forms.TextInput(attrs={"type": "month"}))
-    reason = forms.CharField(label="申诉理由", error_messages={"required": "请填写申诉理由"},
-                             widget=forms.Textarea(attrs={"rows": 3}))
 
     def ticket_id(self):
         number = self.cleaned_data["ticket"].strip().split("-")[-1]
         if not number.isdigit():
             raise InvalidInput("工单编号格式不正确，应如 20261122-1234", field="ticket")
         return int(number)
+
+
+class AppealForm(TicketNumberForm):
+    month = forms.CharField(label="考核月（可空：逾期工单为办结时限所在月，其余为最近一次回访所在月）", required=False,
+                            widget=forms.TextInput(attrs={"type": "month"}))
+    reason = forms.CharField(label="申诉理由", error_messages={"required": "请填写申诉理由"},
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
 
 
 def _appeals_page(request, form, status=200):
@@ -170,18 +176,11 @@ def rule_appeal(request, appeal_id):
 VERDICTS = [("unreasonable", "不合理诉求（不计入考核）"), ("reasonable", "合理诉求（计入考核）")]
 
 
-class ReviewForm(forms.Form):
-    ticket = forms.CharField(label="工单编号", max_length=30, error_messages={"required": "请填写工单编号"},
-                             widget=forms.TextInput(attrs={"placeholder": "如 20261122-1234"}))
+class ReviewForm(TicketNumberForm):
     verdict = forms.ChoiceField(label="审核结论", widget=forms.RadioSelect, choices=VERDICTS,
                                 error_messages={"required": "请选择审核结论"})
     reason = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def ticket_id(self):
-        number = self.cleaned_data["ticket"].strip().split("-")[-1]
-        if not number.isdigit():
-            raise InvalidInput("工单编号格式不正确，应如 20261122-1234", field="ticket")
-        return int(number)
 
 
 class MonthCloseForm(forms.Form):
