@@ -14,7 +14,8 @@ from .rules import rule_for
 TOP_PROBLEMS = 10
 
 # The month's volumes in one scan of its tickets: per leaf (all orders, originals, streets of the originals) and
-# per district. Top problems count originals only (repeats are linked, not double-counted).
+# per district; plain SQL that SQLite runs too. Top problems count originals only (repeats are linked, not
+# double-counted).
 MONTH_VOLUMES_SQL = """
 WITH g AS (
     SELECT t.catalog_item_id, t.district_id, t.street_id, count(*) AS n,
@@ -23,9 +24,10 @@ WITH g AS (
     WHERE t.received_at >= %(start)s AND t.received_at < %(end)s
     GROUP BY t.catalog_item_id, t.district_id, t.street_id
 )
-SELECT catalog_item_id, district_id, sum(n), sum(originals),
-       count(DISTINCT street_id) FILTER (WHERE originals > 0)
-FROM g GROUP BY GROUPING SETS ((catalog_item_id), (district_id))
+SELECT catalog_item_id, NULL, sum(n), sum(originals), count(DISTINCT CASE WHEN originals > 0 THEN street_id END)
+FROM g GROUP BY catalog_item_id
+UNION ALL
+SELECT NULL, district_id, sum(n), sum(originals), 0 FROM g GROUP BY district_id
 """
 
 # Per (street, leaf): the last 7 days against the 28 days before them.

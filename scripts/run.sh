@@ -7,8 +7,8 @@ python manage.py migrate --noinput
 python manage.py load_directory
 python manage.py load_catalog
 python manage.py seed_demo
+python manage.py seed_demo_tickets --count "${DEMO_TICKETS:-2000}"  # only into a database without tickets
 python manage.py train_suggester
-[ -n "${DEMO_TICKETS:-}" ] && python manage.py generate_tickets --count "$DEMO_TICKETS" 2>/dev/null || true
 mkdir -p var
 celery -A config worker --beat --loglevel=INFO --concurrency=2 >var/celery.log 2>&1 &
 worker=$!
