@@ -8,9 +8,10 @@ COLORS = ["#1f5fa8", "#c0392b", "#1e8449", "#d68910"]
 
 def line_chart(labels, series, *, width=640, height=220, top=100):
     """series: [(name, [value or None, ...])]; values in 0..top (rates and scores in percent)."""
-    left, bottom, pad = 40, 30, 10
-    plot_w, plot_h = width - left - pad, height - bottom - pad
+    left, bottom, pad, legend = 40, 30, 10, 24  # the legend has its own band above the plot
+    plot_w, plot_h = width - left - pad, height - bottom - pad - legend
     step = plot_w / max(len(labels) - 1, 1)
+    pad += legend
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="月度趋势图">']
     for tick in range(0, top + 1, 25):
         y = pad + plot_h - plot_h * tick / top
@@ -27,8 +28,8 @@ def line_chart(labels, series, *, width=640, height=220, top=100):
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
             parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{path}"/>')
             parts.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>' for x, y in points)
-        parts.append(f'<text x="{left + 8 + index * 110}" y="{pad + 12}" font-size="12" fill="{color}">'
-                     f'■ {escape(name)}</text>')
+        parts.append(f'<text x="{left + 8 + index * 110}" y="{pad - legend + 6}" font-size="12" '
+                     f'fill="{color}">■ {escape(name)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every label is escaped above
 
