@@ -4,10 +4,14 @@
 
 Prepares the database (migrate, directory, catalog, demo users), starts gunicorn on 127.0.0.1 and a random
 port, drives intake with keep-alive clients for a bounded time, prints tickets/s and latency percentiles,
-then the queries one intake runs. Stops the server it started. Tickets are added to the bench database.
+where the CPU went (gunicorn workers, their PostgreSQL backends, this client's own threads, everything else on
+the machine: the clients share the cores with the server, and so may other jobs), then the queries one intake
+runs. Stops the server it started. Tickets are added to the bench database.
 Goal on 2 cores: ≥ 200 tickets/s with p95 ≤ 50 ms.
 Knobs: BENCH_SECONDS (20), BENCH_CLIENTS (8), BENCH_WORKERS (cores + 1, 2 to 4), BENCH_THREADS (1: sync workers,
-which close the connection after each response; more: gthread workers that keep connections alive).
+which close the connection after each response; more: gthread workers that keep connections alive). On 2 cores
+3 sync workers gave the best p95: gthread workers (2×4, 3×2) did more tickets/s but hold each client's connection,
+so the load spreads unevenly and p95 and max (seconds) grow.
 """
 
 import http.client
@@ -113,6 +117,65 @@ def client_loop(port, token, bodies, until, latencies, errors):
     connection.close()
 
 
+def cpu_seconds(pids):
+    """User+system CPU seconds of the given processes so far (0 for one that is gone)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def machine_busy_seconds():
+    """CPU seconds the whole machine spent busy (all cores), from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def worker_pids(master):
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == master:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def backend_pids():
+    """The PostgreSQL backends connected to this database (the gunicorn workers' persistent connections)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid()")
+        pids = [row[0] for row in cursor.fetchall()]
+    connection.close()
+    return pids
+
+
+def cpu_split(server_pid):
+    """Who used the CPU while the clients ran: this client, gunicorn, PostgreSQL backends, everything else."""
+    groups = {"gunicorn": [server_pid, *worker_pids(server_pid)], "postgres": backend_pids()}
+    start = {name: cpu_seconds(pids) for name, pids in groups.items()}
+    start["client"], start["machine"] = time.process_time(), machine_busy_seconds()
+
+    def finish():
+        used = {name: cpu_seconds(pids) - start[name] for name, pids in groups.items()}
+        used["client"] = time.process_time() - start["client"]
+        used["machine"] = machine_busy_seconds() - start["machine"]
+        used["other"] = max(0.0, used["machine"] - used["client"] - used["gunicorn"] - used["postgres"])
+        return used
+
+    return finish
+
+
 def drive(port, token, bodies, seconds):
     latencies, errors = [], []
     until = time.perf_counter() + seconds
@@ -145,7 +208,9 @@ def main():
     server = start_server(port)
     try:
         drive(port, token, bodies, 2)  # warm-up: connections, imports
+        finish = cpu_split(server.pid)
         latencies, errors, elapsed = drive(port, token, bodies, SECONDS)
+        cpu = finish()
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -154,6 +219,10 @@ def main():
     print(f"cores={CORES} gunicorn workers={WORKERS} threads={THREADS} clients={CLIENTS} duration={elapsed:.1f}s")
     print(f"tickets={len(ms)} tickets/s={len(ms) / elapsed:.1f} errors={len(errors)} {sorted(set(map(str, errors)))}")
     print(f"latency ms: p50={pct[49]:.1f} p95={pct[94]:.1f} p99={pct[98]:.1f} max={ms[-1] if ms else 0:.1f}")
+    per = {name: seconds * 1000 / max(1, len(ms)) for name, seconds in cpu.items()}
+    print(f"CPU ms per ticket: gunicorn={per['gunicorn']:.2f} postgres={per['postgres']:.2f} "
+          f"client={per['client']:.2f} other processes={per['other']:.2f}; machine busy "
+          f"{cpu['machine'] / elapsed / CORES:.0%} of {CORES} cores")
     sqls = queries_per_intake(token, bodies[0])
     print(f"queries per intake in steady state (token auth included): {len(sqls)}")
     for sql in sqls:
