@@ -271,3 +271,16 @@ def test_unsolved_callback_goes_back_for_rehandling(client, users, directory, ca
     client.post(reverse("hotline:ticket_action", args=[ticket.pk, "rehandle"]), {"reason": "垃圾仍未清理"})
     ticket.refresh_from_db()
     assert ticket.status == Status.DISPATCHED and ticket.rehandle_count == 1
+
+
+def test_the_timeline_names_the_system_for_what_the_sweep_did(client, users, directory, catalog, now):
+    from assessment.models import Clock
+    from assessment.sweep import sweep
+
+    ticket = street_order(users, directory, catalog, now)
+    sweep(now=Clock.objects.filter(ticket=ticket).order_by("due_at").first().due_at)
+    login(client, users["wangjing"])
+    page = client.get(reverse("hotline:ticket", args=[ticket.pk]))
+    timeline = page.content.decode().split("办理过程", 1)[-1]
+    assert page.status_code == 200 and "系统" in timeline
+    assert ticket.events.filter(actor__isnull=True).exists()

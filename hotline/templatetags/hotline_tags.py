@@ -57,3 +57,11 @@ def may(user, action):
 @register.filter
 def action_label(action):
     return ACTION_LABELS.get(action, action)
+
+
+@register.filter
+def person(user):
+    """A person's display name; "系统" for what no person did (the SLA sweep, imported or generated history)."""
+    if user is None:
+        return "系统"
+    return user.first_name or user.username
