@@ -2,11 +2,12 @@
 
 import datetime as dt
 
+import chinese_calendar
 from django.utils import timezone
 
 from dispatch.permissions import visible_unit_ids
 
-from .models import Clock, Notification
+from .models import Clock, HolidayOverride, Notification
 
 NEAR = dt.timedelta(hours=24)
 
@@ -31,3 +32,19 @@ def unread_notifications(user):
         .select_related("ticket")
         .order_by("-created_at", "-pk")
     )
+
+
+def missing_holiday_year(today=None):
+    """This year, or the next from November on, when neither the chinesecalendar package nor the administrators'
+    overrides know its holidays (working-day limits then count Monday–Friday); None when both are known.
+    Always one query, whatever the date."""
+    today = today or timezone.localdate()
+    years = [today.year, today.year + 1] if today.month >= 11 else [today.year]
+    entered = set(HolidayOverride.objects.filter(date__year__in=years).values_list("date__year", flat=True))
+    for year in years:
+        try:
+            chinese_calendar.is_workday(dt.date(year, 1, 1))
+        except NotImplementedError:
+            if year not in entered:
+                return year
+    return None

@@ -14,6 +14,8 @@ from hotline.services import whistles
 from .lifecycle_helpers import handling, intake, take_call
 from .page_helpers import login, street_order
 
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
 pytestmark = pytest.mark.django_db
 
 
@@ -233,8 +235,8 @@ def test_queue_pages_query_counts(client, users, directory, catalog, now, django
     for i in range(3):
         take_call(users, directory, catalog["sanitation"], content=f"垃圾{i}", now=now)
     login(client, users["dispatcher"])
-    # session, user, unit, queue, its return requests, extensions, deadlines, the header's unread count
-    with django_assert_num_queries(8):
+    # session, user, unit, queue, its return requests, extensions, deadlines, holiday overrides, the unread count
+    with django_assert_num_queries(9):
         client.get("/center/queue/")
     login(client, users["callback"])
     with django_assert_num_queries(6):  # session, user, unit, completed, called back, the header's unread count
@@ -284,3 +286,16 @@ def test_the_timeline_names_the_system_for_what_the_sweep_did(client, users, dir
     timeline = page.content.decode().split("办理过程", 1)[-1]
     assert page.status_code == 200 and "系统" in timeline
     assert ticket.events.filter(actor__isnull=True).exists()
+
+
+def test_the_queue_warns_when_next_years_holidays_are_not_entered(client, users, time_machine):
+    from assessment.models import HolidayOverride
+
+    time_machine.move_to(dt.datetime(2026, 11, 30, 10, 0, tzinfo=BEIJING))  # chinesecalendar 1.11 knows up to 2026
+    login(client, users["dispatcher"])
+    assert "2027年的法定节假日和调休尚未录入" in client.get("/center/queue/").content.decode()
+    HolidayOverride.objects.create(date=dt.date(2027, 1, 1), is_working_day=False, note="元旦")
+    assert "尚未录入" not in client.get("/center/queue/").content.decode()
+    time_machine.move_to(dt.datetime(2026, 6, 1, 10, 0, tzinfo=BEIJING))
+    HolidayOverride.objects.all().delete()
+    assert "尚未录入" not in client.get("/center/queue/").content.decode()  # too early to ask for 2027

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from assessment.clock_selectors import deadlines_to_urge
+from assessment.clock_selectors import deadlines_to_urge, missing_holiday_year
 from dispatch.choices import Role
 
 from .. import selectors
@@ -56,6 +56,7 @@ def dispatch_queue(request):
         "queue": selectors.dispatch_queue()[:LIST_LIMIT],
         "extensions": extensions,
         "deadlines": selectors.near_or_past_deadline(user)[:LIST_LIMIT],
+        "missing_holiday_year": missing_holiday_year(),
     })
 
 
