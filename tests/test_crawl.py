@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from html.parser import HTMLParser
 from urllib.parse import urljoin, urlparse
 
 import pytest
@@ -47,3 +48,54 @@ def test_no_page_reachable_by_a_demo_user_fails(client, demo_users, username, ti
     login(client, demo_users[username])
     seen, failures = reachable_pages(client)
     assert failures == [] and len(seen) > 3, (len(seen), failures)
+
+
+class FormParser(HTMLParser):
+    """The POST forms of a page: (action, {field name: a value of the page, or ""})."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self.current = [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("method", "get").lower() == "post":
+            self.current = (attrs.get("action") or "", {})
+            self.forms.append(self.current)
+        elif self.current and tag in ("input", "textarea", "select") and attrs.get("name"):
+            self.current[1].setdefault(attrs["name"], attrs.get("value") or "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.current = None
+
+
+GARBAGE = ["", "x" * 5000, "-1", "2026-13-45", "<script>alert(1)</script>", "9" * 30, "\x00"]
+
+
+@pytest.mark.parametrize("username", ["agent", "dispatcher", "callback", "wangjing", "wangjing_leader", "heating",
+                                      "leader"])
+def test_garbage_in_every_form_is_refused_without_a_server_error(client, demo_users, username, time_machine):
+    time_machine.move_to(NOW + dt.timedelta(hours=1), tick=False)
+    call_command("load_catalog", verbosity=0)
+    seed_demo_tickets(60, now=NOW)
+    login(client, demo_users[username])
+    seen, _ = reachable_pages(client)
+    client.raise_request_exception = False  # collect every 500, not just the first
+    failures = []
+    for url in sorted(seen)[:40]:
+        response = client.get(url)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        parser = FormParser()
+        parser.feed(response.content.decode())
+        for action, fields in parser.forms:
+            target = urljoin(url, action) if action else url
+            if target.startswith(SKIP):
+                continue
+            for junk in GARBAGE:
+                data = {name: (value if name == "csrfmiddlewaretoken" else junk) for name, value in fields.items()}
+                status = client.post(target, data).status_code
+                if status >= 500:
+                    failures.append((target, junk[:20], status))
+    assert failures == []

@@ -84,6 +84,6 @@ def ticket_action(request, pk, action, obj_id=None):
 def _next_url(request, ticket):
     """Back to the list the action was taken from (same site only), else the ticket page."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target  # a path of this site; anything else (a view name, another host) is ignored
     return reverse("hotline:ticket", args=[ticket.pk])
