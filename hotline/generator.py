@@ -43,6 +43,9 @@ CHANNELS = (["phone"] * 70 + ["wechat"] * 10 + ["web"] * 8 + ["app"] * 8 + ["wei
 URGENCIES = [Urgency.NORMAL] * 85 + [Urgency.URGENT] * 8 + [Urgency.COMPLEX] * 5 + [Urgency.EMERGENCY] * 2
 HOUR_WEIGHTS = [0.2, 0.1, 0.1, 0.1, 0.2, 0.4, 1, 2.5, 5, 7, 7, 6.5, 4.5, 5, 6.5, 6.5, 6, 5, 4, 3.5, 3, 2.5, 1.5, 0.6]
 HOUR_CUM = list(accumulate(HOUR_WEIGHTS))
+# Most 12345 orders are local matters that go straight to a street/township: a leaf handled by the street of the
+# address is drawn this many times as often as one a department handles (about half the orders go to streets).
+STREET_LEAF_WEIGHT = 6
 # final state of an order that goes to a unit, and of a consultation answered directly
 DISPATCHED_ENDS = {
     Status.RECEIVED: 2, Status.DISPATCHED: 4, Status.RETURNED: 1, Status.SIGNED: 4, Status.IN_PROGRESS: 8,
@@ -122,6 +125,9 @@ class World:
         self.tiers = {(leaf.pk, u): suggested_tier(leaf, u) for leaf in self.leaves for u in set(URGENCIES)}
         self.keywords = {leaf.pk: [k for k in leaf.keywords.replace("，", "、").split("、") if k] or [leaf.name]
                          for leaf in self.leaves}
+        self.leaf_weights = [STREET_LEAF_WEIGHT if leaf.responsible == Responsible.STREET else 1
+                             for leaf in self.leaves]
+        self.leaf_cum = list(accumulate(self.leaf_weights))
 
     @staticmethod
     def _limits():
@@ -179,7 +185,7 @@ class TicketFactory:
         world, rng = self.world, self.rng
         streets = world.streets
         street = streets[index] if index < len(streets) else rng.choices(streets, cum_weights=self.street_cum)[0]
-        leaf = rng.choice(world.leaves)
+        leaf = rng.choices(world.leaves, cum_weights=world.leaf_cum)[0]
         answered = (leaf.default_request_type == "consultation" and rng.random() < 0.7) or rng.random() < 0.04
         urgency = Urgency.NORMAL if answered else rng.choice(URGENCIES)
         tier = world.tiers[(leaf.pk, urgency)]
@@ -479,7 +485,7 @@ def sql_params(world, start, end, now, seed):
     return {
         "seed": seed, "start": start, "now": now, "days": (end - start).days,
         "span": (min(end, now) - start).total_seconds(),
-        "street_count": len(world.streets), "leaf_count": len(world.leaves),
+        "street_count": len(world.streets), "leaf_count": sum(world.leaf_weights),
         "street_slots": slots(enumerate(street_weights)),
         "hours": slots((hour, round(weight * 10)) for hour, weight in enumerate(HOUR_WEIGHTS)),
         "channels": CHANNELS, "urgencies": [str(u) for u in URGENCIES], "prefixes": PHONE_PREFIXES,

@@ -282,8 +282,8 @@ def load_world(cursor, world, limits):
         CREATE TEMP TABLE gen_tier (tier text PRIMARY KEY, response bigint, complete bigint);
         CREATE TEMP TABLE gen_key (tier text, urgency text, kind text, key text, seconds bigint, warn_seconds bigint);
     """)
-    leaf_rows = []
-    for idx, leaf in enumerate(world.leaves):
+    leaf_rows = []  # a leaf of weight w fills w slots: a uniform pick of a slot is the weighted pick of a leaf
+    for idx, leaf in enumerate(slots(zip(world.leaves, world.leaf_weights, strict=True))):
         unit = leaf.responsible_unit_id if leaf.responsible == Responsible.UNIT else None
         leaf_rows.append((idx, leaf.pk, leaf.name, world.keywords[leaf.pk], unit,
                           leaf.default_request_type == "consultation", leaf.default_request_type or "complaint",

@@ -131,3 +131,12 @@ def test_open_orders_have_the_clocks_intake_would_have_started(demo_users, catal
     assert set(clocks.filter(paused_at__isnull=False).values_list("ticket__status", flat=True)) == {Status.RETURNED}
     breached = lead.filter(key__startswith="complete:", breached_at__isnull=False, paused_at__isnull=True)
     assert breached.exists() and not breached.filter(ticket__is_overdue=False).exists()
+
+
+@pytest.mark.parametrize("engine", ["sql", "python"])
+def test_with_the_starter_catalog_about_half_the_orders_go_straight_to_a_street(demo_users, engine):
+    call_command("load_catalog", verbosity=0)
+    generate(1500, "2026-01", seed=3, now=NOW, engine=engine)
+    dispatched = Ticket.objects.exclude(lead_unit=None)
+    share = dispatched.filter(lead_unit__kind=UnitKind.STREET).count() / dispatched.count()
+    assert 0.4 < share < 0.75, share
