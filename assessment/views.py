@@ -130,7 +130,6 @@ class AppealForm(TicketNumberForm):
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
-
 def _appeals_page(request, form, status=200):
     return render(request, "assessment/appeals.html", {"appeals": selectors.appeals_for(request.user), "form": form},
                   status=status)
@@ -180,7 +179,6 @@ class ReviewForm(TicketNumberForm):
     verdict = forms.ChoiceField(label="审核结论", widget=forms.RadioSelect, choices=VERDICTS,
                                 error_messages={"required": "请选择审核结论"})
     reason = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
 
 
 class MonthCloseForm(forms.Form):

@@ -46,11 +46,11 @@ def _wangjing_calls(now):
     users = {u.username: u for u in User.objects.filter(username__in=["agent", "wangjing"])}
     street = Unit.objects.select_related("parent").get(code=WANGJING)
     taken = now - dt.timedelta(hours=3)
-    for minutes, (code, content, address, progress) in enumerate(WANGJING_CALLS):
-        at = taken + dt.timedelta(minutes=7 * minutes)
+    for index, (code, content, address, progress) in enumerate(WANGJING_CALLS):
+        at = taken + dt.timedelta(minutes=7 * index)
         leaf = get_leaf(code)
         ticket, _ = intake.intake_ticket(
-            users["agent"], channel="phone", caller_phone=f"1391000{1200 + minutes}", address=f"北京市朝阳区{address}",
+            users["agent"], channel="phone", caller_phone=f"1391000{1200 + index}", address=f"北京市朝阳区{address}",
             district=street.parent, street=street, content=content, request_type=leaf.default_request_type,
             catalog_item=leaf, now=at)
         intake.dispatch_ticket(users["agent"], ticket.pk, now=at + dt.timedelta(minutes=2))
