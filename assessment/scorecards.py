@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
+from django.db.models import F, Q
 
 from dispatch.choices import UnitKind
 
@@ -162,6 +163,11 @@ def _pair_counts(month, now, ticket_id, unit_id, only_excluded=False):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0]: Counts(*row[1:]) for row in cursor.fetchall()}
+
+
+def overdue_q(now):
+    """The ORM twin of OVERDUE_SQL, for querysets of tickets."""
+    return Q(due_at__isnull=False) & (Q(completed_at__gt=F("due_at")) | Q(completed_at__isnull=True, due_at__lt=now))
 
 
 def is_overdue(ticket, now):

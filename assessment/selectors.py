@@ -9,7 +9,7 @@ from dispatch.models import LIVE_ASSIGNMENT_STATUSES, Assignment, Unit
 from dispatch.permissions import require_role
 from hotline.models import Callback, Ticket
 
-from . import months
+from . import months, scorecards
 from .models import Appeal, Exclusion, MonthClose, Scorecard
 from .scoring_choices import RankGroup
 
@@ -112,11 +112,9 @@ def orders_behind(unit, month, measure, page=1, now=None):
     latest = in_month.order_by("-reached", "-created_at", "-id")
     mine = Assignment.objects.filter(unit_id__in=unit_ids, status__in=LIVE_ASSIGNMENT_STATUSES)
     excluded = Exclusion.objects.filter(ticket=OuterRef("pk")).filter(Q(unit__isnull=True) | Q(unit_id__in=unit_ids))
-    overdue = Q(due_at__isnull=False) & (Q(completed_at__gt=F("due_at"))
-                                         | Q(completed_at__isnull=True, due_at__lt=now))
     tickets = (
         Ticket.objects.filter(pk__in=mine.values("ticket_id"), repeat_of__isnull=True)
-        .annotate(assessed_overdue=Case(When(overdue, then=Value(True)), default=Value(False),
+        .annotate(assessed_overdue=Case(When(scorecards.overdue_q(now), then=Value(True)), default=Value(False),
                                         output_field=BooleanField()),
                   has_callback=Exists(in_month))
         .filter(Q(assessed_overdue=True, due_at__gte=start, due_at__lt=end)
