@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import F, Q
 
 from dispatch.choices import UnitKind
 
@@ -75,6 +74,39 @@ FROM pairs GROUP BY unit_id
 EXCLUDED_TICKETS = "SELECT ticket_id FROM assessment_exclusion"
 EXCLUDED_PAIR = ("EXISTS (SELECT 1 FROM assessment_exclusion e WHERE e.ticket_id = t.id "
                  "AND (e.unit_id IS NULL OR e.unit_id = a.unit_id))")
+
+# The orders behind one unit's (or a district's) counts, one row per order, the same selection as UNIT_COUNTS_SQL:
+# a page of them, newest first, filtered by one measure of the drill-down.
+ORDERS_SQL = """
+WITH mine AS (SELECT DISTINCT ticket_id FROM dispatch_assignment
+              WHERE unit_id IN ({units}) AND status IN ('dispatched', 'signed', 'completed')),
+cb AS ({latest}),
+orders AS (
+    SELECT t.id, t.received_at, cb.reached, cb.resolved, cb.satisfaction, {overdue} AS overdue,
+           (t.contacted_at IS NULL OR t.contact_due_at IS NULL OR t.contacted_at > t.contact_due_at) AS late,
+           EXISTS (SELECT 1 FROM assessment_exclusion e WHERE e.ticket_id = t.id
+                   AND (e.unit_id IS NULL OR e.unit_id IN ({units}))) AS excluded
+    FROM mine JOIN hotline_ticket t ON t.id = mine.ticket_id
+    LEFT JOIN cb ON cb.ticket_id = t.id
+    WHERE t.repeat_of_id IS NULL
+      AND CASE WHEN {overdue} THEN t.due_at >= %(start)s AND t.due_at < %(end)s
+               ELSE cb.ticket_id IS NOT NULL END
+)
+SELECT id, reached, resolved, satisfaction, overdue, excluded FROM orders
+WHERE {measure}
+ORDER BY received_at DESC, id DESC LIMIT %(limit)s OFFSET %(offset)s
+"""
+
+MEASURE_SQL = {
+    "all": "NOT excluded",
+    "late": "NOT excluded AND late",
+    "overdue": "NOT excluded AND overdue",
+    "unanswered": "NOT excluded AND NOT reached",
+    "unresolved": "NOT excluded AND reached AND NOT resolved",
+    "unsatisfied": "NOT excluded AND reached AND satisfaction = 'unsatisfied'",
+    "basic": "NOT excluded AND reached AND satisfaction = 'basic'",
+    "excluded": "excluded",
+}
 
 # Two-way assessment: whistle calls whose report-in limit fell in the month.
 TWO_WAY_SQL = """
@@ -165,16 +197,27 @@ def _pair_counts(month, now, ticket_id, unit_id, only_excluded=False):
         return {row[0]: Counts(*row[1:]) for row in cursor.fetchall()}
 
 
-def overdue_q(now):
-    """The ORM twin of OVERDUE_SQL, for querysets of tickets."""
-    return Q(due_at__isnull=False) & (Q(completed_at__gt=F("due_at")) | Q(completed_at__isnull=True, due_at__lt=now))
-
-
 def is_overdue(ticket, now):
     """The Python twin of OVERDUE_SQL, for one order."""
     if ticket.due_at is None:
         return False
     return ticket.completed_at > ticket.due_at if ticket.completed_at else ticket.due_at < now
+
+
+def assessed_orders(month, unit_ids, measure, *, now, limit, offset=0):
+    """[(ticket_id, reached, resolved, satisfaction, overdue, excluded)] of the orders behind the units' counts
+    that match ``measure`` (a MEASURE_SQL key), newest first."""
+    units = {f"u{i}": unit_id for i, unit_id in enumerate(unit_ids)}
+    in_list = ", ".join(f"%({name})s" for name in units)
+    params = {**month_params(month), **units, "now": connection.ops.adapt_datetimefield_value(now),
+              "limit": limit, "offset": offset}
+    latest = LATEST_CALLBACK_SQL.get(connection.vendor, LATEST_CALLBACK_SQL["other"])
+    callback_filter = "AND c.ticket_id IN (SELECT ticket_id FROM mine)"
+    sql = ORDERS_SQL.format(units=in_list, latest=latest.format(callback_filter=callback_filter),
+                            overdue=OVERDUE_SQL, measure=MEASURE_SQL[measure])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def month_params(month):

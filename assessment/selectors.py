@@ -1,16 +1,16 @@
 """Reads for the leader pages, the API and exports, scoped by role: district supervisors see their district."""
 
-from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Q
 from django.utils import timezone
 
 from dispatch.choices import Role, UnitKind
 from dispatch.errors import InvalidInput, NotFoundInScope, NotPermitted
-from dispatch.models import LIVE_ASSIGNMENT_STATUSES, Assignment, Unit
+from dispatch.models import Unit
 from dispatch.permissions import require_role
-from hotline.models import Callback, Ticket
+from hotline.models import Ticket
 
 from . import months, scorecards
-from .models import Appeal, Exclusion, MonthClose, Scorecard
+from .models import Appeal, MonthClose, Scorecard
 from .scoring_choices import RankGroup
 
 SUPERVISOR_GROUPS = (RankGroup.STREET, RankGroup.DISTRICT, RankGroup.ZONE)
@@ -99,52 +99,23 @@ def trend(unit, month, count=12):
 
 def orders_behind(unit, month, measure, page=1, now=None):
     """The orders behind a unit's rates in a month (live from the orders, the same selection as
-    scorecards.unit_counts), newest first, 50 a page. Districts show their streets' orders too.
-    Returns (rows, has_next)."""
+    scorecards.unit_counts), newest first, 50 a page, each with its callback answers and flags. Districts show
+    their streets' orders too. Returns (rows, has_next)."""
     if measure not in MEASURES:
         raise InvalidInput("未知的指标", field="measure")
-    now = now or timezone.now()
-    start, end = months.bounds(month)
     unit_ids = [unit.pk]
     if unit.kind == UnitKind.DISTRICT:
         unit_ids += list(Unit.objects.filter(parent=unit).values_list("pk", flat=True))
-    in_month = Callback.objects.filter(ticket=OuterRef("pk"), created_at__gte=start, created_at__lt=end)
-    latest = in_month.order_by("-reached", "-created_at", "-id")
-    mine = Assignment.objects.filter(unit_id__in=unit_ids, status__in=LIVE_ASSIGNMENT_STATUSES)
-    excluded = Exclusion.objects.filter(ticket=OuterRef("pk")).filter(Q(unit__isnull=True) | Q(unit_id__in=unit_ids))
-    tickets = (
-        Ticket.objects.filter(pk__in=mine.values("ticket_id"), repeat_of__isnull=True)
-        .annotate(assessed_overdue=Case(When(scorecards.overdue_q(now), then=Value(True)), default=Value(False),
-                                        output_field=BooleanField()),
-                  has_callback=Exists(in_month))
-        .filter(Q(assessed_overdue=True, due_at__gte=start, due_at__lt=end)
-                | Q(assessed_overdue=False, has_callback=True))
-        .annotate(cb_reached=Subquery(latest.values("reached")[:1]),
-                  cb_resolved=Subquery(latest.values("resolved")[:1]),
-                  cb_satisfaction=Subquery(latest.values("satisfaction")[:1]),
-                  is_excluded=Exists(excluded))
-        .select_related("street", "catalog_item")
-    )
-    tickets = _measure_filter(tickets, measure)
-    offset = (max(page, 1) - 1) * PAGE_SIZE
-    rows = list(tickets.order_by("-received_at", "-id")[offset:offset + PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
-
-
-def _measure_filter(tickets, measure):
-    if measure == "excluded":
-        return tickets.filter(is_excluded=True)
-    tickets = tickets.filter(is_excluded=False)
-    late = Q(contacted_at__isnull=True) | Q(contact_due_at__isnull=True) | Q(contacted_at__gt=F("contact_due_at"))
-    return {
-        "all": tickets,
-        "late": tickets.filter(late),
-        "overdue": tickets.filter(assessed_overdue=True),
-        "unanswered": tickets.filter(cb_reached=False),
-        "unresolved": tickets.filter(cb_reached=True, cb_resolved=False),
-        "unsatisfied": tickets.filter(cb_reached=True, cb_satisfaction="unsatisfied"),
-        "basic": tickets.filter(cb_reached=True, cb_satisfaction="basic"),
-    }[measure]
+    rows = scorecards.assessed_orders(month, unit_ids, measure, now=now or timezone.now(), limit=PAGE_SIZE + 1,
+                                      offset=(max(page, 1) - 1) * PAGE_SIZE)
+    tickets = Ticket.objects.select_related("street", "catalog_item").in_bulk([row[0] for row in rows])
+    orders = []
+    for ticket_id, reached, resolved, satisfaction, overdue, excluded in rows[:PAGE_SIZE]:
+        ticket = tickets[ticket_id]
+        ticket.cb_reached, ticket.cb_resolved, ticket.cb_satisfaction = reached, resolved, satisfaction
+        ticket.assessed_overdue, ticket.is_excluded = bool(overdue), bool(excluded)
+        orders.append(ticket)
+    return orders, len(rows) > PAGE_SIZE
 
 
 def appeals_for(user):

@@ -153,3 +153,16 @@ def test_only_the_center_may_close_a_month_by_hand(month):
     assert not MonthClose.objects.filter(month=OCT).exists()
     close_month(OCT, actor=month["users"]["dispatcher"])
     assert Scorecard.objects.filter(month=OCT).exists()
+
+
+def test_the_drill_down_lists_exactly_the_orders_behind_each_count(month):
+    from assessment.selectors import orders_behind
+
+    close_month(OCT)
+    for unit in (month["wangjing"], month["jianwai"], month["district"]):
+        c = card(unit)
+        expected = {"all": c.assessed, "excluded": c.excluded, "late": c.assessed - c.contacted_in_time,
+                    "unanswered": c.assessed - c.answered, "unresolved": c.answered - c.resolved,
+                    "basic": c.basic, "unsatisfied": c.answered - c.satisfied - c.basic}
+        shown = {measure: len(orders_behind(unit, OCT, measure)[0]) for measure in expected}
+        assert shown == expected, unit.name
