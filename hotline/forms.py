@@ -134,9 +134,21 @@ class ExtensionForm(forms.Form):
     reason = forms.CharField(label="延期理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class UnitsField(forms.ModelMultipleChoiceField):
+    """Several units by id; an id that is no 64-bit integer is refused before the lookup (SQLite cannot even
+    compare such a number, and Django checks the range for single lookups only)."""
+
+    def clean(self, value):
+        for pk in value or ():
+            if not str(pk).isdigit() or int(pk) >= 2**63:
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": pk})
+        return super().clean(value)
+
+
 class WhistleForm(forms.Form):
-    units = forms.ModelMultipleChoiceField(label="被吹哨部门（可多选，按住 Ctrl）", queryset=Unit.objects.none(),
-                                           required=False, widget=forms.SelectMultiple(attrs={"size": 8}))
+    units = UnitsField(label="被吹哨部门（可多选，按住 Ctrl）", queryset=Unit.objects.none(), required=False,
+                       widget=forms.SelectMultiple(attrs={"size": 8}))
     reason = forms.CharField(label="吹哨事由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
