@@ -78,8 +78,8 @@ def rule_appeal(actor, appeal_id, *, grant, ruling, now=None):
         appeal.save(update_fields=["status", "ruled_by", "ruled_at", "ruling"])
         corrected = []
         if grant:
-            Exclusion.objects.create(ticket=ticket, unit_id=appeal.unit_id, source=ExclusionSource.APPEAL,
-                                     appeal=appeal, created_at=now)
+            Exclusion.objects.create(ticket=ticket, unit_id=appeal.unit_id, month=appeal.month,
+                                     source=ExclusionSource.APPEAL, appeal=appeal, created_at=now)
             if MonthClose.objects.filter(month=appeal.month, status="frozen").exists():
                 corrected = correct_frozen_month(appeal.month, appeal.unit_id, ticket.pk, appeal=appeal, actor=actor,
                                                  reason=f"申诉成立：{ruling}", now=now)

@@ -284,13 +284,16 @@ class UnreasonableReview(models.Model):
 
 
 class Exclusion(models.Model):
-    """An order taken out of assessment: for every unit (unreasonable request) or for one unit (granted appeal)."""
+    """An order taken out of assessment: for every unit and month (unreasonable request) or for one unit in one
+    month (granted appeal)."""
 
     ticket = models.ForeignKey("hotline.Ticket", on_delete=models.PROTECT, related_name="exclusions")
     unit = models.ForeignKey("dispatch.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                              help_text="为空表示对所有承办单位核减")
     source = models.CharField("来源", max_length=20,
                               choices=[("unreasonable", "不合理诉求"), ("appeal", "申诉成立")])
+    month = models.DateField("考核月", null=True, blank=True,
+                             help_text="为空表示所有月份（不合理诉求）；申诉成立只核减申诉的月份")
     appeal = models.OneToOneField(Appeal, null=True, blank=True, on_delete=models.PROTECT, related_name="exclusion")
     review = models.OneToOneField(UnreasonableReview, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="exclusion")

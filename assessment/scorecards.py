@@ -7,7 +7,8 @@ an order:
   wins over a later unanswered attempt);
 - an overdue order (completed after its limit, or still open past it): the month its limit fell, with the answers
   of a callback in that month if there is one. An order left undone cannot stay out of the assessment.
-Excluded orders (unreasonable request, or a granted appeal for that unit) are counted apart and never in the rates.
+Excluded orders (unreasonable request: every unit, every month; a granted appeal: that unit, that month) are counted
+apart and never in the rates.
 """
 
 from dataclasses import dataclass, field
@@ -73,7 +74,7 @@ FROM pairs GROUP BY unit_id
 # Restricts the pairs to the excluded ones: few, found from the exclusion table.
 EXCLUDED_TICKETS = "SELECT ticket_id FROM assessment_exclusion"
 EXCLUDED_PAIR = ("EXISTS (SELECT 1 FROM assessment_exclusion e WHERE e.ticket_id = t.id "
-                 "AND (e.unit_id IS NULL OR e.unit_id = a.unit_id))")
+                 "AND (e.unit_id IS NULL OR e.unit_id = a.unit_id) AND (e.month IS NULL OR e.month = %(month)s))")
 
 # The orders behind one unit's (or a district's) counts, one row per order, the same selection as UNIT_COUNTS_SQL:
 # a page of them, newest first, filtered by one measure of the drill-down.
@@ -85,7 +86,8 @@ orders AS (
     SELECT t.id, t.received_at, cb.reached, cb.resolved, cb.satisfaction, {overdue} AS overdue,
            (t.contacted_at IS NULL OR t.contact_due_at IS NULL OR t.contacted_at > t.contact_due_at) AS late,
            EXISTS (SELECT 1 FROM assessment_exclusion e WHERE e.ticket_id = t.id
-                   AND (e.unit_id IS NULL OR e.unit_id IN ({units}))) AS excluded
+                   AND (e.unit_id IS NULL OR e.unit_id IN ({units}))
+                   AND (e.month IS NULL OR e.month = %(month)s)) AS excluded
     FROM mine JOIN hotline_ticket t ON t.id = mine.ticket_id
     LEFT JOIN cb ON cb.ticket_id = t.id
     WHERE t.repeat_of_id IS NULL
@@ -223,7 +225,7 @@ def assessed_orders(month, unit_ids, measure, *, now, limit, offset=0):
 def month_params(month):
     start, end = months.bounds(month)
     adapt = connection.ops.adapt_datetimefield_value
-    return {"start": adapt(start), "end": adapt(end)}
+    return {"start": adapt(start), "end": adapt(end), "month": connection.ops.adapt_datefield_value(month)}
 
 
 def two_way_counts(month):

@@ -166,3 +166,21 @@ def test_the_drill_down_lists_exactly_the_orders_behind_each_count(month):
                     "basic": c.basic, "unsatisfied": c.answered - c.satisfied - c.basic}
         shown = {measure: len(orders_behind(unit, OCT, measure)[0]) for measure in expected}
         assert shown == expected, unit.name
+
+
+def test_a_granted_appeal_excludes_the_order_in_its_month_only(demo_users, directory, catalog):
+    from hotline.models import Callback
+
+    from .assessment_helpers import at
+
+    users, wangjing = demo_users, directory["110105026"]
+    make_order(users, wangjing, catalog["sanitation"])
+    order = make_order(users, wangjing, catalog["sanitation"], resolved=False, satisfaction="unsatisfied")
+    Callback.objects.create(ticket=order, agent=users["callback"], reached=True, contacted=True, resolved=True,
+                            satisfaction="satisfied", created_at=at(3, month=11))  # re-handled, called back again
+    appeal = appeals.file_appeal(users["wangjing"], order.pk, reason="首次办理期间诉求人拒绝入户", month="2026-10")
+    appeals.rule_appeal(users["dispatcher"], appeal.pk, grant=True, ruling="情况属实")
+    close_month(OCT)
+    close_month(NOV)
+    assert (card(wangjing).assessed, card(wangjing).excluded) == (1, 1)
+    assert (card(wangjing, NOV).assessed, card(wangjing, NOV).excluded, card(wangjing, NOV).satisfied) == (1, 0, 1)
