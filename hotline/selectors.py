@@ -52,14 +52,15 @@ def unit_worklist(user, tab, now=None):
     base = Ticket.objects.select_related(*LIST_RELATED)
     if tab == "to_sign":
         pending = mine.filter(status=AssignmentStatus.DISPATCHED)
-        return base.filter(Exists(pending)).order_by("dispatched_at")
+        return base.filter(Exists(pending)).order_by("dispatched_at", "pk")
     handling = base.filter(lead_unit_id=user.unit_id, status__in=[Status.SIGNED, Status.IN_PROGRESS])
     if tab == "in_progress":
-        return handling.order_by("due_at")
+        return handling.order_by("due_at", "pk")
     if tab == "due_soon":
-        return handling.filter(due_at__gt=now, due_at__lte=now + DUE_SOON).order_by("due_at")
+        return handling.filter(due_at__gt=now, due_at__lte=now + DUE_SOON).order_by("due_at", "pk")
     if tab == "overdue":
-        return base.filter(lead_unit_id=user.unit_id, status__in=OPEN_STATUSES, due_at__lte=now).order_by("due_at")
+        overdue = base.filter(lead_unit_id=user.unit_id, status__in=OPEN_STATUSES, due_at__lte=now)
+        return overdue.order_by("due_at", "pk")
     raise ValueError(f"unknown worklist tab {tab!r}")
 
 
@@ -85,7 +86,7 @@ def dispatch_queue():
         Ticket.objects.select_related(*LIST_RELATED)
         .filter(status__in=[Status.RECEIVED, Status.RETURNED])
         .prefetch_related("return_requests")
-        .order_by("received_at")
+        .order_by("received_at", "pk")
     )
 
 
@@ -101,7 +102,7 @@ def near_or_past_deadline(user, now=None):
     """Open orders due within a day or overdue, for urging; district supervisors see their district's."""
     now = now or timezone.now()
     tickets = visible_tickets(user).filter(status__in=OPEN_STATUSES, due_at__lte=now + DUE_SOON)
-    return tickets.order_by("due_at")
+    return tickets.order_by("due_at", "pk")
 
 
 def callback_queue():
@@ -109,7 +110,7 @@ def callback_queue():
     return (
         Ticket.objects.select_related(*LIST_RELATED)
         .filter(status__in=[Status.COMPLETED, Status.ANSWERED])
-        .order_by("completed_at")
+        .order_by("completed_at", "pk")
     )
 
 

@@ -226,7 +226,8 @@ def test_worklist_query_count_does_not_grow_with_orders(client, users, directory
     if tab == "due_soon":
         Ticket.objects.update(due_at=now + dt.timedelta(hours=3))
     login(client, users["wangjing"])
-    with django_assert_num_queries(6):  # session, user, the tab counts, the header's unread count, user.unit, the list
+    # session, user, the tab counts, the header's unread count, user.unit, the list and its total
+    with django_assert_num_queries(7):
         response = client.get(f"/work/?tab={tab}")
     assert response.content.decode().count("/tickets/") >= 3
 
@@ -235,11 +236,11 @@ def test_queue_pages_query_counts(client, users, directory, catalog, now, django
     for i in range(3):
         take_call(users, directory, catalog["sanitation"], content=f"垃圾{i}", now=now)
     login(client, users["dispatcher"])
-    # session, user, unit, queue, its return requests, extensions, deadlines, holiday overrides, the unread count
-    with django_assert_num_queries(9):
+    # session, user, unit, queue and its total, its return requests, extensions, deadlines, holiday overrides, unread
+    with django_assert_num_queries(10):
         client.get("/center/queue/")
     login(client, users["callback"])
-    with django_assert_num_queries(6):  # session, user, unit, completed, called back, the header's unread count
+    with django_assert_num_queries(6):  # session, user, unit, completed (empty: its total only), called back, unread
         client.get("/callbacks/")
 
 
@@ -299,3 +300,18 @@ def test_the_queue_warns_when_next_years_holidays_are_not_entered(client, users,
     time_machine.move_to(dt.datetime(2026, 6, 1, 10, 0, tzinfo=BEIJING))
     HolidayOverride.objects.all().delete()
     assert "尚未录入" not in client.get("/center/queue/").content.decode()  # too early to ask for 2027
+
+
+def test_long_lists_are_paged_with_a_total(client, users, directory, catalog, now, monkeypatch):
+    from hotline.views import lists
+
+    monkeypatch.setattr(lists, "LIST_LIMIT", 3)
+    tickets = [street_order(users, directory, catalog, now, content=f"垃圾堆放{i}") for i in range(5)]
+    login(client, users["wangjing"])
+    first = client.get("/work/?tab=to_sign")
+    assert [t.pk for t in first.context["tickets"]] == [t.pk for t in tickets[:3]]
+    assert "共 5 条，第 1/2 页" in first.content.decode() and "?tab=to_sign&amp;page=2" in first.content.decode()
+    second = client.get("/work/?tab=to_sign&page=2")
+    assert [t.pk for t in second.context["tickets"]] == [t.pk for t in tickets[3:]]
+    assert [t.pk for t in client.get("/work/?tab=to_sign&page=99").context["tickets"]] == [t.pk for t in tickets[3:]]
+    assert client.get("/work/?tab=to_sign&page=x").status_code == 200

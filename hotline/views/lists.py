@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -15,6 +16,11 @@ from .common import role_required
 
 LIST_LIMIT = 100
 UNIT_TABS = [("to_sign", "待签收"), ("in_progress", "办理中"), ("due_soon", "临期"), ("overdue", "已超期")]
+
+
+def paged(request, queryset):
+    """One page of LIST_LIMIT rows (?page=N); a page number out of range or not a number gives the nearest page."""
+    return Paginator(queryset, LIST_LIMIT).get_page(request.GET.get("page"))
 
 
 def _tabs(user):
@@ -44,7 +50,8 @@ def worklist(request):
         for call in calls:
             call.can_report_in, call.can_act = not call.reported_in_at, bool(call.reported_in_at)
     else:
-        context["tickets"] = selectors.unit_worklist(user, tab)[:LIST_LIMIT]
+        context["tickets"] = paged(request, selectors.unit_worklist(user, tab))
+        context["keep"] = f"tab={tab}&"
     return render(request, "hotline/worklist.html", context)
 
 
@@ -53,7 +60,7 @@ def dispatch_queue(request):
     user = request.user
     extensions = mark_extension_actions(user, list(selectors.pending_extensions()[:LIST_LIMIT]))
     return render(request, "hotline/dispatch_queue.html", {
-        "queue": selectors.dispatch_queue()[:LIST_LIMIT],
+        "queue": paged(request, selectors.dispatch_queue()),
         "extensions": extensions,
         "deadlines": selectors.near_or_past_deadline(user)[:LIST_LIMIT],
         "missing_holiday_year": missing_holiday_year(),
@@ -63,7 +70,7 @@ def dispatch_queue(request):
 @role_required("callback")
 def callback_queue(request):
     return render(request, "hotline/callback_queue.html", {
-        "queue": selectors.callback_queue()[:LIST_LIMIT],
+        "queue": paged(request, selectors.callback_queue()),
         "decisions": selectors.callback_decisions()[:LIST_LIMIT],
     })
 
