@@ -20,3 +20,22 @@ def ensure_postgres_database(script):
         if not cursor.fetchone():
             cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
     admin.close()
+
+
+def prepare_for_pages():
+    """Set Django up for in-process page requests (DEBUG off, any host), migrate, load the directory, the starter
+    catalog and the demo users. Returns the demo users by username."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from dispatch.demo import seed_demo_users
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.DEBUG = False
+    call_command("migrate", verbosity=0)
+    call_command("load_directory", verbosity=0)
+    call_command("load_catalog", verbosity=0)
+    return {u.username: u for u in seed_demo_users()}

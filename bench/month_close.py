@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.benchdb import ensure_postgres_database, prepare_for_pages  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
@@ -34,26 +36,16 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="do not generate; use the tickets already there")
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    ensure_postgres_database("bench/month_close.py")
+    users = prepare_for_pages()
     from django.db import connection
     from django.test import Client
 
     from assessment.models import MonthClose, Scorecard
     from assessment.month_close import close_month
     from assessment.months import parse_month
-    from dispatch.demo import seed_demo_users
     from hotline.generator import generate
 
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.DEBUG = False
-    call_command("migrate", verbosity=0)
-    call_command("load_directory", verbosity=0)
-    call_command("load_catalog", verbosity=0)
-    users = {u.username: u for u in seed_demo_users()}
     month = parse_month(args.month)
     if not args.reuse:
         with connection.cursor() as cursor:

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.benchdb import ensure_postgres_database  # noqa: E402
+from bench.benchdb import ensure_postgres_database, prepare_for_pages  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 GOAL_MS = 300
@@ -56,24 +56,13 @@ def main():
     args = parser.parse_args()
     ensure_postgres_database("bench/pages.py")
 
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    users = prepare_for_pages()
     from django.test import Client
 
     from assessment.models import Scorecard
-    from dispatch.demo import seed_demo_users
     from hotline.demo import seed_demo_tickets
     from hotline.models import Ticket
 
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.DEBUG = False
-    call_command("migrate", verbosity=0)
-    call_command("load_directory", verbosity=0)
-    call_command("load_catalog", verbosity=0)
-    users = {u.username: u for u in seed_demo_users()}
     seed_demo_tickets(args.count)
     print(f"demo data: {Ticket.objects.count():,} tickets, {os.cpu_count()} cores")
     street_ticket = Ticket.objects.filter(street__code="110105026").order_by("-received_at").first().pk
