@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 
 from dispatch.choices import UnitKind
+from dispatch.models import LIVE_ASSIGNMENT_STATUSES
 
 from . import months
 
@@ -46,20 +47,26 @@ LATEST_CALLBACK_SQL = {
 
 OVERDUE_SQL = ("(t.due_at IS NOT NULL AND (t.completed_at > t.due_at "
                "OR (t.completed_at IS NULL AND t.due_at < %(now)s)))")
+# The fragments both statements below share: which orders the month assesses (ticket t, deciding callback cb),
+# a live assignment, a contact in time, and an exclusion of ticket t for the units {units} in the month.
+ASSESSED_IN_MONTH_SQL = f"""t.repeat_of_id IS NULL
+      AND CASE WHEN {OVERDUE_SQL} THEN t.due_at >= %(start)s AND t.due_at < %(end)s
+               ELSE cb.ticket_id IS NOT NULL END"""
+LIVE_SQL = "status IN ({})".format(", ".join(f"'{status}'" for status in LIVE_ASSIGNMENT_STATUSES))
+IN_TIME_SQL = "(t.contacted_at IS NOT NULL AND t.contacted_at <= t.contact_due_at)"
+EXCLUDED_SQL = ("EXISTS (SELECT 1 FROM assessment_exclusion e WHERE e.ticket_id = t.id "
+                "AND (e.unit_id IS NULL OR e.unit_id {units}) AND (e.month IS NULL OR e.month = %(month)s))")
 
 # One row per (live assignment unit, order) the month assesses: lead and assisting units alike (双派双考).
 # A live (ticket, unit) assignment is unique (constraint one_live_assignment_per_unit), so no DISTINCT is needed.
-UNIT_COUNTS_SQL = """
-WITH cb AS ({latest}),
+UNIT_COUNTS_SQL = f"""
+WITH cb AS ({{latest}}),
 pairs AS (
-    SELECT a.unit_id, cb.reached, cb.resolved, cb.satisfaction,
-           (t.contacted_at IS NOT NULL AND t.contacted_at <= t.contact_due_at) AS in_time
+    SELECT a.unit_id, cb.reached, cb.resolved, cb.satisfaction, {IN_TIME_SQL} AS in_time
     FROM hotline_ticket t
-    JOIN dispatch_assignment a ON a.ticket_id = t.id AND a.status IN ('dispatched', 'signed', 'completed')
+    JOIN dispatch_assignment a ON a.ticket_id = t.id AND a.{LIVE_SQL}
     LEFT JOIN cb ON cb.ticket_id = t.id
-    WHERE t.repeat_of_id IS NULL {filters}
-      AND CASE WHEN {overdue} THEN t.due_at >= %(start)s AND t.due_at < %(end)s
-               ELSE cb.ticket_id IS NOT NULL END
+    WHERE {ASSESSED_IN_MONTH_SQL} {{filters}}
 )
 SELECT unit_id,
        count(*),
@@ -73,35 +80,28 @@ FROM pairs GROUP BY unit_id
 
 # Restricts the pairs to the excluded ones: few, found from the exclusion table.
 EXCLUDED_TICKETS = "SELECT ticket_id FROM assessment_exclusion"
-EXCLUDED_PAIR = ("EXISTS (SELECT 1 FROM assessment_exclusion e WHERE e.ticket_id = t.id "
-                 "AND (e.unit_id IS NULL OR e.unit_id = a.unit_id) AND (e.month IS NULL OR e.month = %(month)s))")
+EXCLUDED_PAIR = EXCLUDED_SQL.format(units="= a.unit_id")
 
 # The orders behind one unit's (or a district's) counts, one row per order, the same selection as UNIT_COUNTS_SQL:
 # a page of them, newest first, filtered by one measure of the drill-down.
-ORDERS_SQL = """
-WITH mine AS (SELECT DISTINCT ticket_id FROM dispatch_assignment
-              WHERE unit_id IN ({units}) AND status IN ('dispatched', 'signed', 'completed')),
-cb AS ({latest}),
+ORDERS_SQL = f"""
+WITH mine AS (SELECT DISTINCT ticket_id FROM dispatch_assignment WHERE unit_id IN ({{units}}) AND {LIVE_SQL}),
+cb AS ({{latest}}),
 orders AS (
-    SELECT t.id, t.received_at, cb.reached, cb.resolved, cb.satisfaction, {overdue} AS overdue,
-           (t.contacted_at IS NULL OR t.contact_due_at IS NULL OR t.contacted_at > t.contact_due_at) AS late,
-           EXISTS (SELECT 1 FROM assessment_exclusion e WHERE e.ticket_id = t.id
-                   AND (e.unit_id IS NULL OR e.unit_id IN ({units}))
-                   AND (e.month IS NULL OR e.month = %(month)s)) AS excluded
+    SELECT t.id, t.received_at, cb.reached, cb.resolved, cb.satisfaction, {OVERDUE_SQL} AS overdue,
+           {IN_TIME_SQL} AS in_time, {EXCLUDED_SQL.format(units="IN ({units})")} AS excluded
     FROM mine JOIN hotline_ticket t ON t.id = mine.ticket_id
     LEFT JOIN cb ON cb.ticket_id = t.id
-    WHERE t.repeat_of_id IS NULL
-      AND CASE WHEN {overdue} THEN t.due_at >= %(start)s AND t.due_at < %(end)s
-               ELSE cb.ticket_id IS NOT NULL END
+    WHERE {ASSESSED_IN_MONTH_SQL}
 )
 SELECT id, reached, resolved, satisfaction, overdue, excluded FROM orders
-WHERE {measure}
+WHERE {{measure}}
 ORDER BY received_at DESC, id DESC LIMIT %(limit)s OFFSET %(offset)s
 """
 
 MEASURE_SQL = {
     "all": "NOT excluded",
-    "late": "NOT excluded AND late",
+    "late": "NOT excluded AND NOT COALESCE(in_time, FALSE)",  # the pairs UNIT_COUNTS_SQL does not count in time
     "overdue": "NOT excluded AND overdue",
     "unanswered": "NOT excluded AND NOT reached",
     "unresolved": "NOT excluded AND reached AND NOT resolved",
@@ -179,7 +179,7 @@ def unit_counts(month, *, now, ticket_id=None, unit_id=None, with_exclusions=Tru
 
 
 def _pair_counts(month, now, ticket_id, unit_id, only_excluded=False):
-    params = {**month_params(month), "now": connection.ops.adapt_datetimefield_value(now)}
+    params = query_params(month, now)
     callback_filter, filters = [], []
     if ticket_id is not None:
         params["ticket"] = ticket_id
@@ -191,9 +191,7 @@ def _pair_counts(month, now, ticket_id, unit_id, only_excluded=False):
     if only_excluded:
         callback_filter.append(f"AND c.ticket_id IN ({EXCLUDED_TICKETS})")
         filters.append(f"AND t.id IN ({EXCLUDED_TICKETS}) AND {EXCLUDED_PAIR}")
-    latest = LATEST_CALLBACK_SQL.get(connection.vendor, LATEST_CALLBACK_SQL["other"])
-    sql = UNIT_COUNTS_SQL.format(latest=latest.format(callback_filter=" ".join(callback_filter)),
-                                 filters=" ".join(filters), overdue=OVERDUE_SQL)
+    sql = UNIT_COUNTS_SQL.format(latest=latest_callback_sql(" ".join(callback_filter)), filters=" ".join(filters))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0]: Counts(*row[1:]) for row in cursor.fetchall()}
@@ -210,16 +208,22 @@ def assessed_orders(month, unit_ids, measure, *, now, limit, offset=0):
     """[(ticket_id, reached, resolved, satisfaction, overdue, excluded)] of the orders behind the units' counts
     that match ``measure`` (a MEASURE_SQL key), newest first."""
     units = {f"u{i}": unit_id for i, unit_id in enumerate(unit_ids)}
-    in_list = ", ".join(f"%({name})s" for name in units)
-    params = {**month_params(month), **units, "now": connection.ops.adapt_datetimefield_value(now),
-              "limit": limit, "offset": offset}
-    latest = LATEST_CALLBACK_SQL.get(connection.vendor, LATEST_CALLBACK_SQL["other"])
-    callback_filter = "AND c.ticket_id IN (SELECT ticket_id FROM mine)"
-    sql = ORDERS_SQL.format(units=in_list, latest=latest.format(callback_filter=callback_filter),
-                            overdue=OVERDUE_SQL, measure=MEASURE_SQL[measure])
+    params = {**query_params(month, now), **units, "limit": limit, "offset": offset}
+    sql = ORDERS_SQL.format(units=", ".join(f"%({name})s" for name in units), measure=MEASURE_SQL[measure],
+                            latest=latest_callback_sql("AND c.ticket_id IN (SELECT ticket_id FROM mine)"))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def latest_callback_sql(callback_filter):
+    return LATEST_CALLBACK_SQL.get(connection.vendor, LATEST_CALLBACK_SQL["other"]).format(
+        callback_filter=callback_filter)
+
+
+def query_params(month, now):
+    """The month's bounds and ``now`` (for OVERDUE_SQL), as the database takes them."""
+    return {**month_params(month), "now": connection.ops.adapt_datetimefield_value(now)}
 
 
 def month_params(month):
