@@ -154,6 +154,7 @@ class AssignmentStatus(models.TextChoices):
 
 LIVE_ASSIGNMENT_STATUSES = (AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED, AssignmentStatus.COMPLETED)
 
+
 class Assignment(models.Model):
     """One unit's part of an order: the lead or an assisting unit (双派双考: both are assessed)."""
 
