@@ -12,7 +12,7 @@ from dispatch.permissions import require_role
 from hotline.models import Callback
 from hotline.services.common import locked_ticket, now_or, record_event, require_text
 
-from . import months, scorecards
+from . import months
 from .models import Appeal, Exclusion, MonthClose, UnreasonableReview
 from .month_close import correct_frozen_month
 from .scoring_choices import AppealStatus, ExclusionSource
@@ -23,7 +23,7 @@ def _assessed_month(ticket, month, now):
     it is overdue, else the month of its latest callback (the rule of scorecards.unit_counts)."""
     if isinstance(month, str) and month:
         month = months.parse_month(month)
-    if scorecards.is_overdue(ticket, now):
+    if ticket.overdue_at(now):
         due_month = months.current_month(ticket.due_at)
         if month and month != due_month:
             raise InvalidInput(f"该工单逾期，计入办结时限所在的{months.label(due_month)}考核", field="month")

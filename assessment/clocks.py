@@ -68,8 +68,7 @@ def start_ticket_clocks(ticket, now):
             rows += [response, complete]
             ticket.contact_due_at, ticket.due_at = response.due_at, complete.due_at
     Clock.objects.bulk_create(rows)
-    ticket.is_overdue = False  # a breach of the previous clocks stays on the audit trail
-    ticket.save(update_fields=["contact_due_at", "due_at", "is_overdue"])
+    ticket.save(update_fields=["contact_due_at", "due_at"])  # a breach of the old clocks stays on the audit trail
     return rows
 
 

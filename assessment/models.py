@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from .choices import LimitKey, LimitUnit
 from .deadlines import Limit
+from .scoring_choices import STANDING_APPEAL_STATUSES
 
 
 class HolidayOverride(models.Model):
@@ -258,7 +259,8 @@ class Appeal(models.Model):
         verbose_name = verbose_name_plural = "考核申诉"
         ordering = ["-appealed_at"]
         constraints = [
-            models.UniqueConstraint(fields=["ticket", "unit", "month"], condition=Q(status__in=["pending", "granted"]),
+            models.UniqueConstraint(fields=["ticket", "unit", "month"],
+                                    condition=Q(status__in=STANDING_APPEAL_STATUSES),
                                     name="one_open_appeal_per_order_unit_month"),
         ]
 

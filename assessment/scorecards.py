@@ -16,10 +16,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 
-from dispatch.choices import UnitKind
-from dispatch.models import LIVE_ASSIGNMENT_STATUSES
+from dispatch.choices import UnitKind, sql_list
+from dispatch.models import CALLED_WHISTLE_STATUSES, LIVE_ASSIGNMENT_STATUSES
 
 from . import months
+from .overdue import overdue_sql
 
 COUNT_FIELDS = ("assessed", "contacted_in_time", "answered", "resolved", "satisfied", "basic", "excluded")
 HUNDRED = Decimal(100)
@@ -45,14 +46,13 @@ LATEST_CALLBACK_SQL = {
     """,
 }
 
-OVERDUE_SQL = ("(t.due_at IS NOT NULL AND (t.completed_at > t.due_at "
-               "OR (t.completed_at IS NULL AND t.due_at < %(now)s)))")
+OVERDUE_SQL = overdue_sql()
 # The fragments both statements below share: which orders the month assesses (ticket t, deciding callback cb),
 # a live assignment, a contact in time, and an exclusion of ticket t for the units {units} in the month.
 ASSESSED_IN_MONTH_SQL = f"""t.repeat_of_id IS NULL
       AND CASE WHEN {OVERDUE_SQL} THEN t.due_at >= %(start)s AND t.due_at < %(end)s
                ELSE cb.ticket_id IS NOT NULL END"""
-LIVE_SQL = "status IN ({})".format(", ".join(f"'{status}'" for status in LIVE_ASSIGNMENT_STATUSES))
+LIVE_SQL = f"status IN {sql_list(LIVE_ASSIGNMENT_STATUSES)}"
 IN_TIME_SQL = "(t.contacted_at IS NOT NULL AND t.contacted_at <= t.contact_due_at)"
 EXCLUDED_SQL = ("EXISTS (SELECT 1 FROM assessment_exclusion e WHERE e.ticket_id = t.id "
                 "AND (e.unit_id IS NULL OR e.unit_id {units}) AND (e.month IS NULL OR e.month = %(month)s))")
@@ -111,15 +111,16 @@ MEASURE_SQL = {
 }
 
 # Two-way assessment: whistle calls whose report-in limit fell in the month.
-TWO_WAY_SQL = """
+TWO_WAY_SQL = f"""
 SELECT wt.unit_id,
        count(*),
-       count(*) FILTER (WHERE wt.report_in_missed OR wt.reported_in_at > wt.report_in_due_at
-                        OR (wt.reported_in_at IS NULL AND wt.report_in_due_at < %(end)s)),
+       count(*) FILTER (WHERE wt.report_in_missed
+                        OR {overdue_sql("wt.report_in_due_at", "wt.reported_in_at", "%(end)s")}),
        count(wt.stars),
        avg(wt.stars)
 FROM dispatch_whistletarget wt JOIN dispatch_whistle w ON w.id = wt.whistle_id
-WHERE w.status IN ('approved', 'closed') AND wt.report_in_due_at >= %(start)s AND wt.report_in_due_at < %(end)s
+WHERE w.status IN {sql_list(CALLED_WHISTLE_STATUSES)}
+  AND wt.report_in_due_at >= %(start)s AND wt.report_in_due_at < %(end)s
 GROUP BY wt.unit_id
 """
 
@@ -195,13 +196,6 @@ def _pair_counts(month, now, ticket_id, unit_id, only_excluded=False):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0]: Counts(*row[1:]) for row in cursor.fetchall()}
-
-
-def is_overdue(ticket, now):
-    """The Python twin of OVERDUE_SQL, for one order."""
-    if ticket.due_at is None:
-        return False
-    return ticket.completed_at > ticket.due_at if ticket.completed_at else ticket.due_at < now
 
 
 def assessed_orders(month, unit_ids, measure, *, now, limit, offset=0):

@@ -32,6 +32,9 @@ class AppealStatus(models.TextChoices):
     REFUSED = "refused", "申诉不成立"
 
 
+STANDING_APPEAL_STATUSES = [AppealStatus.PENDING, AppealStatus.GRANTED]  # one per order, unit and month
+
+
 class ExclusionSource(models.TextChoices):
     UNREASONABLE = "unreasonable", "不合理诉求"
     APPEAL = "appeal", "申诉成立"

@@ -12,6 +12,7 @@ from dispatch.errors import InvalidInput
 from . import deadlines
 from .choices import LimitKey, LimitUnit
 from .models import HolidayOverride, SlaPolicy
+from .overdue import is_past
 from .policies import ensure_default_policy
 
 
@@ -27,8 +28,8 @@ class Clock:
     policy_number: int
 
     def state(self, now):
-        """'running', 'warning' (past warn_at) or 'overdue' (at or past due_at)."""
-        if now >= self.due_at:
+        """'running', 'warning' (at or past warn_at) or 'overdue' (past due_at: assessment.overdue)."""
+        if is_past(self.due_at, now):
             return "overdue"
         return "warning" if now >= self.warn_at else "running"
 

@@ -23,6 +23,7 @@ from hotline.models import Ticket, TicketEvent, ticket_number
 from . import notifications
 from .choices import LimitKey
 from .models import Clock, Notification, NotificationKind, Outbox
+from .overdue import not_past_sql, past_sql
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +34,8 @@ OPEN = "c.stopped_at IS NULL AND c.paused_at IS NULL"
 PHASES = {
     # phase: (set clause, pending condition, due condition, order column)
     "breach": ("breached_at = %(now)s, warned_at = COALESCE(warned_at, %(now)s)", "c.breached_at IS NULL",
-               "c.due_at <= %(now)s", "c.due_at"),
-    "warn": ("warned_at = %(now)s", "c.warned_at IS NULL", "c.warn_at <= %(now)s AND c.due_at > %(now)s",
+               past_sql("c.due_at"), "c.due_at"),
+    "warn": ("warned_at = %(now)s", "c.warned_at IS NULL", f"c.warn_at <= %(now)s AND {not_past_sql('c.due_at')}",
              "c.warn_at"),
 }
 
@@ -55,6 +56,8 @@ def claim_sql(phase, vendor=None):
 
 def claim(phase, now, limit=BATCH_SIZE):
     with connection.cursor() as cursor:
+        # adapted as the column is stored: SQLite compares text, where "…11:00:00" < "…11:00:00+00:00"
+        now = connection.ops.adapt_datetimefield_value(now)
         cursor.execute(claim_sql(phase), {"now": now, "limit": limit})
         return [row[0] for row in cursor.fetchall()]
 
@@ -86,7 +89,7 @@ CLAIMED = ("pk", "key", "due_at", "ticket_id", "ticket__status", "ticket__receiv
 def record(phase, ids, now, center):
     """Events, notifications, SMS and flags for the clocks this batch claimed (plain rows: 10 000 must fit in 5 s)."""
     claimed = Clock.objects.filter(pk__in=ids).order_by("due_at", "pk").values_list(*CLAIMED, named=True)
-    events, notes, messages, overdue, missed = [], [], [], [], []
+    events, notes, messages, missed = [], [], [], []
     for clock in claimed:
         number = ticket_number(clock.ticket__received_at, clock.ticket_id)
         text = _text(phase, clock.key, number, clock.due_at)
@@ -97,15 +100,11 @@ def record(phase, ids, now, center):
         unit = notifications.UnitRef(clock.unit_id, clock.unit__name, clock.unit__kind, clock.unit__parent_id)
         notes += notifications.note_rows(clock.ticket_id, unit, phase, text, now, center)
         messages.append(notifications.sms_row(unit, text, now))
-        if phase == NotificationKind.BREACH and clock.whistle_target_id is None and clock.key.startswith("complete:"):
-            overdue.append(clock.ticket_id)
         if phase == NotificationKind.BREACH and clock.key == LimitKey.WHISTLE_REPORT_IN:
             missed.append(clock.whistle_target_id)
     insert_rows(TicketEvent, EVENT_COLUMNS, events)
     insert_rows(Notification, notifications.NOTE_COLUMNS, notes)
     insert_rows(Outbox, notifications.SMS_COLUMNS, messages)
-    if overdue:
-        Ticket.objects.filter(pk__in=overdue, is_overdue=False).update(is_overdue=True)
     if missed:
         WhistleTarget.objects.filter(pk__in=missed).update(report_in_missed=True)
 

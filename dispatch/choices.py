@@ -1,6 +1,11 @@
 from django.db import models
 
 
+def sql_list(values):
+    """A group of choice values as an SQL list, e.g. ('dispatched', 'signed'): raw SQL names groups, not literals."""
+    return "(" + ", ".join(f"'{value}'" for value in values) + ")"
+
+
 class UnitKind(models.TextChoices):
     CENTER = "center", "市民热线服务中心"
     DISTRICT = "district", "区"

@@ -152,7 +152,11 @@ class AssignmentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "已改派"
 
 
-LIVE_ASSIGNMENT_STATUSES = (AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED, AssignmentStatus.COMPLETED)
+# Assignment status groups. Active: the unit still has work on the part. Live: the part counts in the assessment.
+# Ended: the part was given up (returned) or taken away (withdrawn).
+ACTIVE_ASSIGNMENT_STATUSES = [AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED]
+LIVE_ASSIGNMENT_STATUSES = [*ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus.COMPLETED]
+ENDED_ASSIGNMENT_STATUSES = [AssignmentStatus.RETURNED, AssignmentStatus.WITHDRAWN]
 
 
 class Assignment(models.Model):
@@ -174,7 +178,7 @@ class Assignment(models.Model):
         indexes = [models.Index(fields=["unit", "status"], name="assignment_unit_status")]
         constraints = [
             models.UniqueConstraint(
-                fields=["ticket"], condition=Q(role="lead") & ~Q(status__in=["returned", "withdrawn"]),
+                fields=["ticket"], condition=Q(role=AssignmentRole.LEAD) & ~Q(status__in=ENDED_ASSIGNMENT_STATUSES),
                 name="one_active_lead_per_ticket",
             ),
             models.UniqueConstraint(  # a unit works on an order once: the assessment counts (unit, order) pairs
@@ -221,6 +225,10 @@ class WhistleStatus(models.TextChoices):
     APPROVED = "approved", "已吹哨"
     REFUSED = "refused", "未批准"
     CLOSED = "closed", "已完成评价"
+
+
+OPEN_WHISTLE_STATUSES = [WhistleStatus.REQUESTED, WhistleStatus.APPROVED]  # the order cannot complete yet
+CALLED_WHISTLE_STATUSES = [WhistleStatus.APPROVED, WhistleStatus.CLOSED]  # departments were called: two-way assessed
 
 
 class Whistle(models.Model):

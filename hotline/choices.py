@@ -29,7 +29,13 @@ class Status(models.TextChoices):
     CLOSED = "closed", "已结案"
 
 
-OPEN_STATUSES = [Status.DISPATCHED, Status.RETURNED, Status.SIGNED, Status.IN_PROGRESS]
+# Status groups: every list of statuses the code asks about, here and nowhere else.
+OPEN_STATUSES = [Status.DISPATCHED, Status.RETURNED, Status.SIGNED, Status.IN_PROGRESS]  # with a unit, not done
+UNSIGNED_STATUSES = [Status.DISPATCHED, Status.RETURNED]  # the lead's sign clock runs
+UNCONTACTED_STATUSES = [*UNSIGNED_STATUSES, Status.SIGNED]  # the response clock runs
+HANDLING_STATUSES = [Status.SIGNED, Status.IN_PROGRESS]  # signed, not completed: whistles, the 办理中 tab
+AWAITING_DISPATCH_STATUSES = [Status.RECEIVED, Status.RETURNED]  # the dispatcher's queue
+AWAITING_CALLBACK_STATUSES = [Status.COMPLETED, Status.ANSWERED]  # the callback queue
 
 
 class Satisfaction(models.TextChoices):

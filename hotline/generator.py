@@ -64,7 +64,7 @@ PHONE_PREFIXES = ["138", "139", "135", "136", "137", "150", "151", "152", "158",
 TICKET_COLUMNS = [
     "id", "status", "channel", "caller_phone", "caller_name", "address", "district_id", "street_id", "content",
     "request_type", "urgency", "catalog_item_id", "tier", "tier_reason", "lead_unit_id", "repeat_of_id", "answer",
-    "result", "received_by_id", "idempotency_key", "is_overdue", "rehandle_count", "received_at", "dispatched_at",
+    "result", "received_by_id", "idempotency_key", "rehandle_count", "received_at", "dispatched_at",
     "signed_at", "contact_due_at", "contacted_at", "due_at", "completed_at", "callback_at", "closed_at",
 ]
 CALLBACK_COLUMNS = ["ticket_id", "agent_id", "reached", "contacted", "resolved", "satisfaction", "note", "created_at"]
@@ -203,7 +203,7 @@ class TicketFactory:
             "request_type": "consultation" if answered else (leaf.default_request_type or "complaint"),
             "urgency": urgency, "catalog_item_id": leaf.pk, "tier": tier, "tier_reason": "", "lead_unit_id": None,
             "repeat_of_id": None, "answer": "", "result": "", "received_by_id": world.agent.pk,
-            "idempotency_key": None, "is_overdue": False, "rehandle_count": 0, "received_at": self.received_at(),
+            "idempotency_key": None, "rehandle_count": 0, "received_at": self.received_at(),
             "dispatched_at": None, "signed_at": None, "contact_due_at": None, "contacted_at": None, "due_at": None,
             "completed_at": None, "callback_at": None, "closed_at": None,
         }
@@ -245,7 +245,7 @@ class TicketFactory:
                 t["status"] = Status.RETURNED
                 reason = "经核实，该事项不属于本单位职责范围"
                 rows.returns.append((t["id"], lead.pk, reason, "pending", world.dispatcher.pk, returned, ""))
-            return self.flag_overdue(t)
+            return
         steps = PATH[PATH.index(Status.SIGNED): PATH.index(end) + 1] if end in PATH else []
         at = dispatched
         for step in steps:
@@ -258,12 +258,11 @@ class TicketFactory:
                 t.update(status=step, contacted_at=at)
             elif step == Status.COMPLETED:
                 result = "已现场核实处理，并电话告知诉求人办理结果"
-                t.update(status=step, completed_at=at, result=result, is_overdue=at > t["due_at"])
+                t.update(status=step, completed_at=at, result=result)
             else:
                 contacted = t["contacted_at"] is not None and t["contacted_at"] <= t["contact_due_at"]
                 self.callback_and_close(t, rows, end, Status.COMPLETED, contacted=contacted)
                 break
-        self.flag_overdue(t)
 
     def next_time(self, t, step, at):
         rng = self.rng
@@ -299,10 +298,6 @@ class TicketFactory:
         closed = called + dt.timedelta(minutes=rng.uniform(1, 30))
         if end == Status.CLOSED and self.reached(closed):
             t.update(status=Status.CLOSED, closed_at=closed)
-
-    def flag_overdue(self, t):
-        if t["status"] in (Status.DISPATCHED, Status.RETURNED, Status.SIGNED, Status.IN_PROGRESS):
-            t["is_overdue"] = self.now > t["due_at"]
 
 
 def rng_choice(rng, population_cum_weights):

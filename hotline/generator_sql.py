@@ -11,10 +11,11 @@ lead assignments and audit events are derived as in the Python engine.
 from django.db import connection
 
 from assessment.choices import LimitUnit, complete_key, dispatch_key, response_key
+from assessment.overdue import past_sql
 from assessment.sla import limit_for
-from dispatch.choices import Responsible, Tier
+from dispatch.choices import Responsible, Tier, sql_list
 
-from .choices import Urgency
+from .choices import OPEN_STATUSES, UNCONTACTED_STATUSES, UNSIGNED_STATUSES, Urgency
 
 TIERS = list(Tier.values)
 URGENCY_COLUMNS = {u: f"tier_{u}" for u in Urgency.values}
@@ -144,9 +145,6 @@ SELECT id, n, leaf_name, channel, caller_phone, caller_name, street_id, district
        CASE WHEN d_ok THEN coalesce(leaf_unit_id, street_id) END AS lead_unit_id,
        CASE WHEN answered AND done_ok THEN '已按知识库答复诉求人' ELSE '' END AS answer,
        CASE WHEN done_ok AND NOT answered THEN '已现场核实处理，并电话告知诉求人办理结果' ELSE '' END AS result,
-       CASE WHEN done_ok THEN NOT answered AND completed > due
-            WHEN r_ok THEN returned > due
-            WHEN d_ok THEN %(now)s > due ELSE FALSE END AS is_overdue,
        CASE WHEN d_ok THEN dispatched END AS dispatched_at,
        CASE WHEN s_ok THEN signed END AS signed_at,
        CASE WHEN d_ok THEN contact_due END AS contact_due_at,
@@ -164,11 +162,11 @@ FROM s9
 TICKETS_SQL = """
 INSERT INTO hotline_ticket (id, status, channel, caller_phone, caller_name, address, district_id, street_id, content,
     request_type, urgency, catalog_item_id, tier, tier_reason, lead_unit_id, repeat_of_id, answer, result,
-    received_by_id, idempotency_key, is_overdue, rehandle_count, received_at, dispatched_at, signed_at,
+    received_by_id, idempotency_key, rehandle_count, received_at, dispatched_at, signed_at,
     contact_due_at, contacted_at, due_at, completed_at, callback_at, closed_at)
 SELECT id, status, channel, caller_phone, caller_name, address, district_id, street_id, content,
     request_type, urgency, catalog_item_id, tier, '', lead_unit_id, NULL, answer, result,
-    %(agent)s, NULL, is_overdue, 0, received_at, dispatched_at, signed_at,
+    %(agent)s, NULL, 0, received_at, dispatched_at, signed_at,
     contact_due_at, contacted_at, due_at, completed_at, callback_at, closed_at
 FROM gen_t ORDER BY id
 """
@@ -190,12 +188,12 @@ FROM gen_t WHERE status = 'returned'
 
 # The clocks real intake leaves open: the center's dispatch clock on a received order, the lead's sign (until
 # signed), response (until contacted) and complete clocks on a dispatched one, paused while a return waits.
-CLOCKS_SQL = """
+CLOCKS_SQL = f"""
 INSERT INTO assessment_clock (ticket_id, whistle_target_id, key, unit_id, started_at, due_at, warn_at, warned_at,
     breached_at, stopped_at, paused_at, policy_number)
 SELECT c.ticket_id, NULL, c.key, c.unit_id, c.started_at, c.due_at, c.warn_at,
        CASE WHEN c.warn_at <= coalesce(c.paused_at, %(now)s) THEN c.warn_at END,
-       CASE WHEN c.due_at <= coalesce(c.paused_at, %(now)s) THEN c.due_at END,
+       CASE WHEN {past_sql("c.due_at", "coalesce(c.paused_at, %(now)s)")} THEN c.due_at END,
        NULL, c.paused_at, %(policy)s
 FROM (
     SELECT t.id AS ticket_id, k.key, CASE WHEN k.kind = 'dispatch' THEN %(center)s ELSE t.lead_unit_id END AS unit_id,
@@ -205,9 +203,9 @@ FROM (
            t.returned_at AS paused_at
     FROM gen_t t JOIN gen_key k ON k.tier = t.tier AND k.urgency = t.urgency
     WHERE (k.kind = 'dispatch' AND t.status = 'received')
-       OR (k.kind = 'sign' AND t.status IN ('dispatched', 'returned'))
-       OR (k.kind = 'response' AND t.status IN ('dispatched', 'returned', 'signed'))
-       OR (k.kind = 'complete' AND t.status IN ('dispatched', 'returned', 'signed', 'in_progress'))
+       OR (k.kind = 'sign' AND t.status IN {sql_list(UNSIGNED_STATUSES)})
+       OR (k.kind = 'response' AND t.status IN {sql_list(UNCONTACTED_STATUSES)})
+       OR (k.kind = 'complete' AND t.status IN {sql_list(OPEN_STATUSES)})
 ) c
 """
 

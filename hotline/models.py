@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from assessment import overdue
 from dispatch.choices import RequestType, Tier
 
 from .choices import Channel, FeedbackMethod, Satisfaction, Status, Urgency
@@ -46,7 +47,6 @@ class Ticket(FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, verbose_name="受理人", on_delete=models.PROTECT, related_name="+"
     )
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
-    is_overdue = models.BooleanField("已超期", default=False)
     rehandle_count = models.PositiveSmallIntegerField("重办次数", default=0)
     # Milestones: stored so that SLA clocks and monthly assessment are SQL over columns.
     received_at = models.DateTimeField("受理时间", db_index=True)
@@ -74,6 +74,14 @@ class Ticket(FSMModelMixin, models.Model):
     def number(self):
         """The ticket number people quote: receipt date plus id, e.g. 20261122-1234."""
         return ticket_number(self.received_at, self.pk)
+
+    def overdue_at(self, now):
+        """Completed after its deadline, or still undone past it (the rule: assessment.overdue)."""
+        return overdue.is_overdue(self.due_at, self.completed_at, now)
+
+    @property
+    def is_overdue(self):
+        return self.overdue_at(timezone.now())
 
     @property
     def masked_phone(self):
@@ -127,7 +135,6 @@ class Ticket(FSMModelMixin, models.Model):
         self.rehandle_count += 1
         self.dispatched_at = now
         self.signed_at = self.contacted_at = self.completed_at = self.callback_at = None
-        self.is_overdue = False
 
 
 class TicketEvent(models.Model):

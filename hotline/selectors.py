@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from assessment.overdue import not_past_q, past_q
 from dispatch.models import (
     Assignment,
     AssignmentStatus,
@@ -17,7 +18,7 @@ from dispatch.models import (
 )
 from dispatch.permissions import visible_unit_ids
 
-from .choices import OPEN_STATUSES, Status
+from .choices import AWAITING_CALLBACK_STATUSES, AWAITING_DISPATCH_STATUSES, HANDLING_STATUSES, OPEN_STATUSES, Status
 from .models import Ticket
 
 LIST_RELATED = ("district", "street", "lead_unit", "catalog_item")
@@ -53,13 +54,13 @@ def unit_worklist(user, tab, now=None):
     if tab == "to_sign":
         pending = mine.filter(status=AssignmentStatus.DISPATCHED)
         return base.filter(Exists(pending)).order_by("dispatched_at", "pk")
-    handling = base.filter(lead_unit_id=user.unit_id, status__in=[Status.SIGNED, Status.IN_PROGRESS])
+    handling = base.filter(lead_unit_id=user.unit_id, status__in=HANDLING_STATUSES)
     if tab == "in_progress":
         return handling.order_by("due_at", "pk")
     if tab == "due_soon":
-        return handling.filter(due_at__gt=now, due_at__lte=now + DUE_SOON).order_by("due_at", "pk")
+        return handling.filter(not_past_q(now), due_at__lte=now + DUE_SOON).order_by("due_at", "pk")
     if tab == "overdue":
-        overdue = base.filter(lead_unit_id=user.unit_id, status__in=OPEN_STATUSES, due_at__lte=now)
+        overdue = base.filter(lead_unit_id=user.unit_id, status__in=OPEN_STATUSES).filter(past_q(now))
         return overdue.order_by("due_at", "pk")
     raise ValueError(f"unknown worklist tab {tab!r}")
 
@@ -84,7 +85,7 @@ def dispatch_queue():
     """The dispatcher's queue: received (not yet dispatched) and returned tickets, oldest first."""
     return (
         Ticket.objects.select_related(*LIST_RELATED)
-        .filter(status__in=[Status.RECEIVED, Status.RETURNED])
+        .filter(status__in=AWAITING_DISPATCH_STATUSES)
         .prefetch_related("return_requests")
         .order_by("received_at", "pk")
     )
@@ -109,7 +110,7 @@ def callback_queue():
     """Completed orders and direct answers waiting for the callback, oldest completion first."""
     return (
         Ticket.objects.select_related(*LIST_RELATED)
-        .filter(status__in=[Status.COMPLETED, Status.ANSWERED])
+        .filter(status__in=AWAITING_CALLBACK_STATUSES)
         .order_by("completed_at", "pk")
     )
 

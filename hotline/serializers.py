@@ -234,6 +234,7 @@ class TicketListSerializer(serializers.ModelSerializer):
     lead_unit = UnitRefSerializer(read_only=True, allow_null=True)
     catalog_item = serializers.PrimaryKeyRelatedField(read_only=True)
     catalog_name = serializers.CharField(source="catalog_item.name", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Ticket

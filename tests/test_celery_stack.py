@@ -16,7 +16,7 @@ from django.db import connection
 from assessment.models import Notification
 from hotline.models import TicketEvent
 
-from .clock_helpers import H
+from .clock_helpers import H, S
 from .lifecycle_helpers import T0, intake, take_call
 
 pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True)]
@@ -86,8 +86,8 @@ def test_worker_sweeps_through_the_broker_each_warning_and_breach_once(demo_user
     assert list(TicketEvent.objects.filter(ticket=ticket, action="warn").values_list("data__key", flat=True)) == [
         "sign"
     ]
-    _sweep_twice_at_once(queue, log, T0 + 2 * H)  # sign limit reached
-    _sweep_twice_at_once(queue, log, T0 + 2 * H)  # a retry changes nothing
+    _sweep_twice_at_once(queue, log, T0 + 2 * H + S)  # sign limit passed
+    _sweep_twice_at_once(queue, log, T0 + 2 * H + S)  # a retry changes nothing
     actions = list(TicketEvent.objects.filter(ticket=ticket, action__in=["warn", "breach"])
                    .values_list("action", "data__key").order_by("id"))
     assert actions == [("warn", "sign"), ("breach", "sign")]

@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import F, Q
 
 from assessment.models import Clock
+from assessment.overdue import overdue_q
 from dispatch.choices import UnitKind
 from dispatch.models import Assignment, Unit
 from hotline.choices import OPEN_STATUSES, Status
@@ -59,10 +60,10 @@ def test_milestones_are_consistent_with_the_state(generated):
 def test_late_contacts_overdue_orders_and_a_realistic_callback_mix(generated):
     late = Ticket.objects.filter(contacted_at__gt=F("contact_due_at")).count()
     assert 0.03 * 2000 < late < 0.2 * 2000
-    overdue = Ticket.objects.filter(is_overdue=True)
+    overdue = Ticket.objects.filter(overdue_q(NOW))
     assert overdue.filter(completed_at__gt=F("due_at")).exists()
     assert overdue.filter(status__in=[Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS]).exists()
-    assert not Ticket.objects.filter(is_overdue=False, completed_at__gt=F("due_at")).exists()
+    assert not Ticket.objects.exclude(overdue_q(NOW)).filter(completed_at__gt=F("due_at")).exists()
     answered = Callback.objects.filter(reached=True)
     called_back = Ticket.objects.filter(status__in=[Status.CALLBACK, Status.CLOSED])
     assert answered.count() == called_back.count()
@@ -117,7 +118,8 @@ def test_a_seed_gives_the_same_month_whatever_the_batches_or_the_bulk_load(demo_
 
 @postgres_only
 def test_open_orders_have_the_clocks_intake_would_have_started(demo_users, catalog):
-    generate(1500, "2026-02", seed=5, now=dt.datetime(2026, 2, 20, tzinfo=dt.UTC), engine="sql")
+    generated_now = dt.datetime(2026, 2, 20, tzinfo=dt.UTC)
+    generate(1500, "2026-02", seed=5, now=generated_now, engine="sql")
     clocks = Clock.objects.filter(stopped_at__isnull=True)
     keys = dict(Ticket.objects.filter(status=Status.RECEIVED).values_list("id", "urgency"))
     assert keys and dict(clocks.filter(key__startswith="dispatch:").values_list("ticket_id", "key")) == {
@@ -130,7 +132,9 @@ def test_open_orders_have_the_clocks_intake_would_have_started(demo_users, catal
     assert not clocks.filter(key__startswith="response:", ticket__contacted_at__isnull=False).exists()
     assert set(clocks.filter(paused_at__isnull=False).values_list("ticket__status", flat=True)) == {Status.RETURNED}
     breached = lead.filter(key__startswith="complete:", breached_at__isnull=False, paused_at__isnull=True)
-    assert breached.exists() and not breached.filter(ticket__is_overdue=False).exists()
+    breached_ids = breached.values_list("ticket_id", flat=True)
+    assert breached.exists()
+    assert not Ticket.objects.filter(pk__in=breached_ids).exclude(overdue_q(generated_now)).exists()
 
 
 @pytest.mark.parametrize("engine", ["sql", "python"])

@@ -162,7 +162,8 @@ def test_clock_state_follows_warn_and_due():
     clock = compute_clock(START, response_key("2h"))
     assert clock.state(at(2026, 9, 30, 16, 29)) == "running"
     assert clock.state(at(2026, 9, 30, 16, 30)) == "warning"
-    assert clock.state(at(2026, 9, 30, 17, 0)) == "overdue"
+    assert clock.state(at(2026, 9, 30, 17, 0)) == "warning"  # at the deadline itself: still in time
+    assert clock.state(at(2026, 9, 30, 17, 0) + dt.timedelta(seconds=1)) == "overdue"
 
 
 @pytest.mark.django_db

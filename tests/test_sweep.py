@@ -9,6 +9,7 @@ from assessment import notifications
 from assessment import sweep as sweep_module
 from assessment.clock_selectors import unread_notifications
 from assessment.models import Clock, Notification, Outbox
+from assessment.overdue import overdue_q
 from assessment.sweep import sweep
 from hotline.models import Ticket, TicketEvent
 
@@ -30,17 +31,18 @@ def test_warning_at_three_quarters_then_breach_at_the_limit_each_exactly_once(us
     assert sweep(now=sign.warn_at - S) == NOTHING
     assert sweep(now=sign.warn_at) == {"breach": 0, "warn": 1}
     assert sweep(now=sign.warn_at) == NOTHING and sweep(now=sign.due_at - S) == NOTHING
-    assert sweep(now=sign.due_at) == {"breach": 1, "warn": 0}
+    assert sweep(now=sign.due_at) == NOTHING  # at the deadline itself the unit is still in time
+    assert sweep(now=sign.due_at + S) == {"breach": 1, "warn": 0}
     assert sweep(now=sign.due_at + H) == NOTHING
     warn, = events(ticket, "warn")
     breach, = events(ticket, "breach")
-    assert warn.created_at == T0 + 1.5 * H and breach.created_at == T0 + 2 * H
+    assert warn.created_at == T0 + 1.5 * H and breach.created_at == T0 + 2 * H + S
     assert "签收时限" in warn.note and "将于11月16日19:00到期" in warn.note and "已于11月16日19:00超期" in breach.note
     assert warn.from_status == warn.to_status == "dispatched" and warn.actor is None
     sign.refresh_from_db()
-    assert (sign.warned_at, sign.breached_at, sign.stopped_at) == (T0 + 1.5 * H, T0 + 2 * H, None)
+    assert (sign.warned_at, sign.breached_at, sign.stopped_at) == (T0 + 1.5 * H, T0 + 2 * H + S, None)
     ticket.refresh_from_db()
-    assert not ticket.is_overdue  # a missed sign limit is not an overdue order
+    assert not ticket.overdue_at(sign.due_at + S)  # a missed sign limit is not an overdue order
 
 
 def test_unit_and_its_supervisors_are_told_and_an_sms_is_queued(users, directory, catalog):
@@ -66,10 +68,10 @@ def test_completion_breach_marks_the_order_overdue(users, directory, catalog):
     complete = open_clock(ticket, "complete:")
     sweep(now=complete.due_at - S)
     ticket.refresh_from_db()
-    assert not ticket.is_overdue
-    assert sweep(now=complete.due_at) == {"breach": 1, "warn": 0}
+    assert not ticket.overdue_at(complete.due_at)
+    assert sweep(now=complete.due_at + S) == {"breach": 1, "warn": 0}
     ticket.refresh_from_db()
-    assert ticket.is_overdue
+    assert ticket.overdue_at(complete.due_at + S)
     center = directory["C12345"]
     assert Notification.objects.filter(kind="breach", recipient=center).count() == 0  # street: district supervises
 
@@ -161,7 +163,7 @@ def test_two_concurrent_sweeps_warn_and_breach_each_clock_exactly_once(users, di
     per_clock = TicketEvent.objects.filter(ticket__in=tickets, action__in=["warn", "breach"])
     keys = [(e.action, e.data["clock"]) for e in per_clock]
     assert len(keys) == len(set(keys)) == 12 + 24 + 24  # sign: breach; contact, complete: warn + breach
-    assert Ticket.objects.filter(pk__in=[t.pk for t in tickets], is_overdue=True).count() == 12
+    assert Ticket.objects.filter(overdue_q(T0 + 30 * H), pk__in=[t.pk for t in tickets]).count() == 12
 
 
 @pytest.mark.django_db(transaction=True)

@@ -81,8 +81,6 @@ def decide_extension(actor, extension_id, *, approve, note="", now=None):
         data = {"extension": extension.pk, "approved": approve}
         if approve:
             data["old_due_at"] = ticket.due_at.isoformat() if ticket.due_at else None
-            ticket.due_at, ticket.is_overdue = extension.requested_due_at, False
-            ticket.save(update_fields=["due_at", "is_overdue"])
             clocks.move_complete(ticket, extension.requested_due_at, now)
         label = f"批准延期至{extension.requested_due_at:%Y-%m-%d %H:%M}" if approve else "不批准延期"
         record_event(ticket, "decide_extension", actor=actor, now=now, note=f"{label}。{note}".strip("。"),

@@ -1,8 +1,11 @@
 """What the handling unit does: sign, return, contact the caller, complete with double feedback, extensions."""
 
 from assessment import clocks
+from assessment.overdue import is_past
 from dispatch.errors import InvalidInput, InvalidTransition, NotPermitted
 from dispatch.models import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    OPEN_WHISTLE_STATUSES,
     Assignment,
     AssignmentRole,
     AssignmentStatus,
@@ -16,7 +19,7 @@ from ..choices import FeedbackMethod
 from ..models import CallerFeedback
 from .common import apply_transition, locked_ticket, now_or, record_event, require_text
 
-ACTIVE = [AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED]
+ACTIVE = ACTIVE_ASSIGNMENT_STATUSES
 
 
 def _my_assignment(actor, ticket, statuses=ACTIVE):
@@ -99,7 +102,7 @@ def complete(actor, ticket_id, *, result, caller_feedback_method, caller_told_at
             raise InvalidTransition("请先签收工单再办结")
         if assignment.role == AssignmentRole.LEAD:
             feedback = _caller_feedback(caller_feedback_method, caller_told_at, caller_feedback, now)
-            if ticket.whistles.filter(status__in=["requested", "approved"]).exists():
+            if ticket.whistles.filter(status__in=OPEN_WHISTLE_STATUSES).exists():
                 raise InvalidTransition("仍有未完成的吹哨，请待部门处置并评价后再办结")
             apply_transition(ticket, "complete", "complete", actor=actor, now=now, note=result, result=result,
                              data={"caller_feedback": feedback["summary"], "method": feedback["method"]})
@@ -132,7 +135,7 @@ def request_extension(actor, ticket_id, *, reason, requested_due_at, now=None):
         assignment = _my_assignment(actor, ticket, [AssignmentStatus.SIGNED])
         if assignment.role != AssignmentRole.LEAD:
             raise InvalidTransition("由主办单位申请延期")
-        if ticket.due_at is None or now >= ticket.due_at:
+        if ticket.due_at is None or is_past(ticket.due_at, now):
             raise InvalidTransition("已超过办结时限，不能再申请延期")
         if requested_due_at is None or requested_due_at <= ticket.due_at:
             raise InvalidInput("申请延至的时间必须晚于当前办结时限", field="requested_due_at")

@@ -8,10 +8,10 @@ from assessment import clocks
 from assessment.choices import LimitKey
 from dispatch.choices import UnitKind
 from dispatch.errors import InvalidInput, InvalidTransition, NotPermitted
-from dispatch.models import AssignmentRole, Whistle, WhistleStatus, WhistleTarget
+from dispatch.models import AssignmentRole, AssignmentStatus, Whistle, WhistleStatus, WhistleTarget
 from dispatch.permissions import require_role
 
-from ..choices import Status
+from ..choices import HANDLING_STATUSES
 from .common import locked_ticket, now_or, record_event, require_text
 
 WHISTLE_UNIT_KINDS = {UnitKind.DEPARTMENT, UnitKind.ENTERPRISE, UnitKind.STREET}
@@ -26,10 +26,10 @@ def raise_whistle(actor, ticket_id, *, units, reason, now=None):
         raise InvalidInput("只能向其他街乡镇、市级部门或企业吹哨", field="units")
     now = now_or(now)
     with locked_ticket(ticket_id, actor) as ticket:
-        if ticket.status not in (Status.SIGNED, Status.IN_PROGRESS):
+        if ticket.status not in HANDLING_STATUSES:
             raise InvalidTransition("工单签收后、办结前才能吹哨")
         if not ticket.assignments.filter(unit_id=actor.unit_id, role=AssignmentRole.LEAD,
-                                         status="signed").exists():
+                                         status=AssignmentStatus.SIGNED).exists():
             raise NotPermitted("只有主办街乡镇可以吹哨")
         whistle = Whistle.objects.create(ticket=ticket, street=actor.unit, reason=reason, raised_by=actor,
                                          raised_at=now)

@@ -3,8 +3,10 @@
 from django import template
 from django.utils import timezone
 
+from assessment.overdue import is_past
 from dispatch.permissions import role_may
 
+from ..choices import OPEN_STATUSES
 from ..services.common import ACTION_LABELS
 from ..views.actions import ACTIONS, form_auto_id
 
@@ -26,8 +28,8 @@ def due(ticket):
     """The deadline with a badge: overdue in red, within a day in amber."""
     now = timezone.now()
     state = ""
-    if ticket.due_at and ticket.status in ("dispatched", "returned", "signed", "in_progress"):
-        if ticket.due_at <= now or ticket.is_overdue:
+    if ticket.due_at and ticket.status in OPEN_STATUSES:
+        if is_past(ticket.due_at, now):
             state = "overdue"
         elif (ticket.due_at - now).total_seconds() <= 24 * 3600:
             state = "warn"

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from assessment.clock_selectors import deadlines_to_urge, missing_holiday_year
+from assessment.overdue import is_past
 from dispatch.choices import Role
 
 from .. import selectors
@@ -79,7 +80,7 @@ def urge_rows(user, clocks, now):
     """Running clocks grouped by order (soonest first), each order with may-urge; a clock knows if it is past due."""
     rows = {}
     for clock in clocks:
-        clock.overdue = clock.due_at <= now
+        clock.overdue = is_past(clock.due_at, now)
         row = rows.setdefault(clock.ticket_id, SimpleNamespace(ticket=clock.ticket, clocks=[]))
         row.clocks.append(clock)
     for row in rows.values():
