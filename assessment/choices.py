@@ -8,8 +8,8 @@ class LimitUnit(models.TextChoices):
 
 
 class LimitKey(models.TextChoices):
-    """What a limit measures. Tier keys end in the tier value (dispatch.choices.Tier); dispatch keys in the urgency
-    (hotline.choices.Urgency)."""
+    """What a limit measures. Tier keys end in the tier value (dispatch.choices.Tier); dispatch keys in the dispatch
+    level, an urgency value (hotline.choices.Urgency). Which tier and level an order gets: dispatch/tiers.py."""
 
     RESPONSE_2H = "response:2h", "联系诉求人时限（2小时级）"
     RESPONSE_24H = "response:24h", "联系诉求人时限（24小时级）"
@@ -36,5 +36,6 @@ def complete_key(tier):
     return f"complete:{tier}"
 
 
-def dispatch_key(urgency):
-    return f"dispatch:{urgency}"
+def dispatch_key(level):
+    """The dispatch limit of a dispatch level (dispatch/tiers.py dispatch_level), e.g. dispatch:urgent."""
+    return f"dispatch:{level}"

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import chinese_calendar
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from dispatch.permissions import visible_unit_ids
@@ -21,6 +22,19 @@ def deadlines_to_urge(user, now=None, within=NEAR):
     if unit_ids is not None:
         clocks = clocks.filter(unit_id__in=unit_ids)
     return clocks.select_related("ticket", "unit").order_by("due_at", "pk")
+
+
+def dispatch_clock(ticket):
+    """The center's latest dispatch clock of the order (open while it waits for dispatch), or None."""
+    return (Clock.objects.filter(ticket=ticket, whistle_target__isnull=True, key__startswith="dispatch:")
+            .order_by("-started_at", "-pk").first())
+
+
+def open_dispatch_due():
+    """For annotating tickets: when the order must be dispatched by, while its dispatch clock runs (else NULL)."""
+    running = Clock.objects.filter(ticket=OuterRef("pk"), whistle_target__isnull=True, key__startswith="dispatch:",
+                                   stopped_at__isnull=True)
+    return Subquery(running.order_by("-started_at").values("due_at")[:1])
 
 
 def unread_notifications(user):

@@ -1,7 +1,8 @@
 """Clock lifecycle: the ticket services call these inside their transaction, after the transition.
 
 Which transition does what to the stored deadlines (assessment.Clock rows):
-- intake: the center's dispatch clock (dispatch:<urgency>); met by dispatch or answer_directly.
+- intake: the center's dispatch clock (dispatch:<level>, the level from dispatch/tiers.py dispatch_level: the
+  stricter of the urgency and the leaf's dispatch class); met by dispatch or answer_directly.
 - dispatch, redispatch, rehandle: every open clock of the order stops, and fresh clocks start at this moment:
   sign for each dispatched unit (lead and assisting), response (contact) and complete for the lead.
   Redispatch is a RESTART: the return was right, the new unit gets the full limits from the redispatch, and the
@@ -21,6 +22,7 @@ from django.db.models import Q
 
 from dispatch.choices import UnitKind
 from dispatch.models import AssignmentRole, AssignmentStatus, Unit
+from dispatch.tiers import dispatch_level
 
 from .choices import LimitKey, complete_key, dispatch_key, response_key
 from .models import Clock
@@ -43,11 +45,13 @@ def _row(ticket, unit_id, key, now, policy, whistle_target=None):
 
 
 def start_dispatch_clock(ticket, unit_id, now):
-    """The center must dispatch within the urgency's limit; ``unit_id`` is the receiving unit (the center)."""
+    """The center must dispatch within the limit of the order's dispatch level (leaf and urgency, see
+    dispatch/tiers.py); ``unit_id`` is the receiving unit (the center)."""
     unit_id = unit_id or Unit.objects.filter(kind=UnitKind.CENTER).values_list("id", flat=True).first()
     if unit_id is None:
         return None
-    return Clock.objects.create(**_fields(_row(ticket, unit_id, dispatch_key(ticket.urgency), now, current_policy())))
+    key = dispatch_key(dispatch_level(ticket.catalog_item, ticket.urgency))
+    return Clock.objects.create(**_fields(_row(ticket, unit_id, key, now, current_policy())))
 
 
 def _fields(clock):

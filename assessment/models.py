@@ -1,9 +1,8 @@
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from . import defaults
 from .choices import LimitKey, LimitUnit
 from .deadlines import Limit
 from .scoring_choices import STANDING_APPEAL_STATUSES
@@ -35,7 +34,8 @@ class SlaPolicy(models.Model):
         "生效时间", null=True, blank=True, help_text="设为当前版本的时间；为空表示草稿"
     )
     warn_fraction = models.DecimalField(
-        "预警比例", max_digits=3, decimal_places=2, default=Decimal("0.75"), help_text="到达时限的该比例时预警，如0.75"
+        "预警比例", max_digits=3, decimal_places=2, default=defaults.DEFAULT_WARN_FRACTION,
+        help_text="到达时限的该比例时预警，如0.75",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     created_by = models.ForeignKey(
@@ -93,27 +93,36 @@ class SlaLimit(models.Model):
 # --- Monthly assessment: rules, frozen scorecards, corrections, exclusions, appeals, hotspot alerts.
 
 class AssessmentRule(models.Model):
-    """The scoring rules from a month on (weights by period, 'basically satisfied' credit, class thresholds)."""
+    """The scoring rules from a month on (weights by period, 'basically satisfied' credit, class thresholds).
+    The field defaults are the Beijing defaults, named in assessment/defaults.py."""
 
     effective_from = models.DateField("起始考核月", unique=True, help_text="该月1日；适用于此后各月，直到下一条规则")
-    weight_response = models.DecimalField("响应率权重", max_digits=4, decimal_places=3, default=Decimal("0.30"))
-    weight_resolution = models.DecimalField("解决率权重", max_digits=4, decimal_places=3, default=Decimal("0.35"))
-    weight_satisfaction = models.DecimalField("满意率权重", max_digits=4, decimal_places=3, default=Decimal("0.35"))
+    weight_response = models.DecimalField("响应率权重", max_digits=4, decimal_places=3,
+                                          default=defaults.WEIGHT_RESPONSE)
+    weight_resolution = models.DecimalField("解决率权重", max_digits=4, decimal_places=3,
+                                            default=defaults.WEIGHT_RESOLUTION)
+    weight_satisfaction = models.DecimalField("满意率权重", max_digits=4, decimal_places=3,
+                                              default=defaults.WEIGHT_SATISFACTION)
     basic_credit = models.DecimalField(
-        "基本满意折算", max_digits=3, decimal_places=2, default=Decimal("0.80"), help_text="基本满意按该比例计入满意"
+        "基本满意折算", max_digits=3, decimal_places=2, default=defaults.BASIC_CREDIT,
+        help_text="基本满意按该比例计入满意",
     )
-    advanced_score = models.DecimalField("先进类最低分", max_digits=5, decimal_places=2, default=Decimal("90"))
-    improving_delta = models.DecimalField("进步类环比提升分", max_digits=5, decimal_places=2, default=Decimal("5"))
-    rectify_below = models.DecimalField("整改类：低于", max_digits=5, decimal_places=2, default=Decimal("75"))
-    governance_below = models.DecimalField("治理类：低于", max_digits=5, decimal_places=2, default=Decimal("60"))
-    callout_streets = models.PositiveSmallIntegerField("点名街乡镇数（倒数）", default=10)
-    callout_departments = models.PositiveSmallIntegerField("点名市级部门数（倒数）", default=1)
-    callout_enterprises = models.PositiveSmallIntegerField("点名企业数（倒数）", default=1)
+    advanced_score = models.DecimalField("先进类最低分", max_digits=5, decimal_places=2,
+                                         default=defaults.ADVANCED_SCORE)
+    improving_delta = models.DecimalField("进步类环比提升分", max_digits=5, decimal_places=2,
+                                          default=defaults.IMPROVING_DELTA)
+    rectify_below = models.DecimalField("整改类：低于", max_digits=5, decimal_places=2, default=defaults.RECTIFY_BELOW)
+    governance_below = models.DecimalField("治理类：低于", max_digits=5, decimal_places=2,
+                                           default=defaults.GOVERNANCE_BELOW)
+    callout_streets = models.PositiveSmallIntegerField("点名街乡镇数（倒数）", default=defaults.CALLOUT_STREETS)
+    callout_departments = models.PositiveSmallIntegerField("点名市级部门数（倒数）",
+                                                           default=defaults.CALLOUT_DEPARTMENTS)
+    callout_enterprises = models.PositiveSmallIntegerField("点名企业数（倒数）", default=defaults.CALLOUT_ENTERPRISES)
     report_in_penalty = models.DecimalField("吹哨超时未报到扣分（每次）", max_digits=5, decimal_places=2,
-                                            default=Decimal("5"))
-    hotspot_ratio = models.DecimalField("七天一预警倍数", max_digits=5, decimal_places=2, default=Decimal("2"),
-                                        help_text="近7天量达到前4周周均的该倍数即预警")
-    hotspot_min_count = models.PositiveIntegerField("七天一预警最少件数", default=5)
+                                            default=defaults.REPORT_IN_PENALTY)
+    hotspot_ratio = models.DecimalField("七天一预警倍数", max_digits=5, decimal_places=2,
+                                        default=defaults.HOTSPOT_RATIO, help_text="近7天量达到前4周周均的该倍数即预警")
+    hotspot_min_count = models.PositiveIntegerField("七天一预警最少件数", default=defaults.HOTSPOT_MIN_COUNT)
     note = models.CharField("说明", max_length=200, blank=True, default="")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 

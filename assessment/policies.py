@@ -1,4 +1,5 @@
-"""Writes on SLA policy versions: the default policy, drafts copied from a version, activation."""
+"""Writes on SLA policy versions: the default policy (assessment/defaults.py), drafts copied from a version,
+activation. Which limit applies to an order: dispatch/tiers.py."""
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max

@@ -1,4 +1,5 @@
-"""Which scoring rules apply to a month: the latest AssessmentRule starting on or before it, else the defaults."""
+"""Which scoring rules apply to a month: the latest AssessmentRule starting on or before it, else the defaults
+(the model's field defaults, named in assessment/defaults.py)."""
 
 from decimal import Decimal
 

@@ -1,4 +1,7 @@
-"""The SLA API other apps call: the current policy, its limits, the working calendar and clock computation."""
+"""The SLA API other apps call: the current policy, its limits, the working calendar and clock computation.
+
+How long a limit is comes from here (the policy; defaults in assessment/defaults.py); which limit an order gets
+(its tier, its dispatch level) is decided in dispatch/tiers.py."""
 
 import copy
 import datetime as dt

@@ -27,7 +27,10 @@ class DivisionKind(models.TextChoices):
 
 
 class Tier(models.TextChoices):
-    """四级响应: the response tier of an order; ordered from most to least urgent."""
+    """四级响应: the response tier of an order; ordered from most to least urgent.
+
+    Which tier an order gets (leaf × urgency), and the order of the tiers: dispatch/tiers.py.
+    """
 
     H2 = "2h", "2小时"
     H24 = "24h", "24小时"
@@ -35,12 +38,13 @@ class Tier(models.TextChoices):
     D15 = "15d", "15天"
 
 
-TIER_ORDER = [Tier.H2, Tier.H24, Tier.D7, Tier.D15]
+class DispatchClass(models.TextChoices):
+    """What a catalog leaf is for the center's dispatch limit (派单时限); how it combines with the urgency:
+    dispatch/tiers.py dispatch_level."""
 
-
-def tier_rank(tier):
-    """0 for the most urgent tier; raising a tier means a lower rank."""
-    return TIER_ORDER.index(Tier(tier))
+    EMERGENCY = "emergency", "突发事件（派单时限同紧急）"
+    UTILITIES = "utilities", "水电气热、极端天气（派单时限同较急）"
+    NONE = "", "一般（派单时限按紧急程度）"
 
 
 class RequestType(models.TextChoices):

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
-from .choices import DivisionKind, RequestType, Responsible, Role, Tier, UnitKind
+from .choices import DispatchClass, DivisionKind, RequestType, Responsible, Role, Tier, UnitKind
 
 
 class Unit(models.Model):
@@ -79,7 +79,9 @@ class CatalogVersion(models.Model):
 
 
 class CatalogItem(models.Model):
-    """A node of the three-level dispatch catalog; leaves (level 3) carry the dispatch rules."""
+    """A node of the three-level dispatch catalog; leaves (level 3) carry the dispatch rules.
+
+    default_tier and dispatch_class feed the tier and dispatch-limit rules of dispatch/tiers.py."""
 
     version = models.ForeignKey(CatalogVersion, on_delete=models.CASCADE, related_name="items")
     code = models.CharField("编码", max_length=20)
@@ -96,6 +98,10 @@ class CatalogItem(models.Model):
         Unit, verbose_name="指定承办单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     default_tier = models.CharField("默认响应级别", max_length=4, choices=Tier.choices, blank=True, default="")
+    dispatch_class = models.CharField(
+        "派单时限类别", max_length=10, choices=DispatchClass.choices, blank=True, default="",
+        help_text="突发事件（默认1小时内派单）、水电气热和极端天气（默认2小时内派单）：不论受理时选的紧急程度",
+    )
     default_request_type = models.CharField(
         "默认诉求类型", max_length=20, choices=RequestType.choices, blank=True, default=""
     )

@@ -28,11 +28,11 @@ from dispatch.catalog.selectors import current_version, leaves
 from dispatch.choices import Responsible, Role, Tier, UnitKind
 from dispatch.demo import seed_demo_users
 from dispatch.models import Assignment, CatalogItem, ReturnRequest, Unit, User
+from dispatch.tiers import dispatch_level, suggested_tier
 
 from . import generator_sql
 from .choices import Status, Urgency
 from .models import Callback, Ticket, TicketEvent
-from .services.intake import suggested_tier
 
 
 class GeneratorError(Exception):
@@ -123,6 +123,8 @@ class World:
         self.center_id = self.agent.unit_id or center
         self.limits = self._limits()
         self.tiers = {(leaf.pk, u): suggested_tier(leaf, u) for leaf in self.leaves for u in set(URGENCIES)}
+        # the urgency whose dispatch limit the center's clock uses (the SQL engine writes the open clocks)
+        self.dispatch_levels = {(leaf.pk, u): dispatch_level(leaf, u) for leaf in self.leaves for u in set(URGENCIES)}
         self.keywords = {leaf.pk: [k for k in leaf.keywords.replace("，", "、").split("、") if k] or [leaf.name]
                          for leaf in self.leaves}
         self.leaf_weights = [STREET_LEAF_WEIGHT if leaf.responsible == Responsible.STREET else 1

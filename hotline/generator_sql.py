@@ -18,7 +18,8 @@ from dispatch.choices import Responsible, Tier, sql_list
 from .choices import OPEN_STATUSES, UNCONTACTED_STATUSES, UNSIGNED_STATUSES, Urgency
 
 TIERS = list(Tier.values)
-URGENCY_COLUMNS = {u: f"tier_{u}" for u in Urgency.values}
+# per leaf and urgency: the suggested tier and the dispatch level (dispatch/tiers.py), in Urgency order
+LEAF_COLUMNS = [f"tier_{u}" for u in Urgency.values] + [f"dispatch_{u}" for u in Urgency.values]
 
 
 def u(k, var="n"):
@@ -64,6 +65,7 @@ WITH s1 AS MATERIALIZED (
 ), s2 AS MATERIALIZED (
     SELECT s1.*, l.id AS catalog_item_id, l.name AS leaf_name, l.unit_id AS leaf_unit_id, l.request_type AS leaf_type,
            l.tier_normal, l.tier_urgent, l.tier_complex, l.tier_emergency,
+           l.dispatch_normal, l.dispatch_urgent, l.dispatch_complex, l.dispatch_emergency,
            st.id AS street_id, st.name AS street_name, st.district_id,
            l.keywords[1 + floor({u(15)} * cardinality(l.keywords))::int] AS keyword,
            (l.consult AND {u(3)} < 0.7) OR {u(4)} < 0.04 AS answered
@@ -71,7 +73,9 @@ WITH s1 AS MATERIALIZED (
 ), s3 AS MATERIALIZED (
     SELECT s2.*, x.urgency,
            CASE x.urgency WHEN 'emergency' THEN tier_emergency WHEN 'urgent' THEN tier_urgent
-                          WHEN 'complex' THEN tier_complex ELSE tier_normal END AS tier
+                          WHEN 'complex' THEN tier_complex ELSE tier_normal END AS tier,
+           CASE x.urgency WHEN 'emergency' THEN dispatch_emergency WHEN 'urgent' THEN dispatch_urgent
+                          WHEN 'complex' THEN dispatch_complex ELSE dispatch_normal END AS dispatch_level
     FROM s2 CROSS JOIN LATERAL (
         SELECT CASE WHEN s2.answered THEN 'normal' ELSE {pick('urgencies', 16)} END AS urgency) x
 ), s4 AS MATERIALIZED (
@@ -129,7 +133,7 @@ WITH s1 AS MATERIALIZED (
     FROM s8
 )
 SELECT id, n, leaf_name, channel, caller_phone, caller_name, street_id, district_id, catalog_item_id, urgency, tier,
-       received_at, answered, attempted, cb_contacted, resolved,
+       dispatch_level, received_at, answered, attempted, cb_contacted, resolved,
        CASE WHEN resolved THEN (CASE WHEN u_satisfaction < 0.80 THEN 'satisfied' WHEN u_satisfaction < 0.97
                                      THEN 'basic' ELSE 'unsatisfied' END)
             ELSE (CASE WHEN u_satisfaction < 0.08 THEN 'satisfied' WHEN u_satisfaction < 0.38 THEN 'basic'
@@ -201,7 +205,7 @@ FROM (
            coalesce(t.dispatched_at, t.received_at) + k.seconds * interval '1 second' AS due_at,
            coalesce(t.dispatched_at, t.received_at) + k.warn_seconds * interval '1 second' AS warn_at,
            t.returned_at AS paused_at
-    FROM gen_t t JOIN gen_key k ON k.tier = t.tier AND k.urgency = t.urgency
+    FROM gen_t t JOIN gen_key k ON k.tier = t.tier AND k.dispatch_level = t.dispatch_level
     WHERE (k.kind = 'dispatch' AND t.status = 'received')
        OR (k.kind = 'sign' AND t.status IN {sql_list(UNSIGNED_STATUSES)})
        OR (k.kind = 'response' AND t.status IN {sql_list(UNCONTACTED_STATUSES)})
@@ -271,32 +275,33 @@ def sql_limits(policy):
 def load_world(cursor, world, limits):
     """Small temp tables of the leaves, streets and limits the batch statement joins to (hash joins)."""
     drop_world(cursor)
-    cursor.execute("""
+    cursor.execute(f"""
         CREATE TEMP TABLE gen_leaf (idx int PRIMARY KEY, id bigint, name text, keywords text[], unit_id bigint,
-            consult bool, request_type text, tier_normal text, tier_urgent text, tier_complex text,
-            tier_emergency text);
+            consult bool, request_type text, {", ".join(f"{column} text" for column in LEAF_COLUMNS)});
         CREATE TEMP TABLE gen_unit AS SELECT id, name FROM dispatch_unit;
         CREATE TEMP TABLE gen_street (idx int PRIMARY KEY, id bigint, name text, district_id bigint);
         CREATE TEMP TABLE gen_tier (tier text PRIMARY KEY, response bigint, complete bigint);
-        CREATE TEMP TABLE gen_key (tier text, urgency text, kind text, key text, seconds bigint, warn_seconds bigint);
+        CREATE TEMP TABLE gen_key (tier text, dispatch_level text, kind text, key text, seconds bigint,
+            warn_seconds bigint);
     """)
     leaf_rows = []  # a leaf of weight w fills w slots: a uniform pick of a slot is the weighted pick of a leaf
     for idx, leaf in enumerate(slots(zip(world.leaves, world.leaf_weights, strict=True))):
         unit = leaf.responsible_unit_id if leaf.responsible == Responsible.UNIT else None
         leaf_rows.append((idx, leaf.pk, leaf.name, world.keywords[leaf.pk], unit,
                           leaf.default_request_type == "consultation", leaf.default_request_type or "complaint",
-                          *(world.tiers[(leaf.pk, urgency)] for urgency in URGENCY_COLUMNS)))
-    cursor.executemany("INSERT INTO gen_leaf VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", leaf_rows)
+                          *(world.tiers[(leaf.pk, urgency)] for urgency in Urgency.values),
+                          *(world.dispatch_levels[(leaf.pk, urgency)] for urgency in Urgency.values)))
+    cursor.executemany(f"INSERT INTO gen_leaf VALUES ({', '.join(['%s'] * (7 + len(LEAF_COLUMNS)))})", leaf_rows)
     cursor.executemany("INSERT INTO gen_street VALUES (%s, %s, %s, %s)",
                        [(i, s.pk, s.name, s.parent_id) for i, s in enumerate(world.streets)])
     cursor.executemany("INSERT INTO gen_tier VALUES (%s, %s, %s)",
                        [(t, limits[response_key(t)][0], limits[complete_key(t)][0]) for t in TIERS])
     keys = []
     for tier in TIERS:
-        for urgency in Urgency.values:
-            for kind, key in (("dispatch", dispatch_key(urgency)), ("sign", "sign"),
+        for level in Urgency.values:  # the dispatch level (dispatch/tiers.py dispatch_level) picks the dispatch key
+            for kind, key in (("dispatch", dispatch_key(level)), ("sign", "sign"),
                               ("response", response_key(tier)), ("complete", complete_key(tier))):
-                keys.append((tier, urgency, kind, key, *limits[key]))
+                keys.append((tier, level, kind, key, *limits[key]))
     cursor.executemany("INSERT INTO gen_key VALUES (%s, %s, %s, %s, %s, %s)", keys)
     cursor.execute("ANALYZE gen_leaf; ANALYZE gen_unit; ANALYZE gen_street; ANALYZE gen_tier; ANALYZE gen_key")
 

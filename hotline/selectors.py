@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from assessment.clock_selectors import open_dispatch_due
 from assessment.overdue import not_past_q, past_q
 from dispatch.models import (
     Assignment,
@@ -82,10 +83,12 @@ def whistle_calls_for(user):
 
 
 def dispatch_queue():
-    """The dispatcher's queue: received (not yet dispatched) and returned tickets, oldest first."""
+    """The dispatcher's queue: received (not yet dispatched) and returned tickets, oldest first; a received one
+    carries ``dispatch_due_at``, when it must be dispatched by."""
     return (
         Ticket.objects.select_related(*LIST_RELATED)
         .filter(status__in=AWAITING_DISPATCH_STATUSES)
+        .annotate(dispatch_due_at=open_dispatch_due())
         .prefetch_related("return_requests")
         .order_by("received_at", "pk")
     )

@@ -33,8 +33,9 @@ def users(demo_users):
 
 @pytest.fixture
 def catalog(directory):
-    """A small current catalog: heating (热力集团, 24h), street-level sanitation (7d), a consultation leaf."""
-    from dispatch.choices import RequestType, Responsible, Tier
+    """A small current catalog: heating (热力集团, 24h, dispatched as a utility), street-level sanitation (7d), a
+    consultation leaf."""
+    from dispatch.choices import DispatchClass, RequestType, Responsible, Tier
     from dispatch.models import CatalogItem, CatalogVersion
 
     version = CatalogVersion.objects.create(number=900, label="测试目录", is_current=True)
@@ -48,7 +49,7 @@ def catalog(directory):
     return {
         "heating": node("0101001", "冬季采暖", 3, utilities, keywords="暖气不热、供暖", responsible=Responsible.UNIT,
                         responsible_unit=directory["E002"], default_tier=Tier.H24,
-                        default_request_type=RequestType.HELP),
+                        default_request_type=RequestType.HELP, dispatch_class=DispatchClass.UTILITIES),
         "sanitation": node("0102001", "环境卫生", 3, local, keywords="垃圾、脏乱", responsible=Responsible.STREET,
                            default_tier=Tier.D7, default_request_type=RequestType.COMPLAINT),
         "policy": node("0102002", "政策咨询", 3, local, responsible=Responsible.STREET, default_tier=Tier.D7,

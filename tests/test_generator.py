@@ -11,6 +11,7 @@ from assessment.models import Clock
 from assessment.overdue import overdue_q
 from dispatch.choices import UnitKind
 from dispatch.models import Assignment, Unit
+from dispatch.tiers import suggested_tier
 from hotline.choices import OPEN_STATUSES, Status
 from hotline.generator import generate
 from hotline.generator_sql import BULK_TABLES
@@ -74,6 +75,15 @@ def test_late_contacts_overdue_orders_and_a_realistic_callback_mix(generated):
     assert not answered.filter(created_at__lt=F("ticket__completed_at")).exists()
 
 
+def test_every_order_has_the_tier_intake_suggests_for_its_leaf_and_urgency(generated, catalog):
+    leaves = {leaf.pk: leaf for leaf in catalog.values()}
+    seen = set()
+    for leaf_id, urgency, tier in Ticket.objects.values_list("catalog_item_id", "urgency", "tier").distinct():
+        assert tier == suggested_tier(leaves[leaf_id], urgency), (leaves[leaf_id].name, urgency)
+        seen.add(urgency)
+    assert seen == {"emergency", "urgent", "normal", "complex"}
+
+
 def test_assignments_and_audit_trail_follow_the_milestones(generated):
     dispatched = Ticket.objects.filter(dispatched_at__isnull=False)
     assert Assignment.objects.count() == dispatched.count()
@@ -121,9 +131,12 @@ def test_open_orders_have_the_clocks_intake_would_have_started(demo_users, catal
     generated_now = dt.datetime(2026, 2, 20, tzinfo=dt.UTC)
     generate(1500, "2026-02", seed=5, now=generated_now, engine="sql")
     clocks = Clock.objects.filter(stopped_at__isnull=True)
-    keys = dict(Ticket.objects.filter(status=Status.RECEIVED).values_list("id", "urgency"))
-    assert keys and dict(clocks.filter(key__startswith="dispatch:").values_list("ticket_id", "key")) == {
-        ticket_id: f"dispatch:{urgency}" for ticket_id, urgency in keys.items()}
+    received = Ticket.objects.filter(status=Status.RECEIVED).values_list("id", "urgency", "catalog_item__name")
+    # heating (a utility) dispatches within the 较急 limit whatever the urgency, unless it is an emergency
+    expected = {ticket_id: "dispatch:emergency" if urgency == "emergency" else "dispatch:urgent" if leaf == "冬季采暖"
+                else f"dispatch:{urgency}" for ticket_id, urgency, leaf in received}
+    assert {leaf for _, _, leaf in received} >= {"冬季采暖", "环境卫生"}
+    assert dict(clocks.filter(key__startswith="dispatch:").values_list("ticket_id", "key")) == expected
     lead = clocks.filter(unit_id=F("ticket__lead_unit_id"))
     assert set(lead.filter(key__startswith="complete:").values_list("ticket_id", flat=True)) == set(
         Ticket.objects.filter(status__in=OPEN_STATUSES).values_list("id", flat=True))

@@ -1,4 +1,7 @@
-"""The catalog file: one row per leaf, the same columns in CSV and .xlsx. Reads to rows, writes from rows."""
+"""The catalog file: one row per leaf, the same columns in CSV and .xlsx. Reads to rows, writes from rows.
+
+tier is the leaf's default response tier, dispatch_class its dispatch-limit class (blank, emergency or utilities;
+the rules: dispatch/tiers.py). dispatch_class may be left out of a file: its leaves then dispatch by urgency."""
 
 import csv
 import io
@@ -9,7 +12,9 @@ from dispatch.errors import InvalidInput
 
 COLUMNS = (
     "code", "level1", "level2", "level3", "keywords", "responsible", "responsible_unit", "tier", "request_type",
+    "dispatch_class",
 )
+OPTIONAL_COLUMNS = ("dispatch_class",)  # files written before the column existed still import
 CSV, XLSX = "csv", "xlsx"
 KEYWORD_SEPARATOR = "、"
 _XLSX_MAGIC = b"PK\x03\x04"

@@ -92,6 +92,7 @@ def version_rows(version):
             "keywords": leaf.keywords, "responsible": leaf.responsible,
             "responsible_unit": leaf.responsible_unit.code if leaf.responsible_unit else "",
             "tier": leaf.default_tier, "request_type": leaf.default_request_type,
+            "dispatch_class": leaf.dispatch_class,
         }
         for leaf in leaves(version)
     ]

@@ -102,7 +102,7 @@ def _write_items(version, leaves):
                 version=version, code=leaf.code, name=leaf.level3, level=3, parent_id=parents[leaf.code[:4]],
                 keywords=leaf.keywords, responsible=leaf.responsible,
                 responsible_unit_id=units.get(leaf.responsible_unit), default_tier=leaf.tier,
-                default_request_type=leaf.request_type,
+                default_request_type=leaf.request_type, dispatch_class=leaf.dispatch_class,
             )
             for leaf in leaves
         ],

@@ -2,8 +2,9 @@
 
 Input: catalog_three_level.csv, a real 15/118/517 three-level classification without codes or rules, plus
 ADDITIONS, Beijing matters it lacks. Every leaf gets a code (2+2+3 digits, in file order), keywords (its
-name, the words in it, the words citizens use), who handles it, a default tier and a request type; each
-comes from the first matching rule in the tables below. Patterns are globs over '一级/二级/三级'.
+name, the words in it, the words citizens use), who handles it, a default tier, a request type and a dispatch
+class (how the rules use tier and class: dispatch/tiers.py); each comes from the first matching rule in the tables
+below. Patterns are globs over '一级/二级/三级'.
 
 Rebuild (needs jieba): .venv/bin/python -m dispatch.catalog.starter
 """
@@ -97,10 +98,13 @@ RESPONSIBLE_RULES = [
     (STREET, ["*"]),  # local matters: 环境卫生, 小区管理, 市容, 城管执法 …
 ]
 
+# Emergencies: risk to life or property, sudden events, public health.
+EMERGENCIES = ["*/*/事故处理", "*/*/安全隐患", "*/*/突发公共卫生事件处理", "政法/社会治安/消防安全",
+               "政法/交通管理/交通事故", "*/*/森林防火", "*/*/危险化学品污染", "*/*/电梯困人", "*/*/井盖缺失破损"]
+
 # 四级响应: 2h emergencies, 24h water/power/gas/heating and other time-critical services, 15d complex, else 7d.
 TIER_RULES = [
-    ("2h", ["*/*/事故处理", "*/*/安全隐患", "*/*/突发公共卫生事件处理", "政法/社会治安/消防安全",
-            "政法/交通管理/交通事故", "*/*/森林防火", "*/*/危险化学品污染", "*/*/电梯困人", "*/*/井盖缺失破损"]),
+    ("2h", EMERGENCIES),
     ("24h", ["*/*/自来水供应", "*/*/燃气供应", "*/*/电力供应", "*/*/冬季采暖", "*/供热采暖/*暖气*",
              "*/供热采暖/集中供热停暖", "*/*/下水道堵塞", "*/*/雨后积水", "*/*/防汛抗旱", "*/动物防疫/疫情防控",
              "*/*/生活无着人员救助", "*/*/救灾管理", "*/*/垃圾清运不及时", "*/*/夜间施工", "*/*/电梯故障",
@@ -110,6 +114,18 @@ TIER_RULES = [
              "*/企业破产/*", "经济管理/国资监管/*", "*/*/拖欠工程款", "*/*/*改造", "*/*/加装电梯",
              "*/*/违章建筑", "*/*/*信访*", "*/*/失地农民保障", "*/*/业主委员会", "*/*/物业企业退出与接管"]),
     ("7d", ["*"]),
+]
+
+# 派单时限类别 (DOMAIN.md "Dispatch time limits"): emergencies dispatch like 紧急 (1 h); water, power, gas and
+# heating (every leaf the water, heating, gas and power enterprises handle) and extreme weather like 较急 (2 h);
+# the other leaves by the urgency the agent chooses (24 h for 一般).
+UTILITY_ENTERPRISES = ("E001", "E002", "E003", "E004")
+EXTREME_WEATHER = ["*/*/雨后积水", "*/*/防汛抗旱", "*/*/救灾管理"]
+DISPATCH_RULES = [
+    ("emergency", EMERGENCIES),
+    ("utilities", [pattern for unit, patterns in RESPONSIBLE_RULES if unit in UTILITY_ENTERPRISES
+                   for pattern in patterns] + EXTREME_WEATHER),
+    ("", ["*"]),
 ]
 
 REQUEST_TYPE_RULES = [
@@ -280,6 +296,7 @@ def build_rows():
             "responsible_unit": "" if who == STREET else who,
             "tier": first_match(TIER_RULES, path),
             "request_type": first_match(REQUEST_TYPE_RULES, path),
+            "dispatch_class": first_match(DISPATCH_RULES, path),
         })
     assert list(rows[0]) == list(COLUMNS)
     return rows

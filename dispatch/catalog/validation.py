@@ -3,10 +3,10 @@
 import re
 from dataclasses import asdict, dataclass
 
-from dispatch.choices import RequestType, Responsible, Tier, UnitKind
+from dispatch.choices import DispatchClass, RequestType, Responsible, Tier, UnitKind
 from dispatch.errors import InvalidInput
 
-from .fileformat import COLUMNS, KEYWORD_SEPARATOR, split_keywords
+from .fileformat import COLUMNS, KEYWORD_SEPARATOR, OPTIONAL_COLUMNS, split_keywords
 
 RESPONSIBLE_UNIT_KINDS = (UnitKind.DEPARTMENT, UnitKind.ENTERPRISE, UnitKind.CENTER)
 NAME_MAX, KEYWORDS_MAX = 100, 500
@@ -16,6 +16,12 @@ _LEVEL_LABELS = {"level1": "一级分类", "level2": "二级分类", "level3": "
 _TIER_BY_TEXT = {**{t.value: t.value for t in Tier}, **{t.label: t.value for t in Tier}}
 _TYPE_BY_TEXT = {**{t.value: t.value for t in RequestType}, **{t.label: t.value for t in RequestType}}
 _TIER_HINT = "/".join(Tier.values)
+# a class by its value, its label or the label's words before the bracket ("水电气热、极端天气"); blank = none
+_DISPATCH_BY_TEXT = {
+    **{c.value: c.value for c in DispatchClass}, **{c.label: c.value for c in DispatchClass},
+    **{c.label.split("（")[0]: c.value for c in DispatchClass},
+}
+_DISPATCH_HINT = "/".join(f"{c.value}（{c.label.split('（')[0]}）" for c in DispatchClass if c.value)
 _TYPE_HINT = "/".join(f"{t.value}（{t.label}）" for t in RequestType)
 
 
@@ -32,6 +38,7 @@ class LeafRow:
     responsible_unit: str
     tier: str
     request_type: str
+    dispatch_class: str
 
     def as_dict(self):
         return asdict(self)
@@ -59,7 +66,8 @@ class CatalogFileError(InvalidInput):
 
 
 def check_header(header):
-    errors = [RowError(1, column, "缺少这一列") for column in COLUMNS if column not in header]
+    errors = [RowError(1, column, "缺少这一列") for column in COLUMNS
+              if column not in header and column not in OPTIONAL_COLUMNS]
     errors += [RowError(1, column, "未知的列") for column in header if column and column not in COLUMNS]
     return errors
 
@@ -102,9 +110,12 @@ class _Checker:
         request_type = _TYPE_BY_TEXT.get(values["request_type"])
         if request_type is None:
             self.fail(row, "request_type", f"诉求类型必须是 {_TYPE_HINT} 之一")
+        dispatch_class = _DISPATCH_BY_TEXT.get(values["dispatch_class"])
+        if dispatch_class is None:
+            self.fail(row, "dispatch_class", f"派单时限类别须留空（一般）或填 {_DISPATCH_HINT}")
         if len(self.errors) > before:
             return None
-        return LeafRow(code, *names, keywords, responsible, unit_code, tier, request_type)
+        return LeafRow(code, *names, keywords, responsible, unit_code, tier, request_type, dispatch_class)
 
     def _code(self, row, code):
         if not _CODE_RE.match(code):

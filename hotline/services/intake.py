@@ -1,4 +1,7 @@
-"""Intake (受理), answering directly, and direct dispatch (直派) to the responsible unit."""
+"""Intake (受理), answering directly, and direct dispatch (直派) to the responsible unit.
+
+The tier an order gets and its dispatch limit are decided in dispatch/tiers.py; intake only checks the agent's
+choice against it (a lower tier than suggested needs a reason)."""
 
 import re
 
@@ -6,28 +9,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from assessment import clocks
-from dispatch.choices import RequestType, Responsible, Tier, UnitKind, tier_rank
+from dispatch.choices import RequestType, Responsible, Tier, UnitKind
 from dispatch.errors import InvalidInput
 from dispatch.models import LIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentRole, AssignmentStatus
 from dispatch.permissions import require_role
+from dispatch.tiers import suggested_tier, tier_rank
 
 from ..choices import Channel, Urgency
 from ..models import Ticket
 from .common import apply_transition, locked_ticket, now_or, record_event, require_text
 
 PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
-URGENCY_TIER = {Urgency.EMERGENCY: Tier.H2, Urgency.URGENT: Tier.H24}
-
-
-def suggested_tier(catalog_item, urgency):
-    """The catalog leaf's tier, raised by urgency (紧急 → 2h, 较急 → 24h) and lengthened for 疑难 (→ 15d)."""
-    tier = Tier(catalog_item.default_tier or Tier.D7)
-    floor = URGENCY_TIER.get(urgency)
-    if floor and tier_rank(floor) < tier_rank(tier):
-        tier = floor
-    if urgency == Urgency.COMPLEX and tier == Tier.D7:
-        tier = Tier.D15
-    return tier
 
 
 def _validate_intake(*, channel, request_type, caller_phone, district, street, catalog_item, tier, tier_reason,

@@ -5,6 +5,7 @@ event on the ticket's audit trail.
 """
 
 from assessment import clocks
+from assessment.overdue import is_past
 from assessment.choices import LimitKey
 from dispatch.choices import UnitKind
 from dispatch.errors import InvalidInput, InvalidTransition, NotPermitted
@@ -96,7 +97,7 @@ def report_in(actor, whistle_id, *, note="", now=None):
         target.reported_in_at = now
         target.save(update_fields=["reported_in_at"])
         clocks.meet_whistle(target, LimitKey.WHISTLE_REPORT_IN, now)
-        late = "（超时报到）" if target.report_in_due_at and now > target.report_in_due_at else ""
+        late = "（超时报到）" if is_past(target.report_in_due_at, now) else ""
         record_event(ticket, "report_in", actor=actor, now=now, note=f"{actor.unit.name}报到{late}。{note}".strip("。"),
                      data={"whistle": whistle.pk, "on_time": not late})
     return target

@@ -36,6 +36,12 @@ def due(ticket):
     return {"due_at": ticket.due_at, "state": state}
 
 
+@register.inclusion_tag("hotline/_due.html")
+def dispatch_due(due_at):
+    """When an order waiting for dispatch must be dispatched by; overdue in red once past."""
+    return {"due_at": due_at, "state": "overdue" if is_past(due_at, timezone.now()) else ""}
+
+
 @register.filter
 def stars(value):
     value = value or 0

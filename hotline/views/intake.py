@@ -13,6 +13,7 @@ from dispatch.choices import Responsible, UnitKind
 from dispatch.errors import DomainError, InvalidInput
 from dispatch.models import Unit
 from dispatch.selectors import districts
+from dispatch.tiers import suggested_tier
 
 from .. import selectors
 from ..choices import Urgency
@@ -104,7 +105,7 @@ def _leaf_json(leaf, score=None):
            "responsible": (leaf.responsible_unit.name if leaf.responsible == Responsible.UNIT
                            and leaf.responsible_unit else "属地街乡镇"),
            "request_type": leaf.default_request_type,
-           "tiers": {u: _tier_label(intake.suggested_tier(leaf, u)) for u in Urgency.values}}
+           "tiers": {u: _tier_label(suggested_tier(leaf, u)) for u in Urgency.values}}
     if score is not None:
         row["score"] = score
     return row

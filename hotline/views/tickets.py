@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from assessment.clock_selectors import dispatch_clock
 from dispatch.errors import DomainError
 from dispatch.models import Unit, UnitKind, WhistleTarget
 
@@ -47,7 +48,7 @@ def _render_ticket(request, ticket, bound=None, status=200):
         "ticket": ticket, "show_phone": selectors.may_see_phone(user, ticket),
         "assignments": assignments, "whistles": whistles, "extensions": extensions,
         "allowed": allowed, "bound": bound or (None, None, None), "may_review": may_review_unreasonable(user),
-        "events": selectors.timeline(ticket),
+        "events": selectors.timeline(ticket), "dispatch_clock": dispatch_clock(ticket),
         "returns": ticket.return_requests.select_related("unit", "suggested_unit").order_by("id"),
         "callbacks": ticket.callbacks.select_related("agent").order_by("id"),
         "feedbacks": ticket.caller_feedbacks.select_related("unit").order_by("id"),
