@@ -243,7 +243,8 @@ class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericVie
     @extend_schema(summary="吹哨前：被吹哨部门将获得的报到、处置时限（按现在批准估算）",
                    responses={200: s.WhistleLimitsSerializer})
     @action(detail=True, methods=["get"], url_path="whistle-limits")
-    def whistle_limits(self, request, pk):
+    def whistle_limits_preview(self, request, pk):
+        """The same computation the whistle form shows, and the warning when the limits pass the order's deadline."""
         ticket = selectors.ticket_for(request.user, pk)
         if ticket is None:
             raise NotFound("工单不存在或不在您的权限范围内")
