@@ -24,7 +24,8 @@ class SlaLimitInline(admin.TabularInline):
 class SlaPolicyAdmin(admin.ModelAdmin):
     """Versions are created by copying (action) and become read-only once activated."""
 
-    list_display = ("number", "label", "is_current", "effective_from", "warn_fraction", "created_by", "created_at")
+    list_display = ("number", "label", "is_current", "effective_from", "warn_fraction", "cap_whistle_limits",
+                    "created_by", "created_at")
     inlines = [SlaLimitInline]
     actions = ["copy_as_draft", "activate"]
     readonly_fields = ("number", "is_current", "effective_from", "created_by", "created_at")

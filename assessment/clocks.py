@@ -14,7 +14,8 @@ Which transition does what to the stored deadlines (assessment.Clock rows):
   spent waiting for the ruling; the time before the return still counts against the unit.
 - extension approved: the lead's complete clock moves to the granted time; the warning keeps its lead time before
   the deadline and is re-armed (and a breach is cleared) if it now lies in the future.
-- whistle approved: report-in and completion clocks per department; report_in and the recorded action meet them.
+- whistle approved: report-in and completion clocks per department (assessment.whistle_limits: on 2 h / 24 h orders
+  they end no later than the order's deadline); report_in and the recorded action meet them.
 Ticket.contact_due_at and Ticket.due_at always mirror the lead's response and complete clocks.
 """
 
@@ -27,6 +28,7 @@ from dispatch.tiers import dispatch_level
 from .choices import LimitKey, complete_key, dispatch_key, response_key
 from .models import Clock
 from .sla import compute_clock, current_policy
+from .whistle_limits import whistle_limits
 
 RESPONSE = Q(key__startswith="response:")
 COMPLETE = Q(key__startswith="complete:")
@@ -37,10 +39,14 @@ def _open_ticket_clocks(ticket):
 
 
 def _row(ticket, unit_id, key, now, policy, whistle_target=None):
-    clock = compute_clock(now, key, policy)
+    return _stored(ticket, unit_id, compute_clock(now, key, policy), whistle_target)
+
+
+def _stored(ticket, unit_id, clock, whistle_target=None):
+    """The Clock row of a computed sla.Clock."""
     return Clock(
-        ticket=ticket, whistle_target=whistle_target, key=key, unit_id=unit_id, started_at=now, due_at=clock.due_at,
-        warn_at=clock.warn_at, policy_number=clock.policy_number,
+        ticket=ticket, whistle_target=whistle_target, key=clock.key, unit_id=unit_id, started_at=clock.start,
+        due_at=clock.due_at, warn_at=clock.warn_at, policy_number=clock.policy_number,
     )
 
 
@@ -129,18 +135,18 @@ def move_complete(ticket, new_due, now):
     return clock
 
 
-def start_whistle_clocks(whistle, now):
-    """Report-in and completion clocks for each department of an approved whistle; mirrored on the targets."""
-    policy = current_policy()
+def start_whistle_clocks(whistle, now, ticket=None):
+    """Report-in and completion clocks for each department of an approved whistle, mirrored on the targets; the
+    limits (capped at the order's deadline where the policy says so) are whistle_limits' and are returned."""
+    ticket = ticket or whistle.ticket
+    limits = whistle_limits(ticket, now)
     rows = []
     for target in whistle.targets.all():
-        report_in = _row(whistle.ticket, target.unit_id, LimitKey.WHISTLE_REPORT_IN, now, policy, target)
-        action = _row(whistle.ticket, target.unit_id, LimitKey.WHISTLE_COMPLETE, now, policy, target)
-        rows += [report_in, action]
+        rows += [_stored(ticket, target.unit_id, limits.report_in, target),
+                 _stored(ticket, target.unit_id, limits.action, target)]
     Clock.objects.bulk_create(rows)
-    if rows:
-        whistle.targets.update(report_in_due_at=rows[0].due_at, action_due_at=rows[1].due_at)
-    return rows
+    whistle.targets.update(report_in_due_at=limits.report_in.due_at, action_due_at=limits.action.due_at)
+    return limits
 
 
 def meet_whistle(target, key, now):

@@ -37,6 +37,10 @@ class SlaPolicy(models.Model):
         "预警比例", max_digits=3, decimal_places=2, default=defaults.DEFAULT_WARN_FRACTION,
         help_text="到达时限的该比例时预警，如0.75",
     )
+    cap_whistle_limits = models.BooleanField(
+        "吹哨时限不晚于工单办结时限", default=True,
+        help_text="2小时、24小时级工单：被吹哨部门的报到时限、处置时限最迟到工单的办结时限",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True, on_delete=models.SET_NULL,

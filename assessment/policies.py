@@ -32,7 +32,7 @@ def create_draft(actor, source=None, label=""):
     number = (SlaPolicy.objects.aggregate(n=Max("number"))["n"] or 0) + 1  # unique: a racing copy fails cleanly
     draft = SlaPolicy.objects.create(
         number=number, label=label or f"由 v{source.number} 复制", warn_fraction=source.warn_fraction,
-        created_by=actor,
+        cap_whistle_limits=source.cap_whistle_limits, created_by=actor,
     )
     SlaLimit.objects.bulk_create(
         SlaLimit(policy=draft, key=row.key, amount=row.amount, unit=row.unit) for row in source.limits.all()

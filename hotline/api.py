@@ -9,6 +9,7 @@ from contextlib import nullcontext
 
 import django_filters
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import authentication, exceptions, mixins, viewsets
@@ -18,6 +19,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
+from assessment.whistle_limits import whistle_limits
 from dispatch.choices import Tier
 from dispatch.models import ExtensionRequest, User, Whistle
 
@@ -232,11 +234,21 @@ class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericVie
         center.rehandle(request.user, pk, self.validated(s.RehandleSerializer)["reason"])
         return detail_response(request, pk)
 
-    @ticket_action(s.RaiseWhistleSerializer, "whistles", response=s.WhistleResultSerializer, created=True)
+    @ticket_action(s.RaiseWhistleSerializer, "whistles", response=s.RaiseWhistleResultSerializer, created=True)
     def raise_whistle(self, request, pk):
         pk, data = self.visible(pk), self.validated(s.RaiseWhistleSerializer)
-        whistle = whistles.raise_whistle(request.user, pk, units=data["units"], reason=data["reason"])
-        return Response(s.WhistleResultSerializer(whistle).data, status=201)
+        whistle = whistles.raise_whistle(request.user, pk, **data)
+        return Response(s.RaiseWhistleResultSerializer(whistle).data, status=201)
+
+    @extend_schema(summary="吹哨前：被吹哨部门将获得的报到、处置时限（按现在批准估算）",
+                   responses={200: s.WhistleLimitsSerializer})
+    @action(detail=True, methods=["get"], url_path="whistle-limits")
+    def whistle_limits_preview(self, request, pk):
+        """The same computation the whistle form shows, and the warning when the limits pass the order's deadline."""
+        ticket = selectors.ticket_for(request.user, pk)
+        if ticket is None:
+            raise NotFound("工单不存在或不在您的权限范围内")
+        return Response(s.WhistleLimitsSerializer(whistle_limits(ticket, timezone.now())).data)
 
 
 class ScopedChildViewSet(DomainInputMixin, viewsets.GenericViewSet):

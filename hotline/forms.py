@@ -150,6 +150,10 @@ class WhistleForm(forms.Form):
     units = UnitsField(label="被吹哨部门（可多选，按住 Ctrl）", queryset=Unit.objects.none(), required=False,
                        widget=forms.SelectMultiple(attrs={"size": 8}))
     reason = forms.CharField(label="吹哨事由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    extension_due_at = forms.DateTimeField(label="同时申请延期至（可选）", required=False,
+                                           widget=forms.DateTimeInput(attrs=LOCAL_DT, format="%Y-%m-%dT%H:%M"))
+    extension_reason = forms.CharField(label="延期理由（申请延期时必填）", required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -201,8 +201,12 @@ class RehandleSerializer(serializers.Serializer):
 
 
 class RaiseWhistleSerializer(serializers.Serializer):
+    """A whistle, optionally with an extension request in the same step (both extension fields, or neither)."""
+
     units = serializers.ListField(child=UnitCodeField(), label="被吹哨单位", min_length=1, max_length=10)
     reason = serializers.CharField(label="吹哨事由", **TEXT)
+    extension_reason = serializers.CharField(label="延期理由", required=False, allow_blank=True, default="", **TEXT)
+    extension_due_at = serializers.DateTimeField(label="申请延至", required=False, allow_null=True, default=None)
 
 
 class WhistleActionSerializer(serializers.Serializer):
@@ -368,3 +372,18 @@ class CallbackResultSerializer(serializers.Serializer):
     reached = serializers.BooleanField()
     resolved = serializers.BooleanField(allow_null=True)
     satisfaction = serializers.CharField()
+
+
+class WhistleLimitsSerializer(serializers.Serializer):
+    """assessment.whistle_limits: what a whistled department gets, next to the order's own deadline."""
+
+    order_due_at = serializers.DateTimeField(allow_null=True, label="工单办结时限")
+    report_in_due_at = serializers.DateTimeField(label="报到时限")
+    action_due_at = serializers.DateTimeField(label="处置时限")
+    capped = serializers.BooleanField(label="已按工单办结时限截止")
+    warning = serializers.CharField(label="提示（部门时限晚于工单办结时限时）")
+
+
+class RaiseWhistleResultSerializer(WhistleResultSerializer):
+    limits = WhistleLimitsSerializer()
+    extension = ExtensionResultSerializer(allow_null=True, label="同时提交的延期申请")

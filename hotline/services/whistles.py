@@ -5,20 +5,24 @@ event on the ticket's audit trail.
 """
 
 from assessment import clocks
-from assessment.overdue import is_past
 from assessment.choices import LimitKey
+from assessment.overdue import is_past
+from assessment.whistle_limits import whistle_limits
 from dispatch.choices import UnitKind
 from dispatch.errors import InvalidInput, InvalidTransition, NotPermitted
 from dispatch.models import AssignmentRole, AssignmentStatus, Whistle, WhistleStatus, WhistleTarget
 from dispatch.permissions import require_role
 
 from ..choices import HANDLING_STATUSES
+from . import handling
 from .common import locked_ticket, now_or, record_event, require_text
 
 WHISTLE_UNIT_KINDS = {UnitKind.DEPARTMENT, UnitKind.ENTERPRISE, UnitKind.STREET}
 
 
-def raise_whistle(actor, ticket_id, *, units, reason, now=None):
+def raise_whistle(actor, ticket_id, *, units, reason, extension_reason="", extension_due_at=None, now=None):
+    """吹哨. The result carries ``limits`` (assessment.whistle_limits: the department's limits and the warning when
+    they end after the order's deadline) and ``extension``: the extension asked in the same step, or None."""
     require_role(actor, "raise_whistle")
     reason = require_text(reason, "reason", "吹哨事由")
     if not units:
@@ -37,9 +41,24 @@ def raise_whistle(actor, ticket_id, *, units, reason, now=None):
         WhistleTarget.objects.bulk_create([WhistleTarget(whistle=whistle, unit=u) for u in units])
         cross = [u.name for u in units if _district_of(u) not in (None, _district_of(actor.unit))]
         note = f"向{'、'.join(u.name for u in units)}吹哨：{reason}"
+        whistle.limits = whistle_limits(ticket, now)
         record_event(ticket, "raise_whistle", actor=actor, now=now, note=note,
-                     data={"whistle": whistle.pk, "cross_district": cross})
+                     data={"whistle": whistle.pk, "cross_district": cross, "limits": whistle.limits.as_data()})
+        whistle.extension = _ask_extension(actor, ticket, extension_reason, extension_due_at, now)
     return whistle
+
+
+EXTENSION_FIELDS = {"reason": "extension_reason", "requested_due_at": "extension_due_at"}
+
+
+def _ask_extension(actor, ticket, reason, requested_due_at, now):
+    """The extension asked with the whistle: the extension rule itself, inside the whistle's transaction."""
+    if not (reason or "").strip() and requested_due_at is None:
+        return None
+    try:
+        return handling.request_extension(actor, ticket.pk, reason=reason, requested_due_at=requested_due_at, now=now)
+    except InvalidInput as error:  # name the whistle form's field, not the extension form's
+        raise InvalidInput(error.message, field=EXTENSION_FIELDS.get(error.field, error.field)) from error
 
 
 def _district_of(unit):
@@ -62,10 +81,11 @@ def decide_whistle(actor, whistle_id, *, approve, note="", now=None):
         whistle.status = WhistleStatus.APPROVED if approve else WhistleStatus.REFUSED
         whistle.decided_by, whistle.decided_at, whistle.decision_note = actor, now, note.strip()
         whistle.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        data = {"whistle": whistle.pk}
         if approve:  # report-in and completion clocks per department, mirrored on the targets
-            clocks.start_whistle_clocks(whistle, now)
+            data["limits"] = clocks.start_whistle_clocks(whistle, now, ticket).as_data()
         action = "approve_whistle" if approve else "refuse_whistle"
-        record_event(ticket, action, actor=actor, now=now, note=note.strip(), data={"whistle": whistle.pk})
+        record_event(ticket, action, actor=actor, now=now, note=note.strip(), data=data)
     return whistle
 
 

@@ -76,8 +76,14 @@ def _return(user, ticket, _, d):
 
 
 def _raise_whistle(user, ticket, _, d):
-    whistles.raise_whistle(user, ticket.pk, units=list(d["units"]), reason=d["reason"])
-    return "已吹哨，待街乡镇领导审批"
+    whistle = whistles.raise_whistle(user, ticket.pk, units=list(d["units"]), reason=d["reason"],
+                                     extension_reason=d["extension_reason"], extension_due_at=d["extension_due_at"])
+    message = "已吹哨，待街乡镇领导审批"
+    if whistle.extension:
+        message += "；延期申请已提交，待中心审批"
+    elif whistle.limits.warning:
+        message += "。" + whistle.limits.warning
+    return message
 
 
 def _report_in(user, ticket, target_id, d):

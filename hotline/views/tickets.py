@@ -6,10 +6,12 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from assessment.clock_selectors import dispatch_clock
+from assessment.whistle_limits import whistle_limits
 from dispatch.errors import DomainError
 from dispatch.models import Unit, UnitKind, WhistleTarget
 
@@ -53,6 +55,7 @@ def _render_ticket(request, ticket, bound=None, status=200):
         "callbacks": ticket.callbacks.select_related("agent").order_by("id"),
         "feedbacks": ticket.caller_feedbacks.select_related("unit").order_by("id"),
         "units": Unit.objects.filter(kind__in=UNIT_KINDS, is_active=True).only("code", "name") if needs_units else [],
+        "whistle_limits": whistle_limits(ticket, timezone.now()) if "raise_whistle" in allowed else None,
     }
     return render(request, "hotline/ticket_detail.html", context, status=status)
 
