@@ -55,21 +55,18 @@ ASSESSED_IN_MONTH_SQL = f"""t.repeat_of_id IS NULL
                ELSE cb.ticket_id IS NOT NULL END"""
 
 
-def assessed_months(ticket, now, callback_times=None):
+def assessed_months(ticket, now):
     """The months that assess the order as seen at ``now``, oldest first (ASSESSED_IN_MONTH_SQL says the same):
     - a repeat (repeat_of set): none, its original counts once;
     - an overdue order (is_overdue: completed after its limit, or still open past it): the month its limit fell,
       called back or not, so that an order left undone cannot stay out of the assessment;
     - any other order (done within its limit, or without a limit): each month with a callback of it (re-handled
-      and called back again next month, it counts again there); none before its first callback.
-    ``callback_times``: the order's callback times, when already at hand."""
+      and called back again next month, it counts again there); none before its first callback."""
     if ticket.repeat_of_id is not None:
         return []
     if is_overdue(ticket, now):
         return [months.current_month(ticket.due_at)]
-    if callback_times is None:
-        callback_times = ticket.callbacks.values_list("created_at", flat=True)
-    return sorted({months.current_month(at) for at in callback_times})
+    return sorted({months.current_month(at) for at in ticket.callbacks.values_list("created_at", flat=True)})
 
 
 LIVE_SQL = "status IN ({})".format(", ".join(f"'{status}'" for status in LIVE_ASSIGNMENT_STATUSES))
