@@ -1,9 +1,12 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 from dispatch.errors import DomainError
 
-from .models import Clock, HolidayOverride, Notification, Outbox, SlaLimit, SlaPolicy
+from .models import AssessmentRule, Clock, HolidayOverride, Notification, Outbox, SlaLimit, SlaPolicy
 from .policies import activate_policy, create_draft
+from .rules import SNAPSHOT_FIELDS, check_rule
 
 
 class SlaLimitInline(admin.TabularInline):
@@ -69,6 +72,29 @@ class HolidayOverrideAdmin(admin.ModelAdmin):
     list_filter = ("is_working_day",)
     search_fields = ("note",)
     date_hierarchy = "date"
+
+
+class AssessmentRuleForm(forms.ModelForm):
+    class Meta:
+        model = AssessmentRule
+        fields = ["effective_from", *SNAPSHOT_FIELDS, "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            check_rule(AssessmentRule(**{k: v for k, v in cleaned.items() if v is not None}))
+        except DomainError as error:
+            raise ValidationError(error.message) from None
+        return cleaned
+
+
+@admin.register(AssessmentRule)
+class AssessmentRuleAdmin(admin.ModelAdmin):
+    """Scoring rules by period; a month takes the latest rule starting on or before it (frozen months keep theirs)."""
+
+    form = AssessmentRuleForm
+    list_display = ("effective_from", "weight_response", "weight_resolution", "weight_satisfaction", "basic_credit",
+                    "caller_denial_voids_contact", "note")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

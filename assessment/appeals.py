@@ -9,35 +9,33 @@ from django.db import IntegrityError, transaction
 from dispatch.errors import InvalidInput, InvalidTransition, NotFoundInScope, NotPermitted
 from dispatch.models import LIVE_ASSIGNMENT_STATUSES, Assignment
 from dispatch.permissions import require_role
-from hotline.models import Callback
 from hotline.services.common import locked_ticket, now_or, record_event, require_text
 
-from . import months
+from . import months, scorecards
 from .models import Appeal, Exclusion, MonthClose, UnreasonableReview
 from .month_close import correct_frozen_month
 from .scoring_choices import AppealStatus, ExclusionSource
 
 
 def _assessed_month(ticket, month, now):
-    """The month the appeal is about (given as YYYY-MM or a date, or found): the month of the order's limit when
-    it is overdue, else the month of its latest callback (the rule of scorecards.unit_counts)."""
+    """The month the appeal is about (given as YYYY-MM or a date, or found): one of the months that assess the
+    order (scorecards.assessed_months, the rule the scorecards count by); by default the latest of them."""
     if isinstance(month, str) and month:
         month = months.parse_month(month)
-    if ticket.overdue_at(now):
-        due_month = months.current_month(ticket.due_at)
-        if month and month != due_month:
-            raise InvalidInput(f"该工单逾期，计入办结时限所在的{months.label(due_month)}考核", field="month")
-        return due_month
-    callbacks = Callback.objects.filter(ticket=ticket)
-    if month:
-        start, end = months.bounds(month)
-        if not callbacks.filter(created_at__gte=start, created_at__lt=end).exists():
-            raise InvalidInput(f"该工单未在{months.label(month)}回访，不计入该月考核", field="month")
-        return month
-    latest = callbacks.order_by("-created_at").values_list("created_at", flat=True).first()
-    if latest is None:
+    elif month:
+        month = months.first_of(month)
+    assessed = scorecards.assessed_months(ticket, now)
+    if not assessed:
+        if ticket.repeat_of_id is not None:
+            raise InvalidInput("该工单为重复工单，由原工单计入考核，无需申诉", field="ticket")
         raise InvalidInput("该工单尚未回访，还未计入考核，无需申诉", field="ticket")
-    return months.current_month(latest)
+    if not month:
+        return assessed[-1]
+    if month not in assessed:
+        if ticket.overdue_at(now):
+            raise InvalidInput(f"该工单逾期，计入办结时限所在的{months.label(assessed[0])}考核", field="month")
+        raise InvalidInput(f"该工单未在{months.label(month)}回访，不计入该月考核", field="month")
+    return month
 
 
 def file_appeal(actor, ticket_id, *, reason, month=None, now=None):

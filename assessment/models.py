@@ -127,6 +127,10 @@ class AssessmentRule(models.Model):
     hotspot_ratio = models.DecimalField("七天一预警倍数", max_digits=5, decimal_places=2,
                                         default=defaults.HOTSPOT_RATIO, help_text="近7天量达到前4周周均的该倍数即预警")
     hotspot_min_count = models.PositiveIntegerField("七天一预警最少件数", default=defaults.HOTSPOT_MIN_COUNT)
+    caller_denial_voids_contact = models.BooleanField(
+        "以诉求人回访答复核定联系", default=True,
+        help_text="回访时诉求人称承办单位未联系的，不论单位登记的联系时间，均不计为按时联系",
+    )
     note = models.CharField("说明", max_length=200, blank=True, default="")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 

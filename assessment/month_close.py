@@ -84,7 +84,7 @@ def close_month(month, *, freeze=False, actor=None, now=None):
         rule = rule_for(month)
         check_rule(rule)
         prev = {c.unit_id: c for c in Scorecard.objects.filter(month=months.previous_month(month))}
-        counts = scorecards.unit_counts(month, now=now)
+        counts = scorecards.unit_counts(month, now=now, rule=rule)
         cards = build_cards(month, rule, _units(), counts, scorecards.two_way_counts(month), prev)
         Scorecard.objects.filter(month=month).delete()
         Scorecard.objects.bulk_create(cards, batch_size=500)
@@ -111,7 +111,7 @@ def correct_frozen_month(month, unit_id, ticket_id, *, appeal, actor, reason, no
     close = MonthClose.objects.select_for_update().get(month=month)
     rule = rule_from_snapshot(close.rule) if close.rule else rule_for(month)
     units = _units()
-    share = scorecards.unit_counts(month, now=now, ticket_id=ticket_id, unit_id=unit_id,
+    share = scorecards.unit_counts(month, now=now, rule=rule, ticket_id=ticket_id, unit_id=unit_id,
                                    with_exclusions=False).get(unit_id)
     if share is None or share.assessed == 0:
         return []

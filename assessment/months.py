@@ -1,9 +1,9 @@
 """Assessment months: a month is its first day (a date); bounds are Beijing-local midnights.
 
-The assessment month of an order (for every unit assigned to it) is the month of its latest callback in that
-month: an order called back in October is assessed in October with that callback's answers. Facts dated in a
-month are all known when the month ends, so closing on the 1st is final and a re-run gives the same rows.
-An order re-handled and called back again next month is assessed again next month with the new answers.
+Which months assess an order is defined once, in scorecards.assessed_months (and its SQL twin there): an order
+done within its limit in each month with a callback of it, with that month's deciding callback; an overdue one in
+the month its limit fell. Facts dated in a month are all known when the month ends, so closing on the 1st is final
+and a re-run gives the same rows.
 """
 
 import datetime as dt

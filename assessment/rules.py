@@ -5,18 +5,26 @@ from decimal import Decimal
 
 from dispatch.errors import InvalidInput
 
-from .models import AssessmentRule
+from .models import AssessmentRule, MonthClose
 
 SNAPSHOT_FIELDS = [
     "weight_response", "weight_resolution", "weight_satisfaction", "basic_credit", "advanced_score",
     "improving_delta", "rectify_below", "governance_below", "callout_streets", "callout_departments",
-    "callout_enterprises", "report_in_penalty", "hotspot_ratio", "hotspot_min_count",
+    "callout_enterprises", "report_in_penalty", "hotspot_ratio", "hotspot_min_count", "caller_denial_voids_contact",
 ]
+# What a month frozen before a field existed was computed with (its snapshot lacks the field).
+BEFORE_FIELD = {"caller_denial_voids_contact": False}
 
 
 def rule_for(month):
     rule = AssessmentRule.objects.filter(effective_from__lte=month).order_by("-effective_from").first()
     return rule or AssessmentRule(effective_from=month)
+
+
+def applied_rule(month):
+    """The rule a month's figures follow: a frozen month's snapshot, else the rule in force for it."""
+    close = MonthClose.objects.filter(month=month, status="frozen").only("rule").first()
+    return rule_from_snapshot(close.rule) if close and close.rule else rule_for(month)
 
 
 def check_rule(rule):
@@ -35,8 +43,14 @@ def snapshot(rule):
 
 def rule_from_snapshot(data):
     """The rule a month was computed with (see snapshot), as an unsaved AssessmentRule."""
-    rule = AssessmentRule()
+    rule = AssessmentRule(**BEFORE_FIELD)
     for name in SNAPSHOT_FIELDS:
         if name in data:
-            setattr(rule, name, type(getattr(rule, name))(data[name]))
+            setattr(rule, name, _parse(getattr(rule, name), data[name]))
     return rule
+
+
+def _parse(default, text):
+    if isinstance(default, bool):
+        return text == "True"
+    return type(default)(text)

@@ -1,12 +1,12 @@
 """Per-unit counts of a month as SQL aggregates (GROUP BY unit), and the rates and score computed from them.
 
 Counted per (unit, order): every unit holding a live lead or assisting assignment on the order is assessed on it
-(双派双考). Orders linked as repeats (repeat_of set) are left out: the original counts once. Which month assesses
-an order:
-- an order done within its limit: the month of its deciding callback (the latest of the month; an answered call
-  wins over a later unanswered attempt);
-- an overdue order (completed after its limit, or still open past it): the month its limit fell, with the answers
-  of a callback in that month if there is one. An order left undone cannot stay out of the assessment.
+(双派双考). Which months assess an order is stated once, below: assessed_months (Python, for appeals) and its SQL
+twin ASSESSED_IN_MONTH_SQL (both statements here), kept in agreement by tests/test_assessed_month.py.
+In a month, an order counts with the answers of its deciding callback there (the latest of the month; an answered
+call wins over a later unanswered attempt), if it has one. It counts as contacted in time when the unit recorded
+a contact within the limit and, under the rule caller_denial_voids_contact (default on), that callback does not say
+the unit never contacted the caller (承办单位未联系).
 Excluded orders (unreasonable request: every unit, every month; a granted appeal: that unit, that month) are counted
 apart and never in the rates.
 """
@@ -30,14 +30,14 @@ CENT = Decimal("0.01")
 # PostgreSQL: DISTINCT ON (well estimated, hash joins at scale); elsewhere (SQLite ≥ 3.30) a window function.
 LATEST_CALLBACK_SQL = {
     "postgresql": """
-        SELECT DISTINCT ON (c.ticket_id) c.ticket_id, c.reached, c.resolved, c.satisfaction
+        SELECT DISTINCT ON (c.ticket_id) c.ticket_id, c.reached, c.contacted, c.resolved, c.satisfaction
         FROM hotline_callback c
         WHERE c.created_at >= %(start)s AND c.created_at < %(end)s {callback_filter}
         ORDER BY c.ticket_id, c.reached DESC, c.created_at DESC, c.id DESC
     """,
     "other": """
-        SELECT ticket_id, reached, resolved, satisfaction FROM (
-            SELECT c.ticket_id, c.reached, c.resolved, c.satisfaction,
+        SELECT ticket_id, reached, contacted, resolved, satisfaction FROM (
+            SELECT c.ticket_id, c.reached, c.contacted, c.resolved, c.satisfaction,
                    ROW_NUMBER() OVER (PARTITION BY c.ticket_id
                                       ORDER BY c.reached DESC, c.created_at DESC, c.id DESC) AS n
             FROM hotline_callback c
@@ -49,11 +49,33 @@ LATEST_CALLBACK_SQL = {
 OVERDUE_SQL = overdue_sql()
 # The fragments both statements below share: which orders the month assesses (ticket t, deciding callback cb),
 # a live assignment, a contact in time, and an exclusion of ticket t for the units {units} in the month.
+# Which orders the month assesses: the SQL twin of assessed_months (cb: the month's deciding callback, if any).
 ASSESSED_IN_MONTH_SQL = f"""t.repeat_of_id IS NULL
       AND CASE WHEN {OVERDUE_SQL} THEN t.due_at >= %(start)s AND t.due_at < %(end)s
                ELSE cb.ticket_id IS NOT NULL END"""
+
+
+def assessed_months(ticket, now):
+    """The months that assess the order as seen at ``now``, oldest first (ASSESSED_IN_MONTH_SQL says the same):
+    - a repeat (repeat_of set): none, its original counts once;
+    - an overdue order (assessment.overdue: completed after its limit, or still open past it): the month its limit fell,
+      called back or not, so that an order left undone cannot stay out of the assessment;
+    - any other order (done within its limit, or without a limit): each month with a callback of it (re-handled
+      and called back again next month, it counts again there); none before its first callback."""
+    if ticket.repeat_of_id is not None:
+        return []
+    if ticket.overdue_at(now):
+        return [months.current_month(ticket.due_at)]
+    return sorted({months.current_month(at) for at in ticket.callbacks.values_list("created_at", flat=True)})
+
+
 LIVE_SQL = f"status IN {sql_list(LIVE_ASSIGNMENT_STATUSES)}"
-IN_TIME_SQL = "(t.contacted_at IS NOT NULL AND t.contacted_at <= t.contact_due_at)"
+IN_TIME_SQL = "(t.contacted_at IS NOT NULL AND t.contacted_at <= t.contact_due_at)"  # as the unit recorded it
+# The month's deciding callback says the unit never contacted the caller (承办单位未联系).
+CALLER_DENIED_SQL = "(cb.contacted IS NOT NULL AND NOT cb.contacted)"
+# Contacted in time for the response rate: the unit's record, unless the caller denies it and the rule
+# (caller_denial_voids_contact, parameter caller_word) takes the caller's word.
+CONTACT_IN_TIME_SQL = f"({IN_TIME_SQL} AND NOT (%(caller_word)s AND {CALLER_DENIED_SQL}))"
 EXCLUDED_SQL = ("EXISTS (SELECT 1 FROM assessment_exclusion e WHERE e.ticket_id = t.id "
                 "AND (e.unit_id IS NULL OR e.unit_id {units}) AND (e.month IS NULL OR e.month = %(month)s))")
 
@@ -62,7 +84,7 @@ EXCLUDED_SQL = ("EXISTS (SELECT 1 FROM assessment_exclusion e WHERE e.ticket_id 
 UNIT_COUNTS_SQL = f"""
 WITH cb AS ({{latest}}),
 pairs AS (
-    SELECT a.unit_id, cb.reached, cb.resolved, cb.satisfaction, {IN_TIME_SQL} AS in_time
+    SELECT a.unit_id, cb.reached, cb.resolved, cb.satisfaction, {CONTACT_IN_TIME_SQL} AS in_time
     FROM hotline_ticket t
     JOIN dispatch_assignment a ON a.ticket_id = t.id AND a.{LIVE_SQL}
     LEFT JOIN cb ON cb.ticket_id = t.id
@@ -89,12 +111,13 @@ WITH mine AS (SELECT DISTINCT ticket_id FROM dispatch_assignment WHERE unit_id I
 cb AS ({{latest}}),
 orders AS (
     SELECT t.id, t.received_at, cb.reached, cb.resolved, cb.satisfaction, {OVERDUE_SQL} AS overdue,
-           {IN_TIME_SQL} AS in_time, {EXCLUDED_SQL.format(units="IN ({units})")} AS excluded
+           {CONTACT_IN_TIME_SQL} AS in_time, {CALLER_DENIED_SQL} AS caller_denied,
+           {EXCLUDED_SQL.format(units="IN ({units})")} AS excluded
     FROM mine JOIN hotline_ticket t ON t.id = mine.ticket_id
     LEFT JOIN cb ON cb.ticket_id = t.id
     WHERE {ASSESSED_IN_MONTH_SQL}
 )
-SELECT id, reached, resolved, satisfaction, overdue, excluded FROM orders
+SELECT id, reached, resolved, satisfaction, overdue, excluded, in_time, caller_denied FROM orders
 WHERE {{measure}}
 ORDER BY received_at DESC, id DESC LIMIT %(limit)s OFFSET %(offset)s
 """
@@ -165,22 +188,23 @@ class Figures:
     extra: dict = field(default_factory=dict)
 
 
-def unit_counts(month, *, now, ticket_id=None, unit_id=None, with_exclusions=True):
-    """{unit_id: Counts} for every unit assessed in the month, as seen at ``now``.
+def unit_counts(month, *, now, rule, ticket_id=None, unit_id=None, with_exclusions=True):
+    """{unit_id: Counts} for every unit assessed in the month, as seen at ``now``, under the month's ``rule``.
 
     ``ticket_id`` / ``unit_id`` narrow it to one order / one unit; ``with_exclusions=False`` counts excluded
     orders as if they were not (an order's own contribution, for a correction). All orders in one scan; the few
     excluded pairs in a second, small query, taken off the totals."""
-    counts = _pair_counts(month, now, ticket_id, unit_id)
+    params = query_params(month, now, rule)
+    counts = _pair_counts(params, ticket_id, unit_id)
     if not with_exclusions:
         return counts
-    for excluded_unit, excluded in _pair_counts(month, now, ticket_id, unit_id, only_excluded=True).items():
+    for excluded_unit, excluded in _pair_counts(params, ticket_id, unit_id, only_excluded=True).items():
         counts[excluded_unit] = counts[excluded_unit] - excluded + Counts(excluded=excluded.assessed)
     return counts
 
 
-def _pair_counts(month, now, ticket_id, unit_id, only_excluded=False):
-    params = query_params(month, now)
+def _pair_counts(params, ticket_id, unit_id, only_excluded=False):
+    params = dict(params)
     callback_filter, filters = [], []
     if ticket_id is not None:
         params["ticket"] = ticket_id
@@ -198,11 +222,12 @@ def _pair_counts(month, now, ticket_id, unit_id, only_excluded=False):
         return {row[0]: Counts(*row[1:]) for row in cursor.fetchall()}
 
 
-def assessed_orders(month, unit_ids, measure, *, now, limit, offset=0):
-    """[(ticket_id, reached, resolved, satisfaction, overdue, excluded)] of the orders behind the units' counts
-    that match ``measure`` (a MEASURE_SQL key), newest first."""
+def assessed_orders(month, unit_ids, measure, *, now, rule, limit, offset=0):
+    """[(ticket_id, reached, resolved, satisfaction, overdue, excluded, in_time, caller_denied)] of the orders
+    behind the units' counts that match ``measure`` (a MEASURE_SQL key), newest first; in_time as counted under
+    ``rule``, caller_denied when the deciding callback says the unit never contacted the caller."""
     units = {f"u{i}": unit_id for i, unit_id in enumerate(unit_ids)}
-    params = {**query_params(month, now), **units, "limit": limit, "offset": offset}
+    params = {**query_params(month, now, rule), **units, "limit": limit, "offset": offset}
     sql = ORDERS_SQL.format(units=", ".join(f"%({name})s" for name in units), measure=MEASURE_SQL[measure],
                             latest=latest_callback_sql("AND c.ticket_id IN (SELECT ticket_id FROM mine)"))
     with connection.cursor() as cursor:
@@ -215,9 +240,11 @@ def latest_callback_sql(callback_filter):
         callback_filter=callback_filter)
 
 
-def query_params(month, now):
-    """The month's bounds and ``now`` (for OVERDUE_SQL), as the database takes them."""
-    return {**month_params(month), "now": connection.ops.adapt_datetimefield_value(now)}
+def query_params(month, now, rule):
+    """The month's bounds, ``now`` (for OVERDUE_SQL) and the rule's switch (for CONTACT_IN_TIME_SQL), as the
+    database takes them."""
+    return {**month_params(month), "now": connection.ops.adapt_datetimefield_value(now),
+            "caller_word": bool(rule.caller_denial_voids_contact)}
 
 
 def month_params(month):

@@ -9,7 +9,7 @@ from dispatch.models import Unit
 from dispatch.permissions import require_role
 from hotline.models import Ticket
 
-from . import months, scorecards
+from . import months, rules, scorecards
 from .models import Appeal, MonthClose, Scorecard
 from .scoring_choices import RankGroup
 
@@ -106,14 +106,16 @@ def orders_behind(unit, month, measure, page=1, now=None):
     unit_ids = [unit.pk]
     if unit.kind == UnitKind.DISTRICT:
         unit_ids += list(Unit.objects.filter(parent=unit).values_list("pk", flat=True))
-    rows = scorecards.assessed_orders(month, unit_ids, measure, now=now or timezone.now(), limit=PAGE_SIZE + 1,
+    rows = scorecards.assessed_orders(month, unit_ids, measure, now=now or timezone.now(),
+                                      rule=rules.applied_rule(month), limit=PAGE_SIZE + 1,
                                       offset=(max(page, 1) - 1) * PAGE_SIZE)
     tickets = Ticket.objects.select_related("street", "catalog_item").in_bulk([row[0] for row in rows])
     orders = []
-    for ticket_id, reached, resolved, satisfaction, overdue, excluded in rows[:PAGE_SIZE]:
+    for ticket_id, reached, resolved, satisfaction, overdue, excluded, in_time, denied in rows[:PAGE_SIZE]:
         ticket = tickets[ticket_id]
         ticket.cb_reached, ticket.cb_resolved, ticket.cb_satisfaction = reached, resolved, satisfaction
         ticket.assessed_overdue, ticket.is_excluded = bool(overdue), bool(excluded)
+        ticket.contact_in_time, ticket.caller_denied_contact = bool(in_time), bool(denied)
         orders.append(ticket)
     return orders, len(rows) > PAGE_SIZE
 

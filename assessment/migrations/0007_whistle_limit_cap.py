@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0005_exclusion_month'),
+        ('assessment', '0006_rule_caller_denies_contact'),
     ]
 
     operations = [
