@@ -27,9 +27,12 @@ class Status(models.TextChoices):
     COMPLETED = "completed", "已办结待回访"
     CALLBACK = "callback", "已回访"
     CLOSED = "closed", "已结案"
+    MERGED = "merged", "已并入原工单"
 
 
 OPEN_STATUSES = [Status.DISPATCHED, Status.RETURNED, Status.SIGNED, Status.IN_PROGRESS]
+# The stages a later request can be merged into its original from (重复诉求并单), and so return to on an unmerge.
+MERGEABLE_STATUSES = [status for status in Status if status not in (Status.CLOSED, Status.MERGED)]
 
 
 class Satisfaction(models.TextChoices):
