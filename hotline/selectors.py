@@ -198,10 +198,13 @@ def extension_for(user, extension_id):
 
 
 def may_see_phone(user, ticket):
-    """The full caller phone: center roles and the order's lead unit only (personal data is confidential)."""
+    """The full caller phone: center roles and the order's lead unit only (personal data is confidential); not the
+    lead of an order merged into another (its part is withdrawn)."""
     from dispatch.permissions import CENTER_ROLES
 
-    return user.role in CENTER_ROLES or (user.unit_id is not None and user.unit_id == ticket.lead_unit_id)
+    if user.role in CENTER_ROLES:
+        return True
+    return user.unit_id is not None and user.unit_id == ticket.lead_unit_id and ticket.status != Status.MERGED
 
 
 def _count(queryset):

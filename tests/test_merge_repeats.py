@@ -13,7 +13,7 @@ from assessment.scorecards import unit_counts
 from dispatch.errors import InvalidInput, InvalidTransition, NotPermitted
 from hotline.choices import Status
 from hotline.models import Ticket, TicketEvent
-from hotline.selectors import callback_queue
+from hotline.selectors import callback_queue, pending_extensions
 from hotline.services import repeats, whistles
 from hotline.suggest import link_repeat
 
@@ -82,6 +82,7 @@ def test_dispatcher_merges_a_signed_later_order_from_its_page(client, users, pai
     assert users["dispatcher"].first_name in later_page  # the timeline names who merged
 
     street = login(client, users["wangjing"])
+    assert later.masked_phone in page(street, later) and later.caller_phone not in page(street, later)
     assert later.number not in street.get("/work/?tab=in_progress").content.decode()
     assert later.number not in street.get("/work/?tab=to_sign").content.decode()
     assert f"并入的重复诉求：<a href=\"/tickets/{later.pk}/\">{later.number}</a>" in page(street, original)
@@ -156,6 +157,17 @@ def test_a_completed_order_merged_and_unmerged_keeps_its_result(users, pair):
 
 def center_queue_ids():
     return list(callback_queue().values_list("pk", flat=True))
+
+
+def test_a_pending_extension_of_the_merged_order_is_refused_saying_why(users, pair):
+    original, later = pair
+    extension = handling.request_extension(users["wangjing"], later.pk, reason="需协调物业",
+                                           requested_due_at=T0 + 240 * H, now=T0 + 2 * H)
+    assert list(pending_extensions()) == [extension]
+    merge(users, later, original)
+    extension.refresh_from_db()
+    assert extension.status == "refused" and original.number in extension.decision_note
+    assert not pending_extensions().exists()  # the dispatcher has nothing left to decide on a merged order
 
 
 def test_a_street_user_may_not_merge(client, users, pair):

@@ -6,7 +6,9 @@
   back as for any answered request.
 - merge_repeat (the center, at any stage before close): the later order goes to 'merged' with repeat_of set; its
   live parts (assignments) are withdrawn and its open clocks stop, so no unit sees it in a worklist or is
-  assessed on it. The pair is assessed once, through the original.
+  assessed on it. The pair is assessed once, through the original. A pending extension request of it is refused
+  (moot; the unit may ask again after an unmerge); an order with an open whistle cannot be merged (as it cannot
+  complete: the called departments are still on the clock).
 - unmerge_repeat (the center): the merge is undone. The order returns to the stage it was merged from, with the
   parts the merge withdrew (same units, same statuses) and its clocks reopened, later by the merged time. A real
   center undoes a mistaken merge so that the units carry on where they stopped; sending the order back to the
