@@ -16,6 +16,10 @@ Which transition does what to the stored deadlines (assessment.Clock rows):
   the deadline and is re-armed (and a breach is cleared) if it now lies in the future.
 - whistle approved: report-in and completion clocks per department (assessment.whistle_limits: on 2 h / 24 h orders
   they end no later than the order's deadline); report_in and the recorded action meet them.
+- merge (a later request joins its original, 重复诉求并单): every open clock of the later order STOPS (withdraw);
+  unmerge REOPENS those same clocks (reinstate), later by the time the order was merged: the units had no part
+  then, and the time before the merge still counts against them (no fresh limits: a merge and unmerge cannot
+  reset a late order). A clock paused by a return stays paused; its ruling's resume covers the merged time.
 Ticket.contact_due_at and Ticket.due_at always mirror the lead's response and complete clocks.
 """
 
@@ -116,6 +120,31 @@ def resume(ticket, now):
     Clock.objects.bulk_update(resumed, ["due_at", "warn_at", "paused_at"])
     ticket.save(update_fields=["contact_due_at", "due_at"])
     return resumed
+
+
+def withdraw(ticket, now):
+    """The order was merged into another: every open clock of it stops. Returns their ids, for reinstate."""
+    ids = list(_open_ticket_clocks(ticket).values_list("id", flat=True))
+    Clock.objects.filter(pk__in=ids).update(stopped_at=now)
+    return ids
+
+
+def reinstate(ticket, clock_ids, since, now):
+    """An unmerge: the clocks withdraw stopped at ``since`` run again, later by the time the order was merged;
+    the ticket's due times follow. Warned and breached marks stay (the sweep does not send them twice)."""
+    waited = now - since
+    clocks = list(Clock.objects.filter(pk__in=clock_ids, ticket=ticket, stopped_at=since))
+    for clock in clocks:
+        clock.stopped_at = None
+        if clock.paused_at is None:
+            clock.due_at, clock.warn_at = clock.due_at + waited, clock.warn_at + waited
+        if clock.unit_id == ticket.lead_unit_id and clock.key.startswith("response:"):
+            ticket.contact_due_at = clock.due_at
+        elif clock.unit_id == ticket.lead_unit_id and clock.key.startswith("complete:"):
+            ticket.due_at = clock.due_at
+    Clock.objects.bulk_update(clocks, ["stopped_at", "due_at", "warn_at"])
+    ticket.save(update_fields=["contact_due_at", "due_at"])
+    return clocks
 
 
 def move_complete(ticket, new_due, now):

@@ -18,6 +18,8 @@ ACTION_ROLES = {
     "intake": {Role.AGENT, Role.DISPATCHER},
     "answer_directly": {Role.AGENT},
     "link_repeat": {Role.AGENT, Role.DISPATCHER},
+    "merge_repeat": {Role.DISPATCHER},  # 并单: a later request joins its original at any stage before close
+    "unmerge_repeat": {Role.DISPATCHER},
     "dispatch": {Role.AGENT, Role.DISPATCHER},
     "redispatch": {Role.DISPATCHER},
     "rule_return": {Role.DISPATCHER},

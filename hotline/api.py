@@ -11,7 +11,7 @@ import django_filters
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import authentication, exceptions, mixins, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
@@ -21,13 +21,15 @@ from rest_framework.response import Response
 
 from assessment.whistle_limits import whistle_limits
 from dispatch.choices import Tier
+from dispatch.errors import NotFoundInScope
 from dispatch.models import ExtensionRequest, User, Whistle
+from dispatch.permissions import require_role
 
 from . import selectors
 from . import serializers as s
 from .choices import Status
 from .models import Ticket
-from .services import center, handling, intake, whistles
+from .services import center, handling, intake, repeats, whistles
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, description="重试时带相同的键，返回第一次受理的工单（200）"
@@ -100,13 +102,14 @@ def detail_response(request, ticket_id, ticket=None):
     return Response(s.TicketDetailSerializer(ticket, context=context).data)
 
 
-def ticket_action(serializer_class, url_path, *, response=s.TicketDetailSerializer, created=False):
-    """Decorators for a POST /tickets/{id}/<url_path>/ endpoint."""
+def ticket_action(serializer_class, url_path, *, response=s.TicketDetailSerializer, created=False, **schema):
+    """Decorators for a POST /tickets/{id}/<url_path>/ endpoint; ``schema``: more extend_schema arguments."""
 
     def decorate(method):
         code = 201 if created else 200
-        method = extend_schema(request=serializer_class, responses={code: response})(method)
-        return action(detail=True, methods=["post"], url_path=url_path)(method)
+        # extend_schema goes on after action(): action() replaces the method's kwargs, where the schema is kept
+        method = action(detail=True, methods=["post"], url_path=url_path)(method)
+        return extend_schema(request=serializer_class, responses={code: response}, **schema)(method)
 
     return decorate
 
@@ -234,6 +237,40 @@ class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericVie
         center.rehandle(request.user, pk, self.validated(s.RehandleSerializer)["reason"])
         return detail_response(request, pk)
 
+    @ticket_action(
+        s.MergeRepeatSerializer, "merge-repeat",
+        summary="并入原工单（重复诉求并单，派单员）",
+        description=(
+            "把本单（后来的重复诉求）并入更早受理的原工单，任何阶段、结案前均可：本单状态变为 merged（已并入原工单），"
+            "repeat_of 指向原工单；本单各承办单位的任务撤回（withdrawn）、计时停止，不再出现在承办单位的待办中，"
+            "月度考核只按原工单计一次。两张工单各记一条 merge_repeat 事件（操作人与理由）。"
+            "400：理由为空、并入自身或原工单受理晚于本单；404：原工单不存在；409：本单或原工单已结案、本单已并入、"
+            "原工单本身已并入其他工单、已有重复诉求并入本单、本单有未完成的吹哨。响应为本单详情。"),
+        examples=[OpenApiExample("并入", value={"original_id": 1234, "reason": "同一诉求人反映同一小区供暖问题"},
+                                 request_only=True)],
+    )
+    def merge_repeat(self, request, pk):
+        pk, data = self.visible(pk), self.validated(s.MergeRepeatSerializer)
+        require_role(request.user, "merge_repeat")  # before the original's scope: a 403, not a 404
+        if not selectors.ticket_visible(request.user, data["original_id"]):
+            raise NotFoundInScope("原工单不存在或不在您的权限范围内", field="original_id")
+        repeats.merge_repeat(request.user, pk, data["original_id"], data["reason"])
+        return detail_response(request, pk)
+
+    @ticket_action(
+        s.UnmergeRepeatSerializer, "unmerge-repeat",
+        summary="撤销并入（派单员）",
+        description=(
+            "撤销本单的并入：恢复到并入前的状态，并入时撤回的承办任务按原状态恢复，计时重新开始并顺延并入期间"
+            "（并入前已用去的时间照算）；repeat_of 清空。两张工单各记一条 unmerge_repeat 事件。"
+            "400：理由为空；409：本单不是并入的工单。响应为本单详情。"),
+        examples=[OpenApiExample("撤销", value={"reason": "核实为不同楼栋的两个问题"}, request_only=True)],
+    )
+    def unmerge_repeat(self, request, pk):
+        pk = self.visible(pk)
+        repeats.unmerge_repeat(request.user, pk, self.validated(s.UnmergeRepeatSerializer)["reason"])
+        return detail_response(request, pk)
+
     @ticket_action(s.RaiseWhistleSerializer, "whistles", response=s.RaiseWhistleResultSerializer, created=True)
     def raise_whistle(self, request, pk):
         pk, data = self.visible(pk), self.validated(s.RaiseWhistleSerializer)
@@ -266,8 +303,8 @@ class ScopedChildViewSet(DomainInputMixin, viewsets.GenericViewSet):
 
 def child_action(serializer_class, url_path, response):
     def decorate(method):
-        method = extend_schema(request=serializer_class, responses={200: response})(method)
-        return action(detail=True, methods=["post"], url_path=url_path)(method)
+        method = action(detail=True, methods=["post"], url_path=url_path)(method)
+        return extend_schema(request=serializer_class, responses={200: response})(method)
 
     return decorate
 

@@ -27,6 +27,7 @@ class Status(models.TextChoices):
     COMPLETED = "completed", "已办结待回访"
     CALLBACK = "callback", "已回访"
     CLOSED = "closed", "已结案"
+    MERGED = "merged", "已并入原工单"
 
 
 # Status groups: every list of statuses the code asks about, here and nowhere else.
@@ -36,6 +37,8 @@ UNCONTACTED_STATUSES = [*UNSIGNED_STATUSES, Status.SIGNED]  # the response clock
 HANDLING_STATUSES = [Status.SIGNED, Status.IN_PROGRESS]  # signed, not completed: whistles, the 办理中 tab
 AWAITING_DISPATCH_STATUSES = [Status.RECEIVED, Status.RETURNED]  # the dispatcher's queue
 AWAITING_CALLBACK_STATUSES = [Status.COMPLETED, Status.ANSWERED]  # the callback queue
+# The stages a later request can be merged into its original from (重复诉求并单), and so return to on an unmerge.
+MERGEABLE_STATUSES = [status for status in Status if status not in (Status.CLOSED, Status.MERGED)]
 
 
 class Satisfaction(models.TextChoices):

@@ -195,3 +195,12 @@ class CallbackForm(forms.Form):
 
 class RehandleForm(forms.Form):
     reason = forms.CharField(label="重办理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MergeRepeatForm(forms.Form):
+    original_id = forms.CharField(label="原工单编号（如 20261122-1234）", required=False, max_length=40)
+    reason = forms.CharField(label="并入理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UnmergeRepeatForm(forms.Form):
+    reason = forms.CharField(label="撤销理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -2,12 +2,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from assessment import overdue
 from dispatch.choices import RequestType, Tier
 
-from .choices import Channel, FeedbackMethod, Satisfaction, Status, Urgency
+from .choices import MERGEABLE_STATUSES, Channel, FeedbackMethod, Satisfaction, Status, Urgency
 
 
 def ticket_number(received_at, pk):
@@ -135,6 +135,17 @@ class Ticket(FSMModelMixin, models.Model):
         self.rehandle_count += 1
         self.dispatched_at = now
         self.signed_at = self.contacted_at = self.completed_at = self.callback_at = None
+
+    @transition(field=status, source=MERGEABLE_STATUSES, target=Status.MERGED)
+    def merge_into(self, original, now):
+        """A later request of the same matter joins its original; its milestones stay as they were."""
+        self.repeat_of = original
+
+    @transition(field=status, source=Status.MERGED, target=RETURN_VALUE(*MERGEABLE_STATUSES))
+    def unmerge(self, restore_status, now):
+        """The merge is undone: back to the stage the order was merged from."""
+        self.repeat_of = None
+        return restore_status
 
 
 class TicketEvent(models.Model):

@@ -132,6 +132,23 @@ def earlier_requests(phone, limit=10):
     )
 
 
+def ticket_id_for_number(user, text):
+    """The id of the ticket in the user's scope that a quoted number (20261122-1234) or a bare id names, else None."""
+    text = (text or "").strip()
+    head, _, tail = text.rpartition("-")
+    if not tail.isdigit() or len(tail) > 18:
+        return None
+    ticket = visible_tickets(user).filter(pk=int(tail)).first()
+    if ticket is None or (head and ticket.number != text):
+        return None
+    return ticket.pk
+
+
+def repeats_of(ticket):
+    """The later requests linked or merged into this order, oldest first."""
+    return ticket.repeats.order_by("received_at", "id").only("id", "received_at", "status")
+
+
 def search_tickets(user, query):
     """By number (20261122-123 or 123), phone or content words, within the user's scope."""
     tickets = visible_tickets(user)
@@ -153,7 +170,10 @@ def ticket_detail(user, ticket_id):
 
     return (
         visible_tickets(user)
+        .select_related("repeat_of")
         .prefetch_related(
+            Prefetch("repeats", queryset=Ticket.objects.only("id", "received_at", "status", "repeat_of_id")
+                     .order_by("received_at", "id")),
             Prefetch("assignments", queryset=Assignment.objects.select_related("unit").order_by("id")),
             Prefetch("whistles", queryset=Whistle.objects.select_related("street").order_by("id")),
             Prefetch("whistles__targets", queryset=WhistleTarget.objects.select_related("unit").order_by("id")),
@@ -182,10 +202,13 @@ def extension_for(user, extension_id):
 
 
 def may_see_phone(user, ticket):
-    """The full caller phone: center roles and the order's lead unit only (personal data is confidential)."""
+    """The full caller phone: center roles and the order's lead unit only (personal data is confidential); not the
+    lead of an order merged into another (its part is withdrawn)."""
     from dispatch.permissions import CENTER_ROLES
 
-    return user.role in CENTER_ROLES or (user.unit_id is not None and user.unit_id == ticket.lead_unit_id)
+    if user.role in CENTER_ROLES:
+        return True
+    return user.unit_id is not None and user.unit_id == ticket.lead_unit_id and ticket.status != Status.MERGED
 
 
 def _count(queryset):

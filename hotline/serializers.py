@@ -200,6 +200,16 @@ class RehandleSerializer(serializers.Serializer):
     reason = serializers.CharField(label="重办理由", **TEXT)
 
 
+class MergeRepeatSerializer(serializers.Serializer):
+    original_id = serializers.IntegerField(label="原工单", min_value=1, max_value=10**18,
+                                           help_text="更早受理、尚未结案、本身未并入其他工单的原工单编号（id）")
+    reason = serializers.CharField(label="并入理由", help_text="记入两张工单的办理过程", **TEXT)
+
+
+class UnmergeRepeatSerializer(serializers.Serializer):
+    reason = serializers.CharField(label="撤销理由", help_text="记入两张工单的办理过程", **TEXT)
+
+
 class RaiseWhistleSerializer(serializers.Serializer):
     """A whistle, optionally with an extension request in the same step (both extension fields, or neither)."""
 
@@ -305,8 +315,14 @@ class EventOutSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class TicketRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+
+
 class TicketDetailSerializer(TicketListSerializer):
-    """One ticket with its assignments, whistles, extensions and audit timeline.
+    """One ticket with its assignments, whistles, extensions, repeat links and audit timeline.
 
     The full phone shows only when the view passes context["show_phone"] (center roles and the lead unit).
     """
@@ -315,11 +331,13 @@ class TicketDetailSerializer(TicketListSerializer):
     whistles = WhistleOutSerializer(many=True, read_only=True)
     extensions = ExtensionOutSerializer(many=True, read_only=True)
     timeline = EventOutSerializer(many=True, read_only=True, source="events")
+    repeat_of = TicketRefSerializer(read_only=True, allow_null=True, help_text="本单已并入（关联到）的原工单")
+    repeats = TicketRefSerializer(many=True, read_only=True, help_text="并入（关联到）本单的重复诉求")
 
     class Meta(TicketListSerializer.Meta):
         fields = TicketListSerializer.Meta.fields + [
             "caller_name", "tier_reason", "answer", "result", "rehandle_count", "signed_at", "callback_at",
-            "assignments", "whistles", "extensions", "timeline",
+            "assignments", "whistles", "extensions", "repeat_of", "repeats", "timeline",
         ]
 
     def get_caller_phone(self, ticket) -> str:

@@ -38,7 +38,8 @@ def generated(request, demo_users, catalog):
 
 def test_every_state_appears_across_all_streets(generated):
     assert generated.count == Ticket.objects.count() == 2000
-    assert set(Ticket.objects.values_list("status", flat=True)) == set(Status.values)
+    # every state but 'merged' (the center's later correction of a repeat, not a stage an order reaches by itself)
+    assert set(Ticket.objects.values_list("status", flat=True)) == set(Status.values) - {Status.MERGED}
     streets = Unit.objects.filter(kind=UnitKind.STREET, is_active=True)
     assert set(Ticket.objects.values_list("street_id", flat=True)) == set(streets.values_list("id", flat=True))
     assert Ticket.objects.filter(lead_unit__kind=UnitKind.ENTERPRISE).exists()  # heating orders by catalog

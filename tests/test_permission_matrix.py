@@ -15,7 +15,7 @@ import pytest
 
 from dispatch.choices import Role
 from dispatch.models import User
-from hotline.services import center, handling, intake, whistles
+from hotline.services import center, handling, intake, repeats, whistles
 
 from .api_helpers import COMPLETE_BODY, client_for, intake_body
 
@@ -45,6 +45,8 @@ ALLOWED = {
     "callback": {CALLBACK},  # 回访: "the hotline asks the caller" (回访员)
     "close": {CALLBACK},  # the callback closes the order
     "rehandle": {CALLBACK, DISPATCHER},  # 重办: "the center sends an unresolved order back"
+    "merge_repeat": {DISPATCHER},  # 重复诉求 "are linked, not double-counted": the center merges a later request
+    "unmerge_repeat": {DISPATCHER},  # … and undoes a mistaken merge
 }
 OWN_UNIT_ONLY = {"sign", "return", "contact", "complete", "request_extension", "raise_whistle", "decide_whistle",
                  "report_in", "whistle_action", "rate"}
@@ -135,6 +137,11 @@ class World:
                                satisfaction="unsatisfied")
         return pk
 
+    def merged(self, unit_code):
+        original, later = self.dispatched(unit_code), self.signed(unit_code)
+        repeats.merge_repeat(self.users[DISPATCHER], later, original, "同一诉求人反映同一问题")
+        return later
+
     def extension(self, unit_code):
         pk = self.signed(unit_code)
         return handling.request_extension(self.handlers[unit_code][0], pk, reason="协调",
@@ -195,6 +202,11 @@ def request(world, action, unit, street, department):
     if action == "callback":
         return t(world.completed(unit)) + "callback/", {"reached": True, "contacted": True, "resolved": True,
                                                          "satisfaction": "satisfied"}
+    if action == "merge_repeat":
+        original = world.dispatched(unit)
+        return t(world.signed(unit)) + "merge-repeat/", {"original_id": original, "reason": "同一问题"}
+    if action == "unmerge_repeat":
+        return t(world.merged(unit)) + "unmerge-repeat/", {"reason": "核实为不同问题"}
     if action in ("close", "rehandle"):
         return t(world.called_back(unit)) + f"{action}/", {"reason": "未解决"}
     raise AssertionError(action)

@@ -4,7 +4,7 @@ Public entry points (plain functions for forms, views, the API and tasks):
 - suggest_leaves(text, k=3) → [(CatalogItem, score)]            catalog_model / store
 - resolve_address(text) → [(street Unit, score, reason)]         address
 - find_repeats(phone, text, street, now=None, window=None)       repeats
-- link_repeat(actor, ticket_id, original_id, now=None)           repeats (a write service)
+- link_repeat(actor, ticket_id, original_id, now=None)           hotline/services/repeats (a write service)
 - train_and_save(version=None)                                   store (management command, Celery task)
 """
 

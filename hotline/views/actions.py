@@ -14,8 +14,8 @@ from dispatch.errors import InvalidInput
 from dispatch.models import WhistleTarget
 from dispatch.selectors import units_by_codes
 
-from .. import forms
-from ..services import center, handling, intake, whistles
+from .. import forms, selectors
+from ..services import center, handling, intake, repeats, whistles
 
 
 def _unit(code, field):
@@ -105,6 +105,19 @@ def _urge(user, ticket, _, d):
     return f"已督办，{ticket.lead_unit.name}将收到站内通知和短信"
 
 
+def _merge_repeat(user, ticket, _, d):
+    original_id = selectors.ticket_id_for_number(user, d["original_id"])
+    if original_id is None:
+        raise InvalidInput("请填写存在的原工单编号（如 20261122-1234）", field="original_id")
+    ticket = repeats.merge_repeat(user, ticket.pk, original_id, d["reason"])
+    return f"已并入工单 {ticket.repeat_of.number}，本单承办任务已撤回、计时已停止"
+
+
+def _unmerge_repeat(user, ticket, _, d):
+    ticket = repeats.unmerge_repeat(user, ticket.pk, d["reason"])
+    return f"已撤销并入，恢复为「{ticket.get_status_display()}」"
+
+
 @dataclass(frozen=True)
 class Action:
     label: str
@@ -135,6 +148,8 @@ ACTIONS = {
     "close": Action("结案", forms.NoteForm, _simple(center.close, "已结案", "note")),
     "rehandle": Action("退回重办", forms.RehandleForm, _simple(center.rehandle, "已退回原承办单位重办", "reason")),
     "urge": Action("督办", UrgeForm, _urge),
+    "merge_repeat": Action("并入原工单", forms.MergeRepeatForm, _merge_repeat),
+    "unmerge_repeat": Action("撤销并入", forms.UnmergeRepeatForm, _unmerge_repeat),
 }
 
 

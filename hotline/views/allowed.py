@@ -10,6 +10,7 @@ from django_fsm import can_proceed
 from dispatch.models import AssignmentRole, AssignmentStatus, ExtensionStatus, WhistleStatus
 from dispatch.permissions import role_may
 from hotline.choices import OPEN_STATUSES
+from hotline.services.repeats import may_merge
 
 ACTIVE = (AssignmentStatus.DISPATCHED, AssignmentStatus.SIGNED)
 OPEN_WHISTLES = (WhistleStatus.REQUESTED, WhistleStatus.APPROVED)
@@ -31,6 +32,10 @@ def ticket_actions(user, ticket, assignments, whistles, extensions, now=None):
             allowed.add(action)
     if may_urge(user, ticket):
         allowed.add("urge")
+    if role_may(user, "merge_repeat") and may_merge(ticket):
+        allowed.add("merge_repeat")
+    if role_may(user, "unmerge_repeat") and can_proceed(ticket.unmerge):
+        allowed.add("unmerge_repeat")
     mine = _my_assignment(user, assignments)
     if mine is None:
         return allowed

@@ -16,6 +16,7 @@ from dispatch.errors import DomainError
 from dispatch.models import Unit, UnitKind, WhistleTarget
 
 from .. import selectors
+from ..suggest import find_repeats
 from .actions import ACTIONS, form_auto_id, form_data
 from .allowed import mark_extension_actions, mark_whistle_actions, may_review_unreasonable, ticket_actions
 from .common import put_error_on_form
@@ -56,8 +57,16 @@ def _render_ticket(request, ticket, bound=None, status=200):
         "feedbacks": ticket.caller_feedbacks.select_related("unit").order_by("id"),
         "units": Unit.objects.filter(kind__in=UNIT_KINDS, is_active=True).only("code", "name") if needs_units else [],
         "whistle_limits": whistle_limits(ticket, timezone.now()) if "raise_whistle" in allowed else None,
+        "repeats": selectors.repeats_of(ticket),
+        "merge_candidates": _merge_candidates(ticket) if "merge_repeat" in allowed else [],
     }
     return render(request, "hotline/ticket_detail.html", context, status=status)
+
+
+def _merge_candidates(ticket):
+    """Earlier open orders this one may repeat (same caller, or the same matter at its street), as hints."""
+    return find_repeats(ticket.caller_phone, ticket.content, ticket.street_id, now=ticket.received_at,
+                        exclude_id=ticket.pk)
 
 
 @require_POST
