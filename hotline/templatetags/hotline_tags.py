@@ -39,7 +39,7 @@ def due(ticket):
 @register.inclusion_tag("hotline/_due.html")
 def dispatch_due(due_at):
     """When an order waiting for dispatch must be dispatched by; overdue in red once past."""
-    return {"due_at": due_at, "state": "overdue" if is_past(due_at, timezone.now()) else ""}
+    return {"due_at": due_at, "state": "overdue" if due_at and is_past(due_at, timezone.now()) else ""}
 
 
 @register.filter
