@@ -22,7 +22,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessment.choices import LimitUnit, complete_key, response_key
+from assessment.choices import LimitKey, LimitUnit, complete_key, dispatch_key, response_key
+from assessment.models import Clock
+from assessment.overdue import is_past
 from assessment.sla import compute_clock, current_policy, limit_for
 from dispatch.catalog.selectors import current_version, leaves
 from dispatch.choices import Responsible, Role, Tier, UnitKind
@@ -31,7 +33,7 @@ from dispatch.models import Assignment, CatalogItem, ReturnRequest, Unit, User
 from dispatch.tiers import dispatch_level, suggested_tier
 
 from . import generator_sql
-from .choices import Status, Urgency
+from .choices import OPEN_STATUSES, UNCONTACTED_STATUSES, UNSIGNED_STATUSES, Status, Urgency
 from .models import Callback, Ticket, TicketEvent
 
 
@@ -524,6 +526,35 @@ def generate_in_sql(count, world, limits, start, end, now, seed, batch_size, pro
     return stats
 
 
+def open_clocks(world, rows, now):
+    """The clocks intake and dispatch would have left running on the batch's open orders (CLOCKS_SQL's twin):
+    the center's dispatch clock on a received order; the lead's sign (until signed), response (until contacted)
+    and complete clocks on a dispatched one, paused from the return while a return waits for the ruling."""
+    policy, returned = current_policy(), {r[0]: r[5] for r in rows.returns}
+    clocks = []
+    for t in rows.tickets:
+        status, paused = t["status"], returned.get(t["id"]) if t["status"] == Status.RETURNED else None
+        if status == Status.RECEIVED:
+            level = world.dispatch_levels[(t["catalog_item_id"], t["urgency"])]
+            plan = [(dispatch_key(level), world.center_id, t["received_at"])]
+        elif status in OPEN_STATUSES:
+            keys = [complete_key(t["tier"])]
+            keys += [response_key(t["tier"])] if status in UNCONTACTED_STATUSES else []
+            keys += [LimitKey.SIGN] if status in UNSIGNED_STATUSES else []
+            plan = [(key, t["lead_unit_id"], t["dispatched_at"]) for key in keys]
+        else:
+            continue
+        for key, unit_id, started in plan:
+            clock = compute_clock(started, key, policy)
+            until = paused or now
+            clocks.append(Clock(
+                ticket_id=t["id"], key=key, unit_id=unit_id, started_at=started, due_at=clock.due_at,
+                warn_at=clock.warn_at, warned_at=clock.warn_at if clock.warn_at <= until else None,
+                breached_at=clock.due_at if is_past(clock.due_at, until) else None, paused_at=paused,
+                policy_number=policy.number))
+    return clocks
+
+
 def generate_in_python(count, world, start, end, now, seed, batch_size, progress):
     factory = TicketFactory(world, start, end, now, random.Random(seed))
     writer = PostgresWriter() if connection.vendor == "postgresql" else InsertWriter()
@@ -544,12 +575,15 @@ def generate_in_python(count, world, start, end, now, seed, batch_size, progress
             for offset, ticket_id in enumerate(ids):
                 status = factory.build(ticket_id, done + offset, rows)
                 stats.by_status[status] = stats.by_status.get(status, 0) + 1
+            clocks = open_clocks(world, rows, now)
             rows.tickets = [[t[c] for c in TICKET_COLUMNS] for t in rows.tickets]
             for table, columns, name in tables:
                 batch = getattr(rows, name)
                 writer.write(cursor, table, columns, batch)
                 stats.rows[name] = stats.rows.get(name, 0) + len(batch)
             count_rows(stats, derive(cursor, world, ids[0], ids[-1]))
+            Clock.objects.bulk_create(clocks)
+            stats.rows["clocks"] = stats.rows.get("clocks", 0) + len(clocks)
         done += n
         stats.count, stats.seconds = done, time.perf_counter() - started
         if progress:
