@@ -1,8 +1,7 @@
 """督办/催办: the center's dispatchers and district supervisors push a unit on an order near or past its deadline."""
 
-from dispatch.errors import InvalidTransition
 from dispatch.permissions import require_role
-from hotline.choices import OPEN_STATUSES
+from hotline.services.checks import URGE_ROLES, check_can_urge
 from hotline.services.common import locked_ticket, now_or, record_event, require_text
 
 from . import notifications
@@ -12,12 +11,11 @@ from .models import NotificationKind
 def urge(actor, ticket_id, note, now=None):
     """Record an 'urge' event and tell the lead unit (inbox and SMS). A district supervisor may urge only the orders
     of their district's units (an order out of scope is 'not found')."""
-    require_role(actor, "urge", "只有派单员和区督办员可以督办")
+    require_role(actor, "urge", URGE_ROLES)
     note = require_text(note, "note", "督办意见")
     now = now_or(now)
     with locked_ticket(ticket_id, actor) as ticket:
-        if ticket.status not in OPEN_STATUSES or ticket.lead_unit_id is None:
-            raise InvalidTransition(f"工单当前状态为「{ticket.get_status_display()}」，不能督办")
+        check_can_urge(actor, ticket)
         unit = ticket.lead_unit
         text = f"{actor.unit.name if actor.unit_id else '督办'}督办工单{ticket.number}：{note}"
         notifications.notify_unit(ticket, unit, NotificationKind.URGE, text, now)

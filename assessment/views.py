@@ -1,8 +1,6 @@
 """Leader pages: rankings, a unit's drill-down, the month overview, appeals, unreasonable-request review, month
 close. Logic lives in selectors/services."""
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dispatch.errors import DomainError, InvalidInput, NotFoundInScope
+from dispatch.errors import DomainError, InvalidInput
 from dispatch.selectors import districts
 from hotline.views.allowed import may_close_month, may_review_unreasonable
+from hotline.views.common import domain_errors, show_error
 
 from . import appeals, charts, exports, hotspots, months, selectors
 from .models import MonthClose, UnreasonableReview
@@ -21,17 +20,6 @@ from .month_close import close_month
 from .scoring_choices import RankClass, RankGroup
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def domain_errors(view):
-    """A domain error becomes a page with its message and the matching 4xx status."""
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as error:
-            return render(request, "assessment/error.html", {"message": error.message}, status=error.http_status)
-    return wrapper
 
 
 def _ranking_args(request):
@@ -152,8 +140,7 @@ def file_appeal(request):
         appeals.file_appeal(request.user, form.ticket_id(), reason=form.cleaned_data["reason"],
                             month=form.cleaned_data["month"])
     except DomainError as error:
-        _form_error(form, error)
-        return _appeals_page(request, form, status=error.http_status)
+        return _appeals_page(request, form, status=show_error(request, error, form))
     messages.success(request, "申诉已提交，等待中心裁定")
     return redirect("assessment:appeals")
 
@@ -166,7 +153,7 @@ def rule_appeal(request, appeal_id):
                             ruling=request.POST.get("ruling", ""))
         messages.success(request, "裁定已记录")
     except DomainError as error:
-        messages.error(request, error.message)
+        show_error(request, error)
     return redirect("assessment:appeals")
 
 
@@ -187,13 +174,6 @@ class MonthCloseForm(forms.Form):
     freeze = forms.BooleanField(label="发布并冻结（发布后只能通过申诉更正）", required=False)
 
 
-def _form_error(form, error):
-    field = error.field if isinstance(error, InvalidInput) and error.field in form.fields else None
-    if isinstance(error, NotFoundInScope) and "ticket" in form.fields:
-        field = "ticket"
-    form.add_error(field, error.message)
-
-
 @login_required
 def reviews(request):
     """不合理诉求审核: the verdict takes the order out of (or back into) every unit's assessment."""
@@ -209,8 +189,7 @@ def reviews(request):
                     request.user, form.ticket_id(), unreasonable=form.cleaned_data["verdict"] == "unreasonable",
                     reason=form.cleaned_data["reason"])
             except DomainError as error:
-                _form_error(form, error)
-                status = error.http_status
+                status = show_error(request, error, form)
             else:
                 verdict = "认定为不合理诉求，不计入考核" if review.unreasonable else "认定为合理诉求，计入考核"
                 messages.success(request, f"工单 {review.ticket.number}：{verdict}")
@@ -244,8 +223,7 @@ def month_close(request):
                     messages.success(request, _closed_message(close, freeze))
                     return redirect(f"{reverse('assessment:rankings')}?month={month:%Y-%m}")
             except DomainError as error:
-                _form_error(form, error)
-                status = error.http_status
+                status = show_error(request, error, form)
         else:
             status = 400
     return render(request, "assessment/month_close.html", {

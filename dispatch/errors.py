@@ -29,3 +29,7 @@ class NotFoundInScope(DomainError):
 class InvalidTransition(DomainError):
     http_status = 409
     code = "conflict"
+
+
+class ActionBlocked(InvalidTransition):
+    """The action is the user's to take, but something else on the order must happen first; pages say what."""

@@ -5,10 +5,7 @@ dispatch.errors (400/403/404/409 via config.api_errors). A ticket, whistle or ex
 is 404 before any service runs.
 """
 
-from contextlib import nullcontext
-
 import django_filters
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
@@ -148,14 +145,10 @@ class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericVie
         fields = {name: data[name] for name in (
             "channel", "caller_phone", "caller_name", "address", "district", "street", "content", "request_type",
             "urgency", "catalog_item", "tier_reason")}
-        follow_up = data["dispatch"] or data["answer"].strip()
-        with transaction.atomic() if follow_up else nullcontext():
-            ticket, created = intake.intake_ticket(request.user, tier=data["tier"], idempotency_key=key, **fields)
-            if created and data["dispatch"]:
-                ticket = intake.dispatch_ticket(request.user, ticket.pk, lead_unit=data["lead_unit"],
-                                                assist_units=data["assist_units"])
-            elif created and data["answer"].strip():
-                ticket = intake.answer_directly(request.user, ticket.pk, data["answer"])
+        then = intake.DISPATCH if data["dispatch"] else intake.ANSWER if data["answer"].strip() else None
+        ticket, created = intake.take_call(request.user, then=then, lead_unit=data["lead_unit"],
+                                           assist_units=data["assist_units"], answer=data["answer"],
+                                           tier=data["tier"], idempotency_key=key, **fields)
         return Response(s.IntakeResultSerializer(ticket).data, status=201 if created else 200)
 
     def visible(self, pk):

@@ -8,8 +8,9 @@ T0 = dt.datetime(2026, 11, 16, 9, 0, tzinfo=dt.UTC)  # a Monday, 17:00 in Beijin
 
 
 def take_call(users, directory, item, *, street="110105026", content="小区内供暖不热，室温只有十二度", now=T0, **extra):
+    """The agent takes a call at `street` (extra: intake.take_call's, e.g. then=intake.DISPATCH)."""
     street_unit = directory[street]
-    ticket, _ = intake.intake_ticket(
+    ticket, _ = intake.take_call(
         users["agent"], channel="phone", caller_phone="13812341234", address=f"{street_unit.name}花家地小区3号楼",
         district=street_unit.parent, street=street_unit, content=content, request_type=item.default_request_type,
         catalog_item=item, now=now, **extra,

@@ -12,6 +12,4 @@ def login(client, user):
 
 def street_order(users, directory, catalog, at, content="楼下垃圾堆放多日无人清理"):
     """A sanitation complaint at 望京街道, dispatched at ``at``."""
-    ticket = take_call(users, directory, catalog["sanitation"], content=content, now=at)
-    intake.dispatch_ticket(users["agent"], ticket.pk, now=at)
-    return ticket
+    return take_call(users, directory, catalog["sanitation"], content=content, now=at, then=intake.DISPATCH)

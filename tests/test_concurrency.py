@@ -56,6 +56,15 @@ def test_two_signatures_at_once_one_wins_the_other_is_409(demo_users, order):
     assert order.status == "signed" and order.signed_at is not None
 
 
+def test_two_returns_at_once_one_wins_the_other_is_409(demo_users, order):
+    url = f"/api/tickets/{order.pk}/return/"
+    body = {"reason": "非本单位职责"}
+    responses = race(post(demo_users["wangjing"], url, body), post(demo_users["wangjing_leader"], url, body))
+    assert sorted(r.status_code for r in responses) == [200, 409], [r.content for r in responses]
+    assert TicketEvent.objects.filter(ticket=order, action="return").count() == 1
+    assert order.return_requests.count() == 1
+
+
 def test_two_completions_at_once_one_wins_the_other_is_409(demo_users, order):
     handling.sign(demo_users["wangjing"], order.pk)
     handling.contact_caller(demo_users["wangjing"], order.pk, "已联系")

@@ -1,7 +1,7 @@
 """What the hotline center does: re-dispatch, rule on returns, decide extensions, callback, close, re-handle."""
 
 from assessment import clocks
-from dispatch.errors import InvalidInput, InvalidTransition
+from dispatch.errors import InvalidInput
 from dispatch.models import (
     Assignment,
     AssignmentRole,
@@ -12,17 +12,19 @@ from dispatch.models import (
 )
 from dispatch.permissions import require_role
 
-from ..choices import Satisfaction, Status
+from ..choices import Satisfaction
 from ..models import Callback
+from .checks import (
+    Facts,
+    check_can_callback,
+    check_can_close,
+    check_can_decide_extension,
+    check_can_redispatch,
+    check_can_rehandle,
+    check_can_rule_return,
+)
 from .common import apply_transition, locked_ticket, now_or, record_event, require_text
 from .intake import check_dispatch_units, create_assignments, dispatch_note, start_clocks
-
-
-def _pending_return(ticket):
-    request = ticket.return_requests.filter(status=ReturnStatus.PENDING).order_by("-requested_at").first()
-    if request is None:
-        raise InvalidTransition("此工单没有待裁定的退单")
-    return request
 
 
 def redispatch(actor, ticket_id, *, lead_unit, assist_units=(), note="", now=None):
@@ -30,7 +32,7 @@ def redispatch(actor, ticket_id, *, lead_unit, assist_units=(), note="", now=Non
     require_role(actor, "redispatch")
     now = now_or(now)
     with locked_ticket(ticket_id) as ticket:
-        request = _pending_return(ticket)
+        request = check_can_redispatch(actor, ticket, Facts(ticket, now))
         if lead_unit is None:
             raise InvalidInput("请选择改派的承办单位", field="lead_unit")
         if lead_unit.pk == request.unit_id:
@@ -52,7 +54,7 @@ def rule_return(actor, ticket_id, *, ruling, now=None):
     ruling = require_text(ruling, "ruling", "裁定意见")
     now = now_or(now)
     with locked_ticket(ticket_id) as ticket:
-        request = _pending_return(ticket)
+        request = check_can_rule_return(actor, ticket, Facts(ticket, now))
         apply_transition(ticket, "redispatch", "rule_return", actor=actor, now=now, lead_unit=request.unit,
                          note=f"退单不成立，由{request.unit.name}继续办理：{ruling}")
         Assignment.objects.create(ticket=ticket, unit=request.unit, role=AssignmentRole.LEAD, dispatched_at=now)
@@ -71,8 +73,7 @@ def decide_extension(actor, extension_id, *, approve, note="", now=None):
         raise InvalidInput("延期申请不存在", field="extension")
     with locked_ticket(extension.ticket_id) as ticket:
         extension = ExtensionRequest.objects.select_for_update().get(pk=extension_id)
-        if extension.status != ExtensionStatus.PENDING:
-            raise InvalidTransition("该延期申请已审批")
+        check_can_decide_extension(actor, extension)
         if not approve and not note.strip():
             raise InvalidInput("不批准延期时请填写理由", field="note")
         extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
@@ -100,8 +101,7 @@ def record_callback(actor, ticket_id, *, reached, contacted=None, resolved=None,
         if satisfaction not in Satisfaction.values:
             raise InvalidInput("请选择满意度", field="satisfaction")
     with locked_ticket(ticket_id) as ticket:
-        if ticket.status not in (Status.COMPLETED, Status.ANSWERED):
-            raise InvalidTransition(f"工单当前状态为「{ticket.get_status_display()}」，不能回访")
+        check_can_callback(actor, ticket)
         callback = Callback.objects.create(
             ticket=ticket, agent=actor, reached=reached, contacted=contacted if reached else None,
             resolved=resolved if reached else None, satisfaction=satisfaction if reached else "",
@@ -123,6 +123,7 @@ def record_callback(actor, ticket_id, *, reached, contacted=None, resolved=None,
 def close(actor, ticket_id, note="", now=None):
     require_role(actor, "close")
     with locked_ticket(ticket_id) as ticket:
+        check_can_close(actor, ticket)
         apply_transition(ticket, "close", "close", actor=actor, now=now, note=note or "回访完成，结案")
     return ticket
 
@@ -133,6 +134,7 @@ def rehandle(actor, ticket_id, reason, now=None):
     reason = require_text(reason, "reason", "重办理由")
     now = now_or(now)
     with locked_ticket(ticket_id) as ticket:
+        check_can_rehandle(actor, ticket)
         apply_transition(ticket, "rehandle", "rehandle", actor=actor, now=now, note=reason)
         lead = ticket.assignments.filter(role=AssignmentRole.LEAD, status=AssignmentStatus.COMPLETED).first()
         if lead:

@@ -53,13 +53,18 @@ def may_see(user, ticket):
     return ticket.whistles.filter(targets__unit_id__in=unit_ids).exists()
 
 
-def apply_transition(ticket, transition_name, action, *, actor, note="", data=None, now=None, **kwargs):
-    """Run an FSM transition on a locked ticket, save the changed fields, and write the audit event."""
-    method = getattr(ticket, transition_name)
-    if not can_proceed(method):
+def check_transition(ticket, transition_name, action):
+    """The FSM allows the transition from the ticket's status, else a 409 naming the status and the action."""
+    if not can_proceed(getattr(ticket, transition_name)):
         raise InvalidTransition(
             f"工单当前状态为「{ticket.get_status_display()}」，不能{ACTION_LABELS.get(action, action)}"
         )
+
+
+def apply_transition(ticket, transition_name, action, *, actor, note="", data=None, now=None, **kwargs):
+    """Run an FSM transition on a locked ticket, save the changed fields, and write the audit event."""
+    check_transition(ticket, transition_name, action)
+    method = getattr(ticket, transition_name)
     before = {f.attname: getattr(ticket, f.attname) for f in ticket._meta.concrete_fields}
     from_status = ticket.status
     now = now_or(now)

@@ -1,38 +1,21 @@
 """What the handling unit does: sign, return, contact the caller, complete with double feedback, extensions."""
 
 from assessment import clocks
-from assessment.overdue import is_past
-from dispatch.errors import InvalidInput, InvalidTransition, NotPermitted
-from dispatch.models import (
-    ACTIVE_ASSIGNMENT_STATUSES,
-    OPEN_WHISTLE_STATUSES,
-    Assignment,
-    AssignmentRole,
-    AssignmentStatus,
-    ExtensionRequest,
-    ExtensionStatus,
-    ReturnRequest,
-)
+from dispatch.errors import InvalidInput
+from dispatch.models import AssignmentRole, AssignmentStatus, ExtensionRequest, ReturnRequest
 from dispatch.permissions import require_role
 
 from ..choices import FeedbackMethod
 from ..models import CallerFeedback
+from .checks import (
+    Facts,
+    check_can_complete,
+    check_can_contact,
+    check_can_request_extension,
+    check_can_return,
+    check_can_sign,
+)
 from .common import apply_transition, locked_ticket, now_or, record_event, require_text
-
-ACTIVE = ACTIVE_ASSIGNMENT_STATUSES
-
-
-def _my_assignment(actor, ticket, statuses=ACTIVE):
-    """The actor's unit's active assignment on this ticket; handlers act only for their own unit."""
-    assignment = (
-        Assignment.objects.select_for_update()
-        .filter(ticket=ticket, unit_id=actor.unit_id, status__in=statuses)
-        .order_by("-id")  # after a re-handle the unit's newest assignment is the live one
-        .first()
-    )
-    if assignment is None:
-        raise NotPermitted("本单位在此工单上没有待办任务")
-    return assignment
 
 
 def sign(actor, ticket_id, now=None):
@@ -40,9 +23,7 @@ def sign(actor, ticket_id, now=None):
     require_role(actor, "sign")
     now = now_or(now)
     with locked_ticket(ticket_id, actor) as ticket:
-        assignment = _my_assignment(actor, ticket)
-        if assignment.status != AssignmentStatus.DISPATCHED:
-            raise InvalidTransition("本单位已签收此工单")
+        assignment = check_can_sign(actor, ticket, Facts(ticket, now))
         if assignment.role == AssignmentRole.LEAD:
             apply_transition(ticket, "sign", "sign", actor=actor, now=now, note=f"{actor.unit.name}签收")
         else:
@@ -59,9 +40,7 @@ def return_order(actor, ticket_id, reason, suggested_unit=None, now=None):
     reason = require_text(reason, "reason", "退单理由")
     now = now_or(now)
     with locked_ticket(ticket_id, actor) as ticket:
-        assignment = _my_assignment(actor, ticket, [AssignmentStatus.DISPATCHED])
-        if assignment.role != AssignmentRole.LEAD:
-            raise InvalidTransition("协办单位不能退单，请联系主办单位")
+        assignment = check_can_return(actor, ticket, Facts(ticket, now))
         apply_transition(ticket, "return_order", "return", actor=actor, now=now, note=reason,
                          data={"suggested_unit": suggested_unit.code if suggested_unit else None})
         assignment.status = AssignmentStatus.RETURNED
@@ -78,9 +57,7 @@ def contact_caller(actor, ticket_id, note, now=None):
     note = require_text(note, "note", "联系情况")
     now = now_or(now)
     with locked_ticket(ticket_id, actor) as ticket:
-        assignment = _my_assignment(actor, ticket)
-        if assignment.role != AssignmentRole.LEAD:
-            raise InvalidTransition("由主办单位联系诉求人")
+        check_can_contact(actor, ticket, Facts(ticket, now))
         apply_transition(ticket, "contact", "contact", actor=actor, note=note, now=now)
         clocks.meet_response(ticket, now)
     return ticket
@@ -95,15 +72,9 @@ def complete(actor, ticket_id, *, result, caller_feedback_method, caller_told_at
     result = require_text(result, "result", "办理结果")
     now = now_or(now)
     with locked_ticket(ticket_id, actor) as ticket:
-        assignment = _my_assignment(actor, ticket, [*ACTIVE, AssignmentStatus.COMPLETED])
-        if assignment.status == AssignmentStatus.COMPLETED:
-            raise InvalidTransition("本单位已办结此工单")
-        if assignment.status != AssignmentStatus.SIGNED:
-            raise InvalidTransition("请先签收工单再办结")
+        assignment = check_can_complete(actor, ticket, Facts(ticket, now))
         if assignment.role == AssignmentRole.LEAD:
             feedback = _caller_feedback(caller_feedback_method, caller_told_at, caller_feedback, now)
-            if ticket.whistles.filter(status__in=OPEN_WHISTLE_STATUSES).exists():
-                raise InvalidTransition("仍有未完成的吹哨，请待部门处置并评价后再办结")
             apply_transition(ticket, "complete", "complete", actor=actor, now=now, note=result, result=result,
                              data={"caller_feedback": feedback["summary"], "method": feedback["method"]})
             CallerFeedback.objects.create(ticket=ticket, unit=actor.unit, recorded_by=actor, **feedback)
@@ -132,15 +103,9 @@ def request_extension(actor, ticket_id, *, reason, requested_due_at, now=None):
     reason = require_text(reason, "reason", "延期理由")
     now = now_or(now)
     with locked_ticket(ticket_id, actor) as ticket:
-        assignment = _my_assignment(actor, ticket, [AssignmentStatus.SIGNED])
-        if assignment.role != AssignmentRole.LEAD:
-            raise InvalidTransition("由主办单位申请延期")
-        if ticket.due_at is None or is_past(ticket.due_at, now):
-            raise InvalidTransition("已超过办结时限，不能再申请延期")
+        check_can_request_extension(actor, ticket, Facts(ticket, now))
         if requested_due_at is None or requested_due_at <= ticket.due_at:
             raise InvalidInput("申请延至的时间必须晚于当前办结时限", field="requested_due_at")
-        if ticket.extensions.filter(status=ExtensionStatus.PENDING).exists():
-            raise InvalidTransition("已有待审批的延期申请")
         extension = ExtensionRequest.objects.create(
             ticket=ticket, unit=actor.unit, reason=reason, requested_due_at=requested_due_at,
             requested_by=actor, requested_at=now,

@@ -17,6 +17,7 @@ from dispatch.tiers import suggested_tier, tier_rank
 
 from ..choices import Channel, Urgency
 from ..models import Ticket
+from .checks import check_can_answer, check_can_dispatch
 from .common import apply_transition, locked_ticket, now_or, record_event, require_text
 
 PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
@@ -86,6 +87,7 @@ def answer_directly(actor, ticket_id, answer, now=None):
     answer = require_text(answer, "answer", "答复内容")
     now = now_or(now)
     with locked_ticket(ticket_id) as ticket:
+        check_can_answer(actor, ticket)
         apply_transition(ticket, "answer_directly", "answer_directly", actor=actor, note=answer, now=now,
                          answer=answer)
         clocks.meet_dispatch(ticket, now)
@@ -110,6 +112,7 @@ def dispatch_ticket(actor, ticket_id, *, lead_unit=None, assist_units=(), note="
     require_role(actor, "dispatch")
     now = now_or(now)
     with locked_ticket(ticket_id) as ticket:
+        check_can_dispatch(actor, ticket)
         lead_unit = lead_unit or route(ticket)
         if lead_unit is None:
             raise InvalidInput("此类诉求由中心转办，请直接答复或指定承办单位", field="lead_unit")
@@ -158,3 +161,28 @@ def create_assignments(ticket, lead_unit, assist_units, now):
 def start_clocks(ticket, now):
     """(Re)start the sign, contact and completion clocks at this dispatch; the ticket mirrors the lead's."""
     clocks.start_ticket_clocks(ticket, now)
+
+
+DISPATCH, ANSWER, REPEAT = "dispatch", "answer", "repeat"
+
+
+def take_call(actor, *, then=None, lead_unit=None, assist_units=(), answer="", repeat_of=None, idempotency_key=None,
+              now=None, **call):
+    """受理 a call (`call`: intake_ticket's fields) and, all or nothing, follow it up: `then` = DISPATCH (to
+    `lead_unit`, default the route), ANSWER (with `answer`), REPEAT (link to ticket `repeat_of`) or None (record
+    only). Returns (ticket, created); a repeated idempotency key returns the first ticket as it is."""
+    if then not in (None, DISPATCH, ANSWER, REPEAT):
+        raise ValueError(f"unknown follow-up {then!r}")
+    if then is None:
+        return intake_ticket(actor, idempotency_key=idempotency_key, now=now, **call)
+    with transaction.atomic():  # an error in the follow-up rolls the intake back too
+        ticket, created = intake_ticket(actor, idempotency_key=idempotency_key, now=now, **call)
+        if not created:
+            return ticket, created
+        if then == REPEAT:  # 重复诉求: answered as part of the earlier order, never dispatched again
+            from ..suggest.repeats import link_repeat  # the suggest package loads its models: only when needed
+
+            return link_repeat(actor, ticket.pk, repeat_of, now=now), True
+        if then == ANSWER:
+            return answer_directly(actor, ticket.pk, answer, now=now), True
+        return dispatch_ticket(actor, ticket.pk, lead_unit=lead_unit, assist_units=assist_units, now=now), True

@@ -22,15 +22,15 @@ from django.db import transaction
 
 from assessment import clocks
 from dispatch.errors import InvalidInput, InvalidTransition, NotFoundInScope
-from dispatch.models import LIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus, ExtensionStatus, WhistleStatus
+from dispatch.models import LIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus, ExtensionStatus
 from dispatch.permissions import require_role
 
 from ..choices import Status
 from ..models import Ticket
+from .checks import Facts, check_can_merge_repeat
 from .common import apply_transition, locked_ticket, now_or, record_event, require_text
 
 NOT_REPEATABLE = [Status.CLOSED]  # an original must still be open
-OPEN_WHISTLES = [WhistleStatus.REQUESTED, WhistleStatus.APPROVED]
 
 
 def link_repeat(actor, ticket_id, original_id, now=None):
@@ -73,24 +73,6 @@ def _check_link(ticket, original):
 # --- merge after dispatch (并单) ------------------------------------------------------------------------------
 
 
-def merge_blocker(ticket):
-    """Why this order cannot be merged into another right now (a Chinese message), or None. The ticket page asks
-    this to offer the action; merge_repeat raises it as a 409."""
-    if ticket.status == Status.CLOSED:
-        return f"工单{ticket.number}已结案，不能并入其他工单"
-    if ticket.repeat_of_id:
-        return f"工单{ticket.number}已并入工单{ticket.repeat_of.number}"
-    if ticket.repeats.exists():
-        return f"已有重复诉求并入工单{ticket.number}，它不能再并入其他工单"
-    if ticket.whistles.filter(status__in=OPEN_WHISTLES).exists():
-        return f"工单{ticket.number}有未完成的吹哨，请待部门处置并评价后再并入"
-    return None
-
-
-def may_merge(ticket):
-    return merge_blocker(ticket) is None
-
-
 def merge_repeat(actor, ticket_id, original_id, reason, now=None):
     """并单: the later order `ticket_id` joins its original `original_id` at any stage before close (module doc)."""
     require_role(actor, "merge_repeat")
@@ -99,7 +81,7 @@ def merge_repeat(actor, ticket_id, original_id, reason, now=None):
         raise InvalidInput("不能把工单并入自身", field="original_id")
     now = now_or(now)
     with _locked_pair(ticket_id, original_id) as (ticket, original):
-        _check_merge(ticket, original)
+        _check_merge(actor, ticket, original, now)
         parts = list(ticket.assignments.filter(status__in=LIVE_ASSIGNMENT_STATUSES).values_list("id", "status"))
         Assignment.objects.filter(pk__in=[pk for pk, _ in parts]).update(status=AssignmentStatus.WITHDRAWN)
         stopped = clocks.withdraw(ticket, now)
@@ -112,10 +94,8 @@ def merge_repeat(actor, ticket_id, original_id, reason, now=None):
     return ticket
 
 
-def _check_merge(ticket, original):
-    blocker = merge_blocker(ticket)
-    if blocker:
-        raise InvalidTransition(blocker)
+def _check_merge(actor, ticket, original, now):
+    check_can_merge_repeat(actor, ticket, Facts(ticket, now))
     if original.status in NOT_REPEATABLE:
         raise InvalidTransition(f"工单{original.number}已结案，不能再并入；请将本单作为新诉求办理")
     if original.repeat_of_id:

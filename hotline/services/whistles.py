@@ -9,12 +9,19 @@ from assessment.choices import LimitKey
 from assessment.overdue import is_past
 from assessment.whistle_limits import whistle_limits
 from dispatch.choices import UnitKind
-from dispatch.errors import InvalidInput, InvalidTransition, NotPermitted
-from dispatch.models import AssignmentRole, AssignmentStatus, Whistle, WhistleStatus, WhistleTarget
+from dispatch.errors import InvalidInput
+from dispatch.models import Whistle, WhistleStatus, WhistleTarget
 from dispatch.permissions import require_role
 
-from ..choices import HANDLING_STATUSES
 from . import handling
+from .checks import (
+    Facts,
+    check_can_decide_whistle,
+    check_can_raise_whistle,
+    check_can_rate,
+    check_can_record_action,
+    check_can_report_in,
+)
 from .common import locked_ticket, now_or, record_event, require_text
 
 WHISTLE_UNIT_KINDS = {UnitKind.DEPARTMENT, UnitKind.ENTERPRISE, UnitKind.STREET}
@@ -31,11 +38,7 @@ def raise_whistle(actor, ticket_id, *, units, reason, extension_reason="", exten
         raise InvalidInput("只能向其他街乡镇、市级部门或企业吹哨", field="units")
     now = now_or(now)
     with locked_ticket(ticket_id, actor) as ticket:
-        if ticket.status not in HANDLING_STATUSES:
-            raise InvalidTransition("工单签收后、办结前才能吹哨")
-        if not ticket.assignments.filter(unit_id=actor.unit_id, role=AssignmentRole.LEAD,
-                                         status=AssignmentStatus.SIGNED).exists():
-            raise NotPermitted("只有主办街乡镇可以吹哨")
+        check_can_raise_whistle(actor, ticket, Facts(ticket, now))
         whistle = Whistle.objects.create(ticket=ticket, street=actor.unit, reason=reason, raised_by=actor,
                                          raised_at=now)
         WhistleTarget.objects.bulk_create([WhistleTarget(whistle=whistle, unit=u) for u in units])
@@ -70,12 +73,9 @@ def decide_whistle(actor, whistle_id, *, approve, note="", now=None):
     require_role(actor, "approve_whistle")
     now = now_or(now)
     whistle = _whistle(whistle_id)
-    if whistle.street_id != actor.unit_id:
-        raise NotPermitted("只能审批本街乡镇的吹哨")
     with locked_ticket(whistle.ticket_id, actor) as ticket:
         whistle = Whistle.objects.select_for_update().get(pk=whistle_id)
-        if whistle.status != WhistleStatus.REQUESTED:
-            raise InvalidTransition("该吹哨已审批")
+        check_can_decide_whistle(actor, whistle)
         if not approve and not note.strip():
             raise InvalidInput("不批准时请填写理由", field="note")
         whistle.status = WhistleStatus.APPROVED if approve else WhistleStatus.REFUSED
@@ -96,13 +96,8 @@ def _whistle(whistle_id):
     return whistle
 
 
-def _my_target(actor, whistle):
-    target = WhistleTarget.objects.select_for_update().filter(whistle=whistle, unit_id=actor.unit_id).first()
-    if target is None:
-        raise NotPermitted("本单位不在此次吹哨的报到名单中")
-    if whistle.status != WhistleStatus.APPROVED:
-        raise InvalidTransition("该吹哨尚未批准或已结束")
-    return target
+def _target(whistle, unit_id):
+    return WhistleTarget.objects.select_for_update().filter(whistle=whistle, unit_id=unit_id).first()
 
 
 def report_in(actor, whistle_id, *, note="", now=None):
@@ -111,9 +106,8 @@ def report_in(actor, whistle_id, *, note="", now=None):
     now = now_or(now)
     whistle = _whistle(whistle_id)
     with locked_ticket(whistle.ticket_id, actor) as ticket:
-        target = _my_target(actor, whistle)
-        if target.reported_in_at:
-            raise InvalidTransition("本单位已报到")
+        target = _target(whistle, actor.unit_id)
+        check_can_report_in(actor, whistle, target)
         target.reported_in_at = now
         target.save(update_fields=["reported_in_at"])
         clocks.meet_whistle(target, LimitKey.WHISTLE_REPORT_IN, now)
@@ -130,9 +124,8 @@ def record_whistle_action(actor, whistle_id, *, action_note, now=None):
     now = now_or(now)
     whistle = _whistle(whistle_id)
     with locked_ticket(whistle.ticket_id, actor) as ticket:
-        target = _my_target(actor, whistle)
-        if not target.reported_in_at:
-            raise InvalidTransition("请先报到再填写处置情况")
+        target = _target(whistle, actor.unit_id)
+        check_can_record_action(actor, whistle, target)
         target.acted_at, target.action_note = now, action_note
         target.save(update_fields=["acted_at", "action_note"])
         clocks.meet_whistle(target, LimitKey.WHISTLE_COMPLETE, now)
@@ -148,16 +141,9 @@ def rate_department(actor, whistle_id, *, unit, stars, note="", now=None):
         raise InvalidInput("评价星级须为1至5星", field="stars")
     now = now_or(now)
     whistle = _whistle(whistle_id)
-    if whistle.street_id != actor.unit_id:
-        raise NotPermitted("只能评价本街乡镇吹哨的部门")
     with locked_ticket(whistle.ticket_id, actor) as ticket:
-        target = WhistleTarget.objects.select_for_update().filter(whistle=whistle, unit=unit).first()
-        if target is None:
-            raise InvalidInput(f"{unit.name}不在此次吹哨名单中", field="unit")
-        if target.rated_at:
-            raise InvalidTransition("已评价过该部门")
-        if not target.acted_at:
-            raise InvalidTransition("该部门尚未填写处置情况，暂不能评价")
+        target = _target(whistle, unit.pk)
+        check_can_rate(actor, whistle, target)
         target.stars, target.rating_note, target.rated_at = stars, note.strip(), now
         target.save(update_fields=["stars", "rating_note", "rated_at"])
         on_time = {True: "按时", False: "超时"}

@@ -1,10 +1,13 @@
 """Shared by the page views: where each role starts, and how a domain error lands on a page."""
 
+from functools import wraps
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from dispatch.choices import Role
-from dispatch.errors import InvalidInput
+from dispatch.errors import DomainError, NotFoundInScope
 from dispatch.permissions import role_may
 
 ROLE_HOME = {
@@ -27,13 +30,28 @@ def home(request):
     return render(request, "home.html")
 
 
-def put_error_on_form(form, error):
-    """An InvalidInput naming one of the form's fields goes next to it; True if it did, else the caller says it
-    at the top of the page."""
-    if isinstance(error, InvalidInput) and error.field in form.fields:
-        form.add_error(error.field, error.message)
-        return True
-    return False
+def show_error(request, error, form=None):
+    """Where a domain error goes on every page: next to the form field it names (an order not found: next to the
+    form's 工单编号 field), else at the top of the page. Returns the error's HTTP status for the re-shown page."""
+    field = error.field
+    if isinstance(error, NotFoundInScope) and field is None:
+        field = "ticket"
+    if form is not None and field in form.fields:
+        form.add_error(field, error.message)
+    else:
+        messages.error(request, error.message)
+    return error.http_status
+
+
+def domain_errors(view):
+    """A domain error a page view lets through becomes a page with its message and its 4xx status."""
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as error:
+            return render(request, "hotline/error.html", {"message": error.message}, status=error.http_status)
+    return wrapped
 
 
 def role_required(action):

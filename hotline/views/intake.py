@@ -2,7 +2,6 @@
 smart-intake suggestions (catalog leaves from the content, streets from the address, repeat requests)."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,9 +18,9 @@ from .. import selectors
 from ..choices import Urgency
 from ..forms import IntakeForm
 from ..services import intake
-from ..suggest import find_repeats, guess_district, link_repeat, resolve_address, suggest_leaves
+from ..suggest import find_repeats, guess_district, resolve_address, suggest_leaves
 from ..suggest.repeats import repeat_window
-from .common import put_error_on_form, role_required
+from .common import role_required, show_error
 
 
 @role_required("intake")
@@ -33,9 +32,7 @@ def intake_page(request):
             try:
                 ticket = _take(request, form)
             except DomainError as error:
-                if not put_error_on_form(form, error):
-                    messages.error(request, error.message)
-                status = error.http_status
+                status = show_error(request, error, form)
             else:
                 messages.success(request, _receipt(ticket))
                 return redirect(f"{reverse('hotline:intake')}?done={ticket.pk}")
@@ -52,21 +49,17 @@ def intake_page(request):
 
 
 def _take(request, form):
-    """Record and then dispatch, answer or link as a repeat, all or nothing: a failed follow-up leaves no
-    half-taken ticket."""
-    answering = request.POST.get("submit") == "answer"
+    """Record and then dispatch, answer or link as a repeat, all or nothing (intake.take_call)."""
     original_id = request.POST.get("repeat_of", "").strip()
     if original_id and not original_id.isdigit():
         raise InvalidInput("重复诉求的原工单编号无效", field="repeat_of")
-    with transaction.atomic():
-        ticket, created = intake.intake_ticket(request.user, **form.service_kwargs())
-        if not created:
-            return ticket
-        if original_id:  # 重复诉求: answered as part of the earlier order, never dispatched again
-            return link_repeat(request.user, ticket.pk, int(original_id))
-        if answering:  # an error here rolls the intake back too
-            return intake.answer_directly(request.user, ticket.pk, form.cleaned_data["answer"])
-        return intake.dispatch_ticket(request.user, ticket.pk)
+    if original_id:
+        then = intake.REPEAT
+    else:
+        then = intake.ANSWER if request.POST.get("submit") == "answer" else intake.DISPATCH
+    ticket, _ = intake.take_call(request.user, then=then, answer=form.cleaned_data["answer"],
+                                 repeat_of=int(original_id) if original_id else None, **form.service_kwargs())
+    return ticket
 
 
 def _receipt(ticket):

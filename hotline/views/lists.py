@@ -12,7 +12,7 @@ from assessment.overdue import is_past
 from dispatch.choices import Role
 
 from .. import selectors
-from .allowed import mark_extension_actions, mark_whistle_actions, may_urge
+from .allowed import mark_extension_actions, mark_whistle_actions, mark_whistle_call, may_urge
 from .common import role_required
 
 LIST_LIMIT = 100
@@ -49,7 +49,7 @@ def worklist(request):
         calls = list(selectors.whistle_calls_for(user)[:LIST_LIMIT])
         context["calls"] = calls
         for call in calls:
-            call.can_report_in, call.can_act = not call.reported_in_at, bool(call.reported_in_at)
+            mark_whistle_call(user, call.whistle, call)
     else:
         context["tickets"] = paged(request, selectors.unit_worklist(user, tab))
         context["keep"] = f"tab={tab}&"

@@ -16,10 +16,11 @@ from dispatch.errors import DomainError
 from dispatch.models import Unit, UnitKind, WhistleTarget
 
 from .. import selectors
+from ..services.checks import Facts
 from ..suggest import find_repeats
 from .actions import ACTIONS, form_auto_id, form_data
 from .allowed import mark_extension_actions, mark_whistle_actions, may_review_unreasonable, ticket_actions
-from .common import put_error_on_form
+from .common import show_error
 
 UNIT_KINDS = [UnitKind.STREET, UnitKind.DISTRICT, UnitKind.DEPARTMENT, UnitKind.ENTERPRISE]
 
@@ -43,16 +44,18 @@ def _render_ticket(request, ticket, bound=None, status=200):
     whistles = list(ticket.whistles.select_related("street", "raised_by").prefetch_related(
         Prefetch("targets", queryset=WhistleTarget.objects.select_related("unit").order_by("id"))).order_by("id"))
     extensions = list(ticket.extensions.select_related("unit", "requested_by").order_by("id"))
-    allowed = ticket_actions(user, ticket, assignments, whistles, extensions)
+    returns = list(ticket.return_requests.select_related("unit", "suggested_unit").order_by("id"))
+    facts = Facts(ticket, assignments=assignments, whistles=whistles, extensions=extensions, returns=returns)
+    allowed, reasons = ticket_actions(user, ticket, facts)
     mark_whistle_actions(user, whistles)
     mark_extension_actions(user, extensions)
     needs_units = allowed & {"dispatch", "redispatch", "return"}
     context = {
         "ticket": ticket, "show_phone": selectors.may_see_phone(user, ticket),
         "assignments": assignments, "whistles": whistles, "extensions": extensions,
-        "allowed": allowed, "bound": bound or (None, None, None), "may_review": may_review_unreasonable(user),
-        "events": selectors.timeline(ticket), "dispatch_clock": dispatch_clock(ticket),
-        "returns": ticket.return_requests.select_related("unit", "suggested_unit").order_by("id"),
+        "allowed": allowed, "reasons": reasons, "bound": bound or (None, None, None),
+        "may_review": may_review_unreasonable(user), "events": selectors.timeline(ticket), "returns": returns,
+        "dispatch_clock": dispatch_clock(ticket),
         "callbacks": ticket.callbacks.select_related("agent").order_by("id"),
         "feedbacks": ticket.caller_feedbacks.select_related("unit").order_by("id"),
         "units": Unit.objects.filter(kind__in=UNIT_KINDS, is_active=True).only("code", "name") if needs_units else [],
@@ -82,9 +85,7 @@ def ticket_action(request, pk, action, obj_id=None):
         try:
             message = spec.run(request.user, ticket, obj_id, form_data(form, request))
         except DomainError as error:
-            if not put_error_on_form(form, error):
-                messages.error(request, error.message)
-            status = error.http_status
+            status = show_error(request, error, form)
         else:
             messages.success(request, f"工单 {ticket.number}：{message}")
             return redirect(_next_url(request, ticket))

@@ -159,7 +159,8 @@ def test_heating_pipe_leak_from_call_to_close(browser, live_server, demo_users, 
     # Dispatched 40 days ago, its 7-day limit fell in an earlier month whatever today's date: this month's ranking
     # below assesses the heating order alone (it used to count the late one too when run after the 1st).
     weeks_ago = timezone.now() - dt.timedelta(days=40)
-    late = take_call(demo_users, directory, catalog["sanitation"], content="小区门口垃圾堆放一周无人清运", now=weeks_ago)
+    late = take_call(demo_users, directory, catalog["sanitation"], content="小区门口垃圾堆放一周无人清运",
+                     now=weeks_ago)
     intake.dispatch_ticket(demo_users["agent"], late.pk, now=weeks_ago)
     page = as_user(browser, live_server, "dispatcher")
     page.get_by_role("navigation", name="主菜单").get_by_role("link", name="临期督办").click()
