@@ -77,7 +77,8 @@ def _return(user, ticket, _, d):
 
 def _raise_whistle(user, ticket, _, d):
     whistle = whistles.raise_whistle(user, ticket.pk, units=list(d["units"]), reason=d["reason"],
-                                     extension_reason=d["extension_reason"], extension_due_at=d["extension_due_at"])
+                                     extension_reason=d.get("extension_reason", ""),
+                                     extension_due_at=d.get("extension_due_at"))
     message = "已吹哨，待街乡镇领导审批"
     if whistle.extension:
         message += "；延期申请已提交，待中心审批"
