@@ -98,15 +98,20 @@ def _find_names(text, names):
 
 
 def _read(text, idx):
-    """(street names found, ids of the districts named) in the text; a district's name inside a street's name
-    ('朝阳门' names a street, not 朝阳区) does not count."""
+    """(street names found, ids of the districts named) in the text. A district's name inside a street's name
+    ('朝阳门' names a street, not 朝阳区) does not count. A short form that is a district's and a street's (海淀:
+    海淀区, 海淀街道) names the district, and the street too unless the text names another (海淀八里庄)."""
     found = _find_names(text, idx["names"])
     rest = text
     for name, *_ in found:
         rest = rest.replace(name, "|")
-    district_ids = {pk for name, pk in idx["districts"] if name in rest}
+    districts = dict(idx["districts"])
+    district_ids = {pk for name, pk in districts.items() if name in rest}
     district_ids |= {pk for _, ids, _, label in found if label == DISTRICT for pk in ids}
-    return [entry for entry in found if entry[3] != DISTRICT], district_ids
+    both = [entry for entry in found if entry[3] == SHORT_NAME and entry[0] in districts]
+    district_ids |= {districts[entry[0]] for entry in both}
+    streets = [entry for entry in found if entry[3] != DISTRICT and entry not in both]
+    return streets or both, district_ids
 
 
 def guess_district(text):
