@@ -6,9 +6,10 @@ import uuid
 from django import forms
 
 from dispatch.catalog.selectors import current_version
-from dispatch.choices import RequestType, Tier, UnitKind
+from dispatch.choices import RequestType, Tier
+from dispatch.errors import InvalidInput
 from dispatch.models import CatalogItem, Unit
-from dispatch.selectors import districts, handling_units
+from dispatch.selectors import districts, handling_units, street_named
 
 from .choices import Channel, FeedbackMethod, Satisfaction, Urgency
 
@@ -54,18 +55,14 @@ class IntakeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        name = (data.get("street") or "").strip()
-        data["street"] = None
-        if name:
-            streets = Unit.objects.filter(kind=UnitKind.STREET, name=name, is_active=True)
-            if data.get("district"):
-                streets = streets.filter(parent=data["district"])
-            found = list(streets[:2])
-            if len(found) != 1:
-                self.add_error("street", "未找到该街乡镇，请从列表中选择" if not found else "有同名街乡镇，请先选择区")
-            else:
-                data["street"] = found[0]
-                data["district"] = data.get("district") or found[0].parent
+        try:
+            street = street_named(data.get("street"), data.get("district"))
+        except InvalidInput as error:
+            street = None
+            self.add_error(error.field, error.message)  # drops the field from cleaned_data
+        data["street"] = street
+        if street is not None:
+            data["district"] = data.get("district") or street.parent
         return data
 
     def service_kwargs(self):

@@ -1,7 +1,8 @@
 """Smart-intake API: suggestions for a request being taken, and linking a ticket as a repeat (重复诉求).
 
 POST /api/suggestions/ {text, address?, phone?} → the three best catalog leaves, candidate streets for the
-address, and earlier open tickets it may repeat (same phone, or near-identical text at the best street).
+address, and earlier open tickets it may repeat (same phone, or near-identical text at the best street, when
+one street is best).
 POST /api/tickets/{id}/link-repeat/ {original_id} → the ticket answered as a repeat of the original.
 Both are for the roles that take calls (dispatch.permissions: 'intake' / 'link_repeat').
 """
@@ -16,7 +17,7 @@ from dispatch.errors import NotFoundInScope
 from dispatch.permissions import require_role
 
 from . import selectors
-from .suggest import find_repeats, link_repeat, resolve_address, suggest_leaves
+from .suggest import find_repeats, link_repeat, resolve_address, sole_street, suggest_leaves
 
 PHONE_CHARS = set("0123456789- ")
 
@@ -101,7 +102,7 @@ class SuggestionsView(APIView):
         data = _validated(SuggestionsInSerializer, request)
         streets = resolve_address(data["address"]) if data["address"].strip() else []
         phone = data["phone"] if len(data["phone"]) >= 7 else ""
-        repeats = find_repeats(phone, data["text"], streets[0][0] if streets else None)
+        repeats = find_repeats(phone, data["text"], sole_street(streets))
         return Response({
             "leaves": [{"id": leaf.pk, "code": leaf.code, "path": leaf.path_names(), "score": score}
                        for leaf, score in suggest_leaves(data["text"])],

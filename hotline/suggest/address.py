@@ -3,9 +3,11 @@
 Evidence, strongest first (a longer name found in the text hides the shorter names inside it):
 - the full name of a street (望京街道)                               1.00
 - an administrator's alias for a community or landmark (望京SOHO)    0.95
-- the short form of a street (望京)                                  0.80, shared among same-named streets
+- the short form of a street (望京)                                  0.80
 - words of earlier tickets' addresses at one street (花家地西里)      up to 0.70, by their share of tickets
-A district named in the text (朝阳区 / 朝阳) adds 0.05 to its streets and halves the score of other districts' streets.
+A name that several streets share (八里庄街道 in 朝阳区 and 海淀区; 东风) offers all of them, its score split among
+them, unless the text names the district of one (海淀区八里庄街道). A district named in the text (朝阳区 / 朝阳) adds
+0.05 to its streets and halves the score of other districts' streets.
 """
 
 import threading
@@ -28,6 +30,7 @@ GENERIC_WORDS = frozenset(
 )
 
 DISTRICT = "区"
+FULL_NAME, SHORT_NAME, ALIAS = "街乡镇全称", "街乡镇简称", "地址别名"
 
 _lock = threading.Lock()
 _index = {"built": 0.0}
@@ -35,14 +38,14 @@ _index = {"built": 0.0}
 
 def _build_index():
     streets = {u.pk: u for u in Unit.objects.filter(kind=UnitKind.STREET, is_active=True).select_related("parent")}
-    names = []  # (text, street ids, score, reason label)
-    short = defaultdict(set)
+    full, short = defaultdict(set), defaultdict(set)  # a name → every street called so (同名街乡镇)
     for street in streets.values():
-        names.append((street.name, {street.pk}, 1.0, "街乡镇全称"))
+        full[street.name].add(street.pk)
         if street.short_name and street.short_name != street.name and len(street.short_name) >= 2:
             short[street.short_name].add(street.pk)
-    names += [(text, ids, 0.8, "街乡镇简称") for text, ids in short.items()]
-    names += [(a.alias, {a.street_id}, 0.95, "地址别名") for a in AddressAlias.objects.all() if a.street_id in streets]
+    names = [(text, ids, 1.0, FULL_NAME) for text, ids in full.items()]  # (text, street ids, score, reason label)
+    names += [(text, ids, 0.8, SHORT_NAME) for text, ids in short.items() if text not in full]
+    names += [(a.alias, {a.street_id}, 0.95, ALIAS) for a in AddressAlias.objects.all() if a.street_id in streets]
     districts = {}
     for district in Unit.objects.filter(kind=UnitKind.DISTRICT, is_active=True):
         districts[district.name] = district.pk
@@ -94,28 +97,40 @@ def _find_names(text, names):
     return found
 
 
+def _read(text, idx):
+    """(street names found, ids of the districts named) in the text. A district's name inside a street's name
+    ('朝阳门' names a street, not 朝阳区) does not count. A short form that is a district's and a street's (海淀:
+    海淀区, 海淀街道) names the district, and the street too unless the text names another (海淀八里庄)."""
+    found = _find_names(text, idx["names"])
+    rest = text
+    for name, *_ in found:
+        rest = rest.replace(name, "|")
+    districts = dict(idx["districts"])
+    district_ids = {pk for name, pk in districts.items() if name in rest}
+    district_ids |= {pk for _, ids, _, label in found if label == DISTRICT for pk in ids}
+    both = [entry for entry in found if entry[3] == SHORT_NAME and entry[0] in districts]
+    district_ids |= {districts[entry[0]] for entry in both}
+    streets = [entry for entry in found if entry[3] != DISTRICT and entry not in both]
+    return streets or both, district_ids
+
+
 def guess_district(text):
-    """The district named in the text (全称 or 无「区」字的简称), else None."""
+    """The one district named in the text (全称 or 无「区」字的简称), else None (none, or several)."""
     text = (text or "").strip()
-    for name, pk in index()["districts"]:
-        if name in text:
-            return Unit.objects.get(pk=pk)
-    return None
+    if not text:
+        return None
+    _, district_ids = _read(text, index())
+    return Unit.objects.get(pk=district_ids.pop()) if len(district_ids) == 1 else None
 
 
 def resolve_address(text, limit=5):
-    """Candidate streets for a free-text address: [(street Unit, score 0–1, reason)], best first."""
+    """Candidate streets for a free-text address: [(street Unit, score 0–1, reason)], best first. Streets sharing
+    the name found are all offered, each with its district in the reason, unless a district named narrows them."""
     text = (text or "").strip()
     if not text:
         return []
     idx = index()
-    found = _find_names(text, idx["names"])
-    rest = text
-    for name, *_ in found:  # '朝阳门' names a street, not 朝阳区
-        rest = rest.replace(name, "|")
-    district_ids = {pk for name, pk in idx["districts"] if name in rest}
-    district_ids |= {pk for _, ids, _, label in found if label == DISTRICT for pk in ids}
-    found = [entry for entry in found if entry[3] != DISTRICT]
+    found, district_ids = _read(text, idx)
     best = {}  # street id → (score, reason)
 
     def offer(street_id, score, reason):
@@ -124,9 +139,12 @@ def resolve_address(text, limit=5):
 
     for name, ids, score, label in found:
         in_district = [pk for pk in ids if idx["streets"][pk].parent_id in district_ids] if district_ids else []
-        chosen = in_district or list(ids)
+        chosen = sorted(in_district or ids, key=lambda pk: idx["streets"][pk].code)
+        reason = f"{label}「{name}」"
+        if len(chosen) > 1:
+            reason += f"（{'、'.join(dict.fromkeys(idx['streets'][pk].parent.name for pk in chosen))}都有，请核对区）"
         for pk in chosen:
-            offer(pk, score / (len(chosen) if label == "街乡镇简称" else 1), f"{label}「{name}」")
+            offer(pk, score / len(chosen), reason)
     for word in (w for w in analyze(text) if w in idx["history"]):
         counts = idx["history"][word]
         total = sum(counts.values())
@@ -142,3 +160,11 @@ def resolve_address(text, limit=5):
         ranked.append((street, round(score, 3), reason))
     ranked.sort(key=lambda r: (-r[1], r[0].code))
     return ranked[:limit]
+
+
+def sole_street(ranked):
+    """The best street of resolve_address's answer, or None when none, or when another ties with it (a name that
+    streets of several districts share): a repeat search or a default must not pick one of them silently."""
+    if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]

@@ -11,7 +11,7 @@ from dispatch.catalog.selectors import search_leaves
 from dispatch.choices import Responsible, UnitKind
 from dispatch.errors import DomainError, InvalidInput
 from dispatch.models import Unit
-from dispatch.selectors import districts
+from dispatch.selectors import districts, street_named
 from dispatch.tiers import suggested_tier
 
 from .. import selectors
@@ -156,11 +156,8 @@ def suggest_repeats_json(request):
 
 
 def _street_named(name, district_id):
-    """The street the form names (as IntakeForm reads it); None when absent or ambiguous."""
-    if not name:
+    """The street the form names (as IntakeForm reads it); None when absent, unknown or ambiguous."""
+    try:
+        return street_named(name, int(district_id) if district_id.isdecimal() else None)
+    except InvalidInput:
         return None
-    streets = Unit.objects.filter(kind=UnitKind.STREET, name=name, is_active=True)
-    if district_id.isdigit():
-        streets = streets.filter(parent_id=int(district_id))
-    found = list(streets[:2])
-    return found[0] if len(found) == 1 else None

@@ -71,20 +71,24 @@
     });
   });
 
-  street.addEventListener("change", function () {
-    var options = document.querySelectorAll("#street-list option");
-    for (var i = 0; i < options.length; i++) {
-      if (options[i].value === street.value) {
-        if (district.value !== options[i].dataset.district) {
-          // several townships share a name across districts: keep a district already chosen if it has one
-          var sameName = document.querySelectorAll('#street-list option[value="' + CSS.escape(street.value) + '"]');
-          var keep = Array.prototype.some.call(sameName, function (o) { return o.dataset.district === district.value; });
-          if (!keep) district.value = options[i].dataset.district;
-        }
-        return;
-      }
+  // Street typed or picked from the list → its district. A name streets of several districts share (八里庄街道 in
+  // 朝阳区 and 海淀区) never picks one: the district already chosen decides, else the agent is asked to choose.
+  var streetNote = $("street-note");
+  function matchDistrict(setDistrict) {
+    var sameName = document.querySelectorAll('#street-list option[value="' + CSS.escape(street.value.trim()) + '"]');
+    var inDistrict = Array.prototype.some.call(sameName, function (o) { return o.dataset.district === district.value; });
+    streetNote.textContent = "";
+    if (!sameName.length || inDistrict) return;
+    if (sameName.length === 1) {
+      if (setDistrict) district.value = sameName[0].dataset.district;
+      return;
     }
-  });
+    var names = Array.prototype.map.call(sameName, function (o) { return o.textContent; });
+    if (setDistrict) district.value = "";
+    streetNote.textContent = street.value.trim() + "在" + names.join("、") + "都有，请选择区";
+  }
+  street.addEventListener("change", function () { matchDistrict(true); });
+  district.addEventListener("change", function () { if (streetNote.textContent) matchDistrict(false); });
 
   function showSuggested() {
     if (!leaf) return;
@@ -182,6 +186,7 @@
   function pickStreet(s) {
     district.value = String(s.district_id);
     street.value = s.name;
+    streetNote.textContent = "";
     markPressed(streetBox, s.code);
     refreshRepeats();
   }
@@ -195,7 +200,9 @@
         streetBox.appendChild(text("p", "未能从地址判断街乡镇，请手动选择。", "muted"));
         return;
       }
-      var list = chipList(streetBox, "建议街乡镇（按事发地址，点击填入区和街乡镇）：", "按地址建议的街道乡镇");
+      var seen = {}, shared = data.streets.some(function (s) { return seen[s.name] || !(seen[s.name] = true); });
+      var list = chipList(streetBox, "建议街乡镇（按事发地址，点击填入区和街乡镇）：" +
+        (shared ? "同名街乡镇分属不同区，请按区选择。" : ""), "按地址建议的街道乡镇");
       data.streets.forEach(function (s) {
         var b = chip(list, s.code, s.name + "（" + s.district + "）", percent(s.score) + " · " + s.reason,
           function () { pickStreet(s); });

@@ -80,3 +80,28 @@ def test_agent_takes_the_suggestions_and_links_a_repeat(browser, live_server, de
     assert new.catalog_item.name == "户内暖气不热" and new.street.name == "望京街道"
     expect(page.locator(".messages")).to_contain_text(f"已关联为工单 {earlier.number} 的重复诉求")
     shots(page, "intake-linked-repeat")
+
+
+def test_a_street_name_two_districts_share_makes_the_agent_choose_the_district(browser, live_server, demo_users,
+                                                                               directory, starter, shots):
+    haidian, chaoyang = directory["110108"], directory["110105"]
+    page = login(browser, live_server, "agent")
+    page.get_by_label("事发地址").fill("八里庄街道北洼路46号院")
+    chips = page.get_by_role("list", name="按地址建议的街道乡镇")
+    expect(chips.get_by_role("button", name=re.compile("八里庄街道（朝阳区）"))).to_be_visible()
+    haidian_chip = chips.get_by_role("button", name=re.compile("八里庄街道（海淀区）"))
+    expect(haidian_chip).to_contain_text("朝阳区、海淀区都有")
+    district, street = page.get_by_label("区", exact=True), page.get_by_label("街乡镇")
+    district.select_option(str(chaoyang.pk))
+    street.fill("八里庄街道")
+    street.dispatch_event("change")  # typed, not clicked: the chosen district (朝阳区) has one, so it stays
+    expect(district).to_have_value(str(chaoyang.pk))
+    district.select_option("")
+    street.dispatch_event("change")  # no district: none is picked, the agent is asked
+    expect(district).to_have_value("")
+    expect(page.locator("#street-note")).to_have_text("八里庄街道在朝阳区、海淀区都有，请选择区")
+    shots(page, "intake-same-named-street")
+    haidian_chip.click()
+    expect(district).to_have_value(str(haidian.pk))
+    expect(street).to_have_value("八里庄街道")
+    expect(page.locator("#street-note")).to_have_text("")
