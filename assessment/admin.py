@@ -2,11 +2,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from dispatch.errors import DomainError
+from assessment.clock.policies import activate_policy, create_draft
+from assessment.monthly.rules import SNAPSHOT_FIELDS, check_rule
+from core.errors import DomainError
 
 from .models import AssessmentRule, Clock, HolidayOverride, Notification, Outbox, SlaLimit, SlaPolicy
-from .policies import activate_policy, create_draft
-from .rules import SNAPSHOT_FIELDS, check_rule
 
 
 class SlaLimitInline(admin.TabularInline):

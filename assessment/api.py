@@ -4,7 +4,8 @@ from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from . import selectors
+from assessment.monthly import selectors
+
 from .models import MonthClose, Scorecard
 
 

@@ -19,8 +19,8 @@ thresholds, the monthly call-outs, the whistle penalty and the seven-day early w
 
 from decimal import Decimal
 
-from .choices import LimitKey as K
-from .choices import LimitUnit as U
+from assessment.clock.choices import LimitKey as K
+from assessment.clock.choices import LimitUnit as U
 
 DEFAULT_WARN_FRACTION = Decimal("0.75")
 

@@ -2,10 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from assessment.clock.choices import LimitKey, LimitUnit
+from assessment.clock.deadlines import Limit
+from assessment.monthly.choices import STANDING_APPEAL_STATUSES
+
 from . import defaults
-from .choices import LimitKey, LimitUnit
-from .deadlines import Limit
-from .scoring_choices import STANDING_APPEAL_STATUSES
 
 
 class HolidayOverride(models.Model):
@@ -217,13 +218,13 @@ class Scorecard(models.Model):
 
     @property
     def group_label(self):
-        from .scoring_choices import RankGroup
+        from assessment.monthly.choices import RankGroup
 
         return RankGroup(self.group).label
 
     @property
     def klass_label(self):
-        from .scoring_choices import RankClass
+        from assessment.monthly.choices import RankClass
 
         return RankClass(self.klass).label if self.klass else ""
 
@@ -346,4 +347,4 @@ class HotspotAlert(models.Model):
         return f"{self.computed_on} {self.street_id}/{self.catalog_item_id} ×{self.ratio}"
 
 
-from .clock_models import Clock, Notification, NotificationKind, Outbox  # noqa: E402,F401  (clocks live apart)
+from assessment.clock.models import Clock, Notification, NotificationKind, Outbox  # noqa: E402,F401  (clocks live apart)

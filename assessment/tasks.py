@@ -4,7 +4,7 @@ import datetime as dt
 
 from celery import shared_task
 
-from . import sweep as sweep_service
+from assessment.clock import sweep as sweep_service
 
 
 @shared_task(name="assessment.sweep_clocks", acks_late=True, soft_time_limit=50, time_limit=58, ignore_result=True)
@@ -22,7 +22,7 @@ def close_previous_month(today=None):
     """On the 1st: compute and freeze last month. Re-runnable: a frozen month is returned unchanged."""
     from django.utils import timezone
 
-    from . import month_close, months
+    from assessment.monthly import month_close, months
 
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     close = month_close.close_month(months.previous_month(months.first_of(day)), freeze=True)
@@ -32,7 +32,7 @@ def close_previous_month(today=None):
 @shared_task(name="assessment.refresh_current_month", acks_late=True, ignore_result=True)
 def refresh_current_month():
     """Nightly provisional figures of the running month, so leaders see the month as it goes."""
-    from . import month_close, months
+    from assessment.monthly import month_close, months
 
     month_close.close_month(months.current_month(), freeze=False)
 
@@ -40,6 +40,6 @@ def refresh_current_month():
 @shared_task(name="assessment.detect_hotspots", acks_late=True, ignore_result=True)
 def detect_hotspots():
     """七天一预警: store today's unusual rises of one category in one street."""
-    from . import hotspots
+    from assessment.monthly import hotspots
 
     return len(hotspots.detect_rises())

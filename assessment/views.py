@@ -9,15 +9,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dispatch.errors import DomainError, InvalidInput
+from assessment.monthly import appeals, charts, exports, hotspots, months, selectors
+from assessment.monthly.choices import RankClass, RankGroup
+from assessment.monthly.month_close import close_month
+from core.errors import DomainError, InvalidInput
+from core.pages import domain_errors, show_error
+from core.permissions import role_may
 from dispatch.selectors import districts
-from hotline.views.allowed import may_close_month, may_review_unreasonable
-from hotline.views.common import domain_errors, show_error
 
-from . import appeals, charts, exports, hotspots, months, selectors
 from .models import MonthClose, UnreasonableReview
-from .month_close import close_month
-from .scoring_choices import RankClass, RankGroup
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -177,7 +177,7 @@ class MonthCloseForm(forms.Form):
 @login_required
 def reviews(request):
     """不合理诉求审核: the verdict takes the order out of (or back into) every unit's assessment."""
-    if not may_review_unreasonable(request.user):
+    if not role_may(request.user, "review_unreasonable"):
         return render(request, "assessment/error.html", {"message": "只有派单员和系统管理员可以审核不合理诉求"},
                       status=403)
     form = ReviewForm(request.POST or None, initial={"ticket": request.GET.get("ticket", "")})
@@ -204,7 +204,7 @@ def reviews(request):
 def month_close(request):
     """Compute (试算) or publish a month's scorecards; the beat job does the previous month on the 1st. A POST
     without confirm=1 only asks for confirmation."""
-    if not may_close_month(request.user):
+    if not role_may(request.user, "close_month"):
         return render(request, "assessment/error.html", {"message": "只有派单员和系统管理员可以进行月度考核"},
                       status=403)
     default = months.previous_month(months.current_month())

@@ -31,7 +31,7 @@ def prepare_for_pages():
     from django.conf import settings
     from django.core.management import call_command
 
-    from dispatch.demo import seed_demo_users
+    from demodata.users import seed_demo_users
 
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False

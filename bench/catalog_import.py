@@ -20,9 +20,9 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
+from demodata.catalog import FULL_SIZE, generate_rows  # noqa: E402
 from dispatch.catalog import selectors  # noqa: E402
 from dispatch.catalog.fileformat import CSV, XLSX, write_table  # noqa: E402
-from dispatch.catalog.generator import FULL_SIZE, generate_rows  # noqa: E402
 from dispatch.catalog.services import import_catalog  # noqa: E402
 from dispatch.directory import load_directory  # noqa: E402
 

@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hotline_bench_assess \
         .venv/bin/python bench/month_close.py --count 1700000 --month 2026-10
 
-Generates the month with hotline/generator.py (skipped with --reuse when the month is already there), then
+Generates the month with demodata/generator.py (skipped with --reuse when the month is already there), then
 prints: month close seconds (targets: ≤ 10 s on 2 cores), ranking page and drill-down milliseconds (≤ 300 ms).
 """
 
@@ -42,9 +42,9 @@ def main():
     from django.test import Client
 
     from assessment.models import MonthClose, Scorecard
-    from assessment.month_close import close_month
-    from assessment.months import parse_month
-    from hotline.generator import generate
+    from assessment.monthly.month_close import close_month
+    from assessment.monthly.months import parse_month
+    from demodata.generator import generate
 
     month = parse_month(args.month)
     if not args.reuse:

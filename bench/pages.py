@@ -60,7 +60,7 @@ def main():
     from django.test import Client
 
     from assessment.models import Scorecard
-    from hotline.demo import seed_demo_tickets
+    from demodata.tickets import seed_demo_tickets
     from hotline.models import Ticket
 
     seed_demo_tickets(args.count)

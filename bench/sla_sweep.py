@@ -1,4 +1,4 @@
-"""Benchmark of the SLA sweep (assessment/sweep.py) on PostgreSQL with one million running clocks.
+"""Benchmark of the SLA sweep (assessment/clock/sweep.py) on PostgreSQL with one million running clocks.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hotline_clock_bench .venv/bin/python bench/sla_sweep.py
 
@@ -133,7 +133,7 @@ def make_due(now):
 def explain(now, title):
     from django.db import connection, transaction
 
-    from assessment.sweep import BATCH_SIZE, claim_sql
+    from assessment.clock.sweep import BATCH_SIZE, claim_sql
 
     for phase in ("breach", "warn"):
         print(f"\n--- EXPLAIN (ANALYZE, BUFFERS) {phase} claim, {title}")
@@ -144,7 +144,7 @@ def explain(now, title):
 
 
 def timed_sweep(now):
-    from assessment.sweep import sweep
+    from assessment.clock.sweep import sweep
 
     started = time.perf_counter()
     done = sweep(now=now)

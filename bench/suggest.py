@@ -51,8 +51,8 @@ def main():
 
 
 def run(args):
+    from demodata.catalog import generate_rows
     from dispatch.catalog.fileformat import write_table
-    from dispatch.catalog.generator import generate_rows
     from dispatch.catalog.services import import_catalog
     from dispatch.directory import load_directory
     from hotline.suggest import evaluation, store, suggest_leaves

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "dispatch",
     "hotline",
     "assessment",
+    "demodata",
 ]
 
 MIDDLEWARE = [
@@ -133,7 +134,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    # Deadlines are stored rows; one sweep a minute warns and flags breaches (assessment/sweep.py).
+    # Deadlines are stored rows; one sweep a minute warns and flags breaches (assessment/clock/sweep.py).
     "sweep-sla-clocks": {"task": "assessment.sweep_clocks", "schedule": 60.0, "options": {"expires": 55}},
     # Month close on the 1st freezes last month; a nightly refresh keeps the running month's figures current.
     "close-assessment-month": {

@@ -1,6 +1,6 @@
 """Reads of the org directory that services, forms and the API share."""
 
-from dispatch.errors import InvalidInput
+from core.errors import InvalidInput
 
 from .choices import UnitKind
 from .models import Unit

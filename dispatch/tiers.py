@@ -7,7 +7,7 @@
 - Dispatch limit of an order: dispatch_level(leaf, urgency) — the stricter of the urgency and the leaf's
   dispatch class (CatalogItem.dispatch_class); the center's dispatch clock uses limit dispatch:<level>.
 - How long each limit is: the SLA policy (assessment/defaults.py holds the Beijing defaults, administrators edit
-  versions), keyed by assessment.choices response_key / complete_key (tier) and dispatch_key (level).
+  versions), keyed by assessment.clock.choices response_key / complete_key (tier) and dispatch_key (level).
 """
 
 from hotline.choices import Urgency

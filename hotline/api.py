@@ -1,7 +1,7 @@
 """The ticket API (DRF): intake, scoped lists, detail, and one POST endpoint per lifecycle service.
 
 Views only translate HTTP to service calls: serializers check shapes, services check rules and raise
-dispatch.errors (400/403/404/409 via config.api_errors). A ticket, whistle or extension the user may not see
+core.errors (400/403/404/409 via config.api_errors). A ticket, whistle or extension the user may not see
 is 404 before any service runs.
 """
 
@@ -16,11 +16,11 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
-from assessment.whistle_limits import whistle_limits
+from assessment.clock.whistle_limits import whistle_limits
+from core.errors import NotFoundInScope
+from core.permissions import require_role
 from dispatch.choices import Tier
-from dispatch.errors import NotFoundInScope
 from dispatch.models import ExtensionRequest, User, Whistle
-from dispatch.permissions import require_role
 
 from . import selectors
 from . import serializers as s

@@ -5,9 +5,9 @@ import uuid
 
 from django import forms
 
+from core.errors import InvalidInput
 from dispatch.catalog.selectors import current_version
 from dispatch.choices import RequestType, Tier
-from dispatch.errors import InvalidInput
 from dispatch.models import CatalogItem, Unit
 from dispatch.selectors import districts, handling_units, street_named
 

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
-from assessment import overdue
+from assessment.clock import overdue
 from dispatch.choices import RequestType, Tier
 
 from .choices import MERGEABLE_STATUSES, Channel, FeedbackMethod, Satisfaction, Status, Urgency
@@ -76,7 +76,7 @@ class Ticket(FSMModelMixin, models.Model):
         return ticket_number(self.received_at, self.pk)
 
     def overdue_at(self, now):
-        """Completed after its deadline, or still undone past it (the rule: assessment.overdue)."""
+        """Completed after its deadline, or still undone past it (the rule: assessment.clock.overdue)."""
         return overdue.is_overdue(self.due_at, self.completed_at, now)
 
     @property

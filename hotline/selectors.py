@@ -5,8 +5,9 @@ import datetime as dt
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from assessment.clock_selectors import open_dispatch_due
-from assessment.overdue import not_past_q, past_q
+from assessment.clock.overdue import not_past_q, past_q
+from assessment.clock.selectors import open_dispatch_due
+from core.permissions import visible_unit_ids
 from dispatch.models import (
     Assignment,
     AssignmentStatus,
@@ -17,7 +18,6 @@ from dispatch.models import (
     WhistleStatus,
     WhistleTarget,
 )
-from dispatch.permissions import visible_unit_ids
 
 from .choices import AWAITING_CALLBACK_STATUSES, AWAITING_DISPATCH_STATUSES, HANDLING_STATUSES, OPEN_STATUSES, Status
 from .models import Ticket
@@ -204,7 +204,7 @@ def extension_for(user, extension_id):
 def may_see_phone(user, ticket):
     """The full caller phone: center roles and the order's lead unit only (personal data is confidential); not the
     lead of an order merged into another (its part is withdrawn)."""
-    from dispatch.permissions import CENTER_ROLES
+    from core.permissions import CENTER_ROLES
 
     if user.role in CENTER_ROLES:
         return True

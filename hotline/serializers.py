@@ -393,7 +393,7 @@ class CallbackResultSerializer(serializers.Serializer):
 
 
 class WhistleLimitsSerializer(serializers.Serializer):
-    """assessment.whistle_limits: what a whistled department gets, next to the order's own deadline."""
+    """assessment.clock.whistle_limits: what a whistled department gets, next to the order's own deadline."""
 
     order_due_at = serializers.DateTimeField(allow_null=True, label="工单办结时限")
     report_in_due_at = serializers.DateTimeField(label="报到时限")

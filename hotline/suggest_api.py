@@ -4,7 +4,7 @@ POST /api/suggestions/ {text, address?, phone?} → the three best catalog leave
 address, and earlier open tickets it may repeat (same phone, or near-identical text at the best street, when
 one street is best).
 POST /api/tickets/{id}/link-repeat/ {original_id} → the ticket answered as a repeat of the original.
-Both are for the roles that take calls (dispatch.permissions: 'intake' / 'link_repeat').
+Both are for the roles that take calls (core.permissions: 'intake' / 'link_repeat').
 """
 
 from drf_spectacular.utils import extend_schema
@@ -13,8 +13,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dispatch.errors import NotFoundInScope
-from dispatch.permissions import require_role
+from core.errors import NotFoundInScope
+from core.permissions import require_role
 
 from . import selectors
 from .suggest import find_repeats, link_repeat, resolve_address, sole_street, suggest_leaves

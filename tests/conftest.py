@@ -1,6 +1,6 @@
 import pytest
 
-from dispatch.demo import seed_demo_users
+from demodata.users import seed_demo_users
 from dispatch.directory import load_directory
 from dispatch.models import Unit
 
@@ -22,7 +22,7 @@ def directory(db):
 
 @pytest.fixture
 def demo_users(directory):
-    """One demo user per role, keyed by username (see dispatch/demo.py)."""
+    """One demo user per role, keyed by username (see demodata/users.py)."""
     return {user.username: user for user in seed_demo_users()}
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from dispatch.errors import ActionBlocked, DomainError, InvalidTransition
+from core.errors import ActionBlocked, DomainError, InvalidTransition
 from dispatch.models import User
 from hotline.models import Ticket
 from hotline.services import whistles

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from dispatch.demo import DEMO_PASSWORD
+from demodata.users import DEMO_PASSWORD
 from hotline.models import Ticket
 
 from .api_helpers import COMPLETE_BODY, client_for, intake_body

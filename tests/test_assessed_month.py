@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from assessment import appeals, scorecards, selectors
-from assessment.rules import rule_for
-from dispatch.errors import InvalidInput
+from assessment.monthly import appeals, scorecards, selectors
+from assessment.monthly.rules import rule_for
+from core.errors import InvalidInput
 from hotline.models import Callback
 
 from .assessment_helpers import BJ, NOV, OCT, at, make_order

@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from assessment import appeals
 from assessment.models import AssessmentRule, MonthClose, Scorecard, ScorecardCorrection
-from assessment.month_close import close_month
-from dispatch.errors import InvalidTransition, NotFoundInScope, NotPermitted
+from assessment.monthly import appeals
+from assessment.monthly.month_close import close_month
+from core.errors import InvalidTransition, NotFoundInScope, NotPermitted
 from hotline.models import TicketEvent
 
 from .assessment_helpers import NOV, OCT, make_order, street_user, whistle_call
@@ -156,7 +156,7 @@ def test_only_the_center_may_close_a_month_by_hand(month):
 
 
 def test_the_drill_down_lists_exactly_the_orders_behind_each_count(month):
-    from assessment.selectors import orders_behind
+    from assessment.monthly.selectors import orders_behind
 
     close_month(OCT)
     for unit in (month["wangjing"], month["jianwai"], month["district"]):

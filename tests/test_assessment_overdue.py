@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from assessment import appeals, selectors
 from assessment.models import Scorecard
-from assessment.month_close import close_month
-from dispatch.errors import InvalidInput
+from assessment.monthly import appeals, selectors
+from assessment.monthly.month_close import close_month
+from core.errors import InvalidInput
 from hotline.models import Callback
 
 from .assessment_helpers import NOV, OCT, at, make_order

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessment.hotspots import detect_rises
-from assessment.month_close import close_month
+from assessment.monthly.hotspots import detect_rises
+from assessment.monthly.month_close import close_month
 from hotline.models import Ticket
 
 from .assessment_helpers import BJ, OCT, make_order

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from assessment import appeals, selectors
 from assessment.models import AssessmentRule, MonthClose, Scorecard
-from assessment.month_close import close_month
-from assessment.rules import rule_from_snapshot, snapshot
+from assessment.monthly import appeals, selectors
+from assessment.monthly.month_close import close_month
+from assessment.monthly.rules import rule_from_snapshot, snapshot
 from hotline.models import Callback
 from hotline.services import center
 

@@ -6,12 +6,12 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
 
+from core.errors import NotFoundInScope
 from dispatch.catalog import selectors
 from dispatch.catalog.fileformat import COLUMNS, CSV, XLSX, write_table
 from dispatch.catalog.services import import_catalog, load_starter, set_current
 from dispatch.catalog.validation import CatalogFileError
 from dispatch.choices import RequestType, Responsible, Tier, UnitKind
-from dispatch.errors import NotFoundInScope
 from dispatch.models import CatalogItem, CatalogVersion
 
 HEADER = ",".join(COLUMNS)

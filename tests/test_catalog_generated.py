@@ -4,8 +4,8 @@ import io
 
 from django.core.management import call_command
 
+from demodata.catalog import FULL_SIZE, generate_rows
 from dispatch.catalog.fileformat import read_table
-from dispatch.catalog.generator import FULL_SIZE, generate_rows
 from dispatch.catalog.services import import_catalog
 from dispatch.models import CatalogItem
 

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
+from assessment.clock.sweep import sweep
 from assessment.models import Clock
-from assessment.sweep import sweep
 from hotline.services import whistles
 
 from .clock_helpers import H, S, events, open_clock

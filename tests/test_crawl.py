@@ -8,8 +8,8 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from django.core.management import call_command
 
-from dispatch.demo import DEMO_USERS
-from hotline.demo import seed_demo_tickets
+from demodata.tickets import seed_demo_tickets
+from demodata.users import DEMO_USERS
 
 from .page_helpers import login
 

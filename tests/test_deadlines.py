@@ -1,4 +1,4 @@
-"""Deadline arithmetic (assessment/deadlines.py): pure, no database."""
+"""Deadline arithmetic (assessment/clock/deadlines.py): pure, no database."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 import pytest
 
-from assessment.choices import LimitUnit
-from assessment.deadlines import ChinaWorkingCalendar, Limit, due_at, warn_at
-from dispatch.errors import InvalidInput
+from assessment.clock.choices import LimitUnit
+from assessment.clock.deadlines import ChinaWorkingCalendar, Limit, due_at, warn_at
+from core.errors import InvalidInput
 
 SH = ZoneInfo("Asia/Shanghai")
 CHINA = ChinaWorkingCalendar()

@@ -5,8 +5,8 @@ import datetime as dt
 from django.core.management import call_command
 
 from assessment.models import MonthClose, Scorecard
+from demodata.tickets import seed_demo_tickets
 from hotline.choices import Status
-from hotline.demo import seed_demo_tickets
 from hotline.models import Ticket
 
 NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)  # 10:00 in Beijing

@@ -1,7 +1,7 @@
 import pytest
 
+from demodata.users import DEMO_PASSWORD, DEMO_USERS
 from dispatch.choices import DivisionKind, UnitKind
-from dispatch.demo import DEMO_PASSWORD, DEMO_USERS
 from dispatch.directory import load_directory, short_form
 from dispatch.models import Unit
 

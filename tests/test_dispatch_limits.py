@@ -8,9 +8,9 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
-from assessment.choices import LimitKey, LimitUnit
+from assessment.clock.choices import LimitKey, LimitUnit
+from assessment.clock.policies import activate_policy, create_draft
 from assessment.models import SlaLimit
-from assessment.policies import activate_policy, create_draft
 from dispatch.catalog.services import import_catalog, load_starter
 from dispatch.catalog.validation import CatalogFileError
 from dispatch.models import CatalogItem

@@ -7,9 +7,9 @@ from django.db import connection
 from django.db.models import OuterRef, Subquery
 
 from assessment.models import Clock
+from demodata.generator import generate
 from dispatch.models import ACTIVE_ASSIGNMENT_STATUSES, LIVE_ASSIGNMENT_STATUSES, AssignmentRole
 from hotline.choices import OPEN_STATUSES, UNCONTACTED_STATUSES, UNSIGNED_STATUSES, Status
-from hotline.generator import generate
 from hotline.models import Ticket, TicketEvent
 
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)

@@ -7,14 +7,14 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import F, Q
 
+from assessment.clock.overdue import overdue_q
 from assessment.models import Clock
-from assessment.overdue import overdue_q
+from demodata.generator import generate
+from demodata.generator_sql import BULK_TABLES
 from dispatch.choices import UnitKind
 from dispatch.models import Assignment, Unit
 from dispatch.tiers import suggested_tier
 from hotline.choices import OPEN_STATUSES, Status
-from hotline.generator import generate
-from hotline.generator_sql import BULK_TABLES
 from hotline.models import Callback, Ticket, TicketEvent
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="SQL 生成方式仅用于 PostgreSQL")

@@ -6,9 +6,9 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from assessment.choices import LimitKey, LimitUnit
+from assessment.clock.choices import LimitKey, LimitUnit
+from assessment.clock.policies import activate_policy, create_draft
 from assessment.models import Clock, SlaLimit
-from assessment.policies import activate_policy, create_draft
 from dispatch.catalog.services import set_current
 from dispatch.models import CatalogItem, CatalogVersion
 from hotline.models import Ticket

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
-from dispatch.errors import InvalidInput, InvalidTransition, NotFoundInScope, NotPermitted
+from core.errors import InvalidInput, InvalidTransition, NotFoundInScope, NotPermitted
 from dispatch.models import LIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus, ReturnStatus
 from hotline.choices import Status
 from hotline.models import Ticket

@@ -8,10 +8,10 @@ from django.db import connection
 from django.urls import reverse
 
 from assessment.models import Clock, Scorecard
-from assessment.month_close import close_month
-from assessment.rules import rule_for
-from assessment.scorecards import unit_counts
-from dispatch.errors import InvalidInput, InvalidTransition, NotPermitted
+from assessment.monthly.month_close import close_month
+from assessment.monthly.rules import rule_for
+from assessment.monthly.scorecards import unit_counts
+from core.errors import InvalidInput, InvalidTransition, NotPermitted
 from hotline.choices import Status
 from hotline.models import Ticket, TicketEvent
 from hotline.selectors import callback_queue, pending_extensions

@@ -277,8 +277,8 @@ def test_unsolved_callback_goes_back_for_rehandling(client, users, directory, ca
 
 
 def test_the_timeline_names_the_system_for_what_the_sweep_did(client, users, directory, catalog, now):
+    from assessment.clock.sweep import sweep
     from assessment.models import Clock
-    from assessment.sweep import sweep
 
     ticket = street_order(users, directory, catalog, now)
     sweep(now=Clock.objects.filter(ticket=ticket).order_by("due_at").first().due_at)

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from assessment.clock.urging import urge
 from assessment.models import Clock, Exclusion, MonthClose, Notification
-from assessment.month_close import close_month
-from assessment.months import current_month, previous_month
-from assessment.urging import urge
+from assessment.monthly.month_close import close_month
+from assessment.monthly.months import current_month, previous_month
 from hotline.services import whistles
 
 from .lifecycle_helpers import handling, intake, take_call

@@ -1,7 +1,7 @@
 """Every role × every API action, on an order of the actor's own unit and of another unit.
 
 The expectations come from the tables below, written from DOMAIN.md ("Users", the glossary and the
-lifecycle), not from dispatch/permissions.py:
+lifecycle), not from core/permissions.py:
 - ALLOWED: which roles do each action (DOMAIN.md wording in the comment);
 - OWN_UNIT_ONLY: actions a handling unit does only on its own orders/whistles;
 - what a user sees (DOMAIN.md "Each sees only what their unit is entitled to"): center roles every order,

@@ -1,4 +1,4 @@
-"""SLA policy as versioned data, the holiday override table and the clock API (assessment/sla.py)."""
+"""SLA policy as versioned data, the holiday override table and the clock API (assessment/clock/sla.py)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import IntegrityError, transaction
 
-from assessment.choices import LimitKey, LimitUnit, complete_key, dispatch_key, response_key
+from assessment.clock.choices import LimitKey, LimitUnit, complete_key, dispatch_key, response_key
+from assessment.clock.policies import activate_policy, create_draft, ensure_default_policy
+from assessment.clock.sla import compute_clock, current_policy, limit_for, working_calendar
 from assessment.models import HolidayOverride, SlaLimit, SlaPolicy
-from assessment.policies import activate_policy, create_draft, ensure_default_policy
-from assessment.sla import compute_clock, current_policy, limit_for, working_calendar
-from dispatch.errors import InvalidInput, InvalidTransition
+from core.errors import InvalidInput, InvalidTransition
 
 SH = ZoneInfo("Asia/Shanghai")
 START = dt.datetime(2026, 9, 30, 15, 0, tzinfo=SH)  # Wednesday before National Day 2026

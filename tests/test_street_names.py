@@ -8,8 +8,8 @@ from collections import defaultdict
 import pytest
 from django.utils import timezone
 
+from core.errors import InvalidInput
 from dispatch.choices import UnitKind
-from dispatch.errors import InvalidInput
 from dispatch.models import Unit
 from dispatch.selectors import street_named
 from hotline.models import Ticket

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from dispatch.errors import InvalidInput, InvalidTransition, NotPermitted
+from core.errors import InvalidInput, InvalidTransition, NotPermitted
 from hotline.choices import Channel, Status
 from hotline.models import Ticket
 from hotline.services.intake import dispatch_ticket

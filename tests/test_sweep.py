@@ -5,12 +5,12 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
-from assessment import notifications
-from assessment import sweep as sweep_module
-from assessment.clock_selectors import unread_notifications
+from assessment.clock import notifications
+from assessment.clock import sweep as sweep_module
+from assessment.clock.overdue import overdue_q
+from assessment.clock.selectors import unread_notifications
+from assessment.clock.sweep import sweep
 from assessment.models import Clock, Notification, Outbox
-from assessment.overdue import overdue_q
-from assessment.sweep import sweep
 from hotline.models import Ticket, TicketEvent
 
 from .clock_helpers import H, S, events, open_clock

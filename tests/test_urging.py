@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from assessment.clock_selectors import deadlines_to_urge, unread_notifications
+from assessment.clock.selectors import deadlines_to_urge, unread_notifications
+from assessment.clock.urging import urge
 from assessment.models import Outbox
-from assessment.urging import urge
-from dispatch.errors import InvalidInput, InvalidTransition, NotFoundInScope, NotPermitted
+from core.errors import InvalidInput, InvalidTransition, NotFoundInScope, NotPermitted
 
 from .clock_helpers import H, S, events
 from .lifecycle_helpers import T0, intake, take_call, walk_to_completed

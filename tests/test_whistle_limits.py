@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from assessment.clock.policies import activate_policy, create_draft
 from assessment.models import Clock
-from assessment.policies import activate_policy, create_draft
-from dispatch.errors import InvalidInput
+from core.errors import InvalidInput
 from dispatch.models import ExtensionRequest, Whistle
 from hotline.models import TicketEvent
 from hotline.services import whistles

@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from dispatch.errors import InvalidInput
+from core.errors import InvalidInput
 
 COLUMNS = (
     "code", "level1", "level2", "level3", "keywords", "responsible", "responsible_unit", "tier", "request_type",

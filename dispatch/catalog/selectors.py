@@ -6,7 +6,7 @@ import time
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, Value, When
 
-from dispatch.errors import NotFoundInScope
+from core.errors import NotFoundInScope
 from dispatch.models import CatalogItem, CatalogVersion
 
 from .fileformat import write_table

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from dispatch.errors import InvalidInput
+from core.errors import InvalidInput
 from dispatch.models import CatalogItem, CatalogVersion, Unit
 
 from . import selectors

@@ -3,8 +3,8 @@
 import re
 from dataclasses import asdict, dataclass
 
+from core.errors import InvalidInput
 from dispatch.choices import DispatchClass, RequestType, Responsible, Tier, UnitKind
-from dispatch.errors import InvalidInput
 
 from .fileformat import COLUMNS, KEYWORD_SEPARATOR, OPTIONAL_COLUMNS, split_keywords
 

@@ -1,7 +1,8 @@
 """What the hotline center does: re-dispatch, rule on returns, decide extensions, callback, close, re-handle."""
 
-from assessment import clocks
-from dispatch.errors import InvalidInput
+from assessment.clock import clocks
+from core.errors import InvalidInput
+from core.permissions import require_role
 from dispatch.models import (
     Assignment,
     AssignmentRole,
@@ -10,7 +11,6 @@ from dispatch.models import (
     ExtensionStatus,
     ReturnStatus,
 )
-from dispatch.permissions import require_role
 
 from ..choices import Satisfaction
 from ..models import Callback

@@ -1,6 +1,6 @@
 """The preconditions of every action, each written once.
 
-A check raises the domain error the action fails with (dispatch/errors.py) and returns what the service goes on
+A check raises the domain error the action fails with (core/errors.py) and returns what the service goes on
 with (the actor's assignment, the pending return). Services call the checks under the ticket's row lock; pages
 call the same functions to decide which actions to offer (hotline/views/allowed.py). ActionBlocked marks an
 action that is the user's to take but waits for something else on the order; pages show its message.
@@ -10,7 +10,8 @@ Checks only read: the ticket, the related rows in Facts, the moment.
 
 from functools import cached_property
 
-from dispatch.errors import ActionBlocked, InvalidInput, InvalidTransition, NotPermitted
+from core.errors import ActionBlocked, InvalidInput, InvalidTransition, NotPermitted
+from core.permissions import require_role
 from dispatch.models import (
     ACTIVE_ASSIGNMENT_STATUSES,
     OPEN_WHISTLE_STATUSES,
@@ -20,7 +21,6 @@ from dispatch.models import (
     ReturnStatus,
     WhistleStatus,
 )
-from dispatch.permissions import require_role
 
 from ..choices import AWAITING_CALLBACK_STATUSES, HANDLING_STATUSES, OPEN_STATUSES, Status
 from .common import check_transition, now_or

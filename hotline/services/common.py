@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from dispatch.errors import InvalidInput, InvalidTransition, NotFoundInScope
-from dispatch.permissions import visible_unit_ids
+from core.errors import InvalidInput, InvalidTransition, NotFoundInScope
+from core.permissions import visible_unit_ids
 
 from ..models import Ticket, TicketEvent
 

@@ -1,9 +1,9 @@
 """What the handling unit does: sign, return, contact the caller, complete with double feedback, extensions."""
 
-from assessment import clocks
-from dispatch.errors import InvalidInput
+from assessment.clock import clocks
+from core.errors import InvalidInput
+from core.permissions import require_role
 from dispatch.models import AssignmentRole, AssignmentStatus, ExtensionRequest, ReturnRequest
-from dispatch.permissions import require_role
 
 from ..choices import FeedbackMethod
 from ..models import CallerFeedback

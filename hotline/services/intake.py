@@ -8,11 +8,11 @@ import re
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from assessment import clocks
+from assessment.clock import clocks
+from core.errors import InvalidInput
+from core.permissions import require_role
 from dispatch.choices import RequestType, Responsible, Tier, UnitKind
-from dispatch.errors import InvalidInput
 from dispatch.models import LIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentRole, AssignmentStatus
-from dispatch.permissions import require_role
 from dispatch.tiers import suggested_tier, tier_rank
 
 from ..choices import Channel, Urgency

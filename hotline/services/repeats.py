@@ -20,10 +20,10 @@ from contextlib import contextmanager
 
 from django.db import transaction
 
-from assessment import clocks
-from dispatch.errors import InvalidInput, InvalidTransition, NotFoundInScope
+from assessment.clock import clocks
+from core.errors import InvalidInput, InvalidTransition, NotFoundInScope
+from core.permissions import require_role
 from dispatch.models import LIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentStatus, ExtensionStatus
-from dispatch.permissions import require_role
 
 from ..choices import Status
 from ..models import Ticket

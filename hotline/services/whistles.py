@@ -4,14 +4,14 @@ The ticket stays with the street while whistles are open (its status does not ch
 event on the ticket's audit trail.
 """
 
-from assessment import clocks
-from assessment.choices import LimitKey
-from assessment.overdue import is_past
-from assessment.whistle_limits import whistle_limits
+from assessment.clock import clocks
+from assessment.clock.choices import LimitKey
+from assessment.clock.overdue import is_past
+from assessment.clock.whistle_limits import whistle_limits
+from core.errors import InvalidInput
+from core.permissions import require_role
 from dispatch.choices import UnitKind
-from dispatch.errors import InvalidInput
 from dispatch.models import Whistle, WhistleStatus, WhistleTarget
-from dispatch.permissions import require_role
 
 from . import handling
 from .checks import (
@@ -28,8 +28,8 @@ WHISTLE_UNIT_KINDS = {UnitKind.DEPARTMENT, UnitKind.ENTERPRISE, UnitKind.STREET}
 
 
 def raise_whistle(actor, ticket_id, *, units, reason, extension_reason="", extension_due_at=None, now=None):
-    """吹哨. The result carries ``limits`` (assessment.whistle_limits: the department's limits and the warning when
-    they end after the order's deadline) and ``extension``: the extension asked in the same step, or None."""
+    """吹哨. The result carries ``limits`` (assessment.clock.whistle_limits: the department's limits and the warning
+    when they end after the order's deadline) and ``extension``: the extension asked in the same step, or None."""
     require_role(actor, "raise_whistle")
     reason = require_text(reason, "reason", "吹哨事由")
     if not units:

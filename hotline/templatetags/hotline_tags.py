@@ -3,8 +3,8 @@
 from django import template
 from django.utils import timezone
 
-from assessment.overdue import is_past
-from dispatch.permissions import role_may
+from assessment.clock.overdue import is_past
+from core.permissions import role_may
 
 from ..choices import OPEN_STATUSES
 from ..services.common import ACTION_LABELS

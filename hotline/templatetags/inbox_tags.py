@@ -2,7 +2,7 @@
 
 from django import template
 
-from assessment.clock_selectors import unread_notifications
+from assessment.clock.selectors import unread_notifications
 
 register = template.Library()
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from django import forms as django_forms
 
-from assessment.urging import urge
-from dispatch.errors import InvalidInput
+from assessment.clock.urging import urge
+from core.errors import InvalidInput
 from dispatch.models import WhistleTarget
 from dispatch.selectors import units_by_codes
 

@@ -5,8 +5,8 @@ page already holds; an action that is blocked (ActionBlocked) keeps its message 
 Templates never test roles or statuses themselves.
 """
 
-from dispatch.errors import ActionBlocked, DomainError
-from dispatch.permissions import role_may
+from core.errors import ActionBlocked, DomainError
+from core.permissions import role_may
 from hotline.services import checks
 
 # the ticket page's ticket-level actions (hotline/views/actions.py) → the check of the service each runs
@@ -75,7 +75,3 @@ def may_urge(user, ticket):
 
 def may_review_unreasonable(user):
     return role_may(user, "review_unreasonable")
-
-
-def may_close_month(user):
-    return role_may(user, "close_month")

@@ -7,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.timezone import localtime
 
+from core.errors import DomainError, InvalidInput
+from core.pages import role_required, show_error
 from dispatch.catalog.selectors import search_leaves
 from dispatch.choices import Responsible, UnitKind
-from dispatch.errors import DomainError, InvalidInput
 from dispatch.models import Unit
 from dispatch.selectors import districts, street_named
 from dispatch.tiers import suggested_tier
@@ -20,7 +21,6 @@ from ..forms import IntakeForm
 from ..services import intake
 from ..suggest import find_repeats, guess_district, resolve_address, suggest_leaves
 from ..suggest.repeats import repeat_window
-from .common import role_required, show_error
 
 
 @role_required("intake")

@@ -7,13 +7,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from assessment.clock_selectors import deadlines_to_urge, missing_holiday_year
-from assessment.overdue import is_past
+from assessment.clock.overdue import is_past
+from assessment.clock.selectors import deadlines_to_urge, missing_holiday_year
+from core.pages import role_required
 from dispatch.choices import Role
 
 from .. import selectors
 from .allowed import mark_extension_actions, mark_whistle_actions, mark_whistle_call, may_urge
-from .common import role_required
 
 LIST_LIMIT = 100
 UNIT_TABS = [("to_sign", "待签收"), ("in_progress", "办理中"), ("due_soon", "临期"), ("overdue", "已超期")]

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assessment.clock_selectors import unread_notifications
+from assessment.clock.notifications import mark_read
+from assessment.clock.selectors import unread_notifications
 from assessment.models import NotificationKind
-from assessment.notifications import mark_read
 
 LIST_LIMIT = 100
 

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from assessment.clock_selectors import dispatch_clock
-from assessment.whistle_limits import whistle_limits
-from dispatch.errors import DomainError
+from assessment.clock.selectors import dispatch_clock
+from assessment.clock.whistle_limits import whistle_limits
+from core.errors import DomainError
+from core.pages import show_error
 from dispatch.models import Unit, UnitKind, WhistleTarget
 
 from .. import selectors
@@ -20,7 +21,6 @@ from ..services.checks import Facts
 from ..suggest import find_repeats
 from .actions import ACTIONS, form_auto_id, form_data
 from .allowed import mark_extension_actions, mark_whistle_actions, may_review_unreasonable, ticket_actions
-from .common import show_error
 
 UNIT_KINDS = [UnitKind.STREET, UnitKind.DISTRICT, UnitKind.DEPARTMENT, UnitKind.ENTERPRISE]
 

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from assessment.month_close import close_month
-from assessment.months import current_month
+from assessment.monthly.month_close import close_month
+from assessment.monthly.months import current_month
 from dispatch.choices import RequestType, Responsible, Tier
 from dispatch.models import CatalogItem
 from hotline.choices import Status

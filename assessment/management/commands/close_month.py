@@ -1,9 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from dispatch.errors import DomainError
-
-from ...month_close import close_month
-from ...months import parse_month
+from assessment.monthly.month_close import close_month
+from assessment.monthly.months import parse_month
+from core.errors import DomainError
 
 
 class Command(BaseCommand):

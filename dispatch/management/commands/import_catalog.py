@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.errors import InvalidInput
 from dispatch.catalog.services import import_catalog
-from dispatch.errors import InvalidInput
 
 
 class Command(BaseCommand):

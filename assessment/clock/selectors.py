@@ -1,0 +1,63 @@
+"""Reads about clocks and notifications for pages, the API and urging (the clock part of the assessment selectors)."""
+
+import datetime as dt
+
+import chinese_calendar
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from assessment.models import Clock, HolidayOverride, Notification
+from core.permissions import visible_unit_ids
+
+NEAR = dt.timedelta(hours=24)
+
+
+def deadlines_to_urge(user, now=None, within=NEAR):
+    """Running clocks (orders and whistled departments) due within ``within`` or already past, soonest first; the
+    center sees all, a district supervisor those of the district and its streets."""
+    now = now or timezone.now()
+    clocks = Clock.objects.filter(stopped_at__isnull=True, paused_at__isnull=True, due_at__lte=now + within)
+    unit_ids = visible_unit_ids(user)
+    if unit_ids is not None:
+        clocks = clocks.filter(unit_id__in=unit_ids)
+    return clocks.select_related("ticket", "unit").order_by("due_at", "pk")
+
+
+def dispatch_clock(ticket):
+    """The center's latest dispatch clock of the order (open while it waits for dispatch), or None."""
+    return (Clock.objects.filter(ticket=ticket, whistle_target__isnull=True, key__startswith="dispatch:")
+            .order_by("-started_at", "-pk").first())
+
+
+def open_dispatch_due():
+    """For annotating tickets: when the order must be dispatched by, while its dispatch clock runs (else NULL)."""
+    running = Clock.objects.filter(ticket=OuterRef("pk"), whistle_target__isnull=True, key__startswith="dispatch:",
+                                   stopped_at__isnull=True)
+    return Subquery(running.order_by("-started_at").values("due_at")[:1])
+
+
+def unread_notifications(user):
+    """The unread inbox of the user's unit, newest first."""
+    if user.unit_id is None:
+        return Notification.objects.none()
+    return (
+        Notification.objects.filter(recipient_id=user.unit_id, read_at__isnull=True)
+        .select_related("ticket")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def missing_holiday_year(today=None):
+    """This year, or the next from November on, when neither the chinesecalendar package nor the administrators'
+    overrides know its holidays (working-day limits then count Monday–Friday); None when both are known.
+    Always one query, whatever the date."""
+    today = today or timezone.localdate()
+    years = [today.year, today.year + 1] if today.month >= 11 else [today.year]
+    entered = set(HolidayOverride.objects.filter(date__year__in=years).values_list("date__year", flat=True))
+    for year in years:
+        try:
+            chinese_calendar.is_workday(dt.date(year, 1, 1))
+        except NotImplementedError:
+            if year not in entered:
+                return year
+    return None

@@ -1,0 +1,299 @@
+"""Per-unit counts of a month as SQL aggregates (GROUP BY unit), and the rates and score computed from them.
+
+Counted per (unit, order): every unit holding a live lead or assisting assignment on the order is assessed on it
+(双派双考). Which months assess an order is stated once, below: assessed_months (Python, for appeals) and its SQL
+twin ASSESSED_IN_MONTH_SQL (both statements here), kept in agreement by tests/test_assessed_month.py.
+In a month, an order counts with the answers of its deciding callback there (the latest of the month; an answered
+call wins over a later unanswered attempt), if it has one. It counts as contacted in time when the unit recorded
+a contact within the limit and, under the rule caller_denial_voids_contact (default on), that callback does not say
+the unit never contacted the caller (承办单位未联系).
+Excluded orders (unreasonable request: every unit, every month; a granted appeal: that unit, that month) are counted
+apart and never in the rates.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+
+from assessment.clock.overdue import overdue_sql
+from assessment.monthly import months
+from dispatch.choices import UnitKind, sql_list
+from dispatch.models import CALLED_WHISTLE_STATUSES, LIVE_ASSIGNMENT_STATUSES
+
+COUNT_FIELDS = ("assessed", "contacted_in_time", "answered", "resolved", "satisfied", "basic", "excluded")
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+# The deciding callback of each order in the month (the latest; an answered one wins over a later unanswered one).
+# PostgreSQL: DISTINCT ON (well estimated, hash joins at scale); elsewhere (SQLite ≥ 3.30) a window function.
+LATEST_CALLBACK_SQL = {
+    "postgresql": """
+        SELECT DISTINCT ON (c.ticket_id) c.ticket_id, c.reached, c.contacted, c.resolved, c.satisfaction
+        FROM hotline_callback c
+        WHERE c.created_at >= %(start)s AND c.created_at < %(end)s {callback_filter}
+        ORDER BY c.ticket_id, c.reached DESC, c.created_at DESC, c.id DESC
+    """,
+    "other": """
+        SELECT ticket_id, reached, contacted, resolved, satisfaction FROM (
+            SELECT c.ticket_id, c.reached, c.contacted, c.resolved, c.satisfaction,
+                   ROW_NUMBER() OVER (PARTITION BY c.ticket_id
+                                      ORDER BY c.reached DESC, c.created_at DESC, c.id DESC) AS n
+            FROM hotline_callback c
+            WHERE c.created_at >= %(start)s AND c.created_at < %(end)s {callback_filter}
+        ) latest WHERE n = 1
+    """,
+}
+
+OVERDUE_SQL = overdue_sql()
+# The fragments both statements below share: which orders the month assesses (ticket t, deciding callback cb),
+# a live assignment, a contact in time, and an exclusion of ticket t for the units {units} in the month.
+# Which orders the month assesses: the SQL twin of assessed_months (cb: the month's deciding callback, if any).
+ASSESSED_IN_MONTH_SQL = f"""t.repeat_of_id IS NULL
+      AND CASE WHEN {OVERDUE_SQL} THEN t.due_at >= %(start)s AND t.due_at < %(end)s
+               ELSE cb.ticket_id IS NOT NULL END"""
+
+
+def assessed_months(ticket, now):
+    """The months that assess the order as seen at ``now``, oldest first (ASSESSED_IN_MONTH_SQL says the same):
+    - a repeat (repeat_of set): none, its original counts once;
+    - an overdue order (assessment.clock.overdue: completed after its limit, or still open past it): the month its
+      limit fell, called back or not, so that an order left undone cannot stay out of the assessment;
+    - any other order (done within its limit, or without a limit): each month with a callback of it (re-handled
+      and called back again next month, it counts again there); none before its first callback."""
+    if ticket.repeat_of_id is not None:
+        return []
+    if ticket.overdue_at(now):
+        return [months.current_month(ticket.due_at)]
+    return sorted({months.current_month(at) for at in ticket.callbacks.values_list("created_at", flat=True)})
+
+
+LIVE_SQL = f"status IN {sql_list(LIVE_ASSIGNMENT_STATUSES)}"
+IN_TIME_SQL = "(t.contacted_at IS NOT NULL AND t.contacted_at <= t.contact_due_at)"  # as the unit recorded it
+# The month's deciding callback says the unit never contacted the caller (承办单位未联系).
+CALLER_DENIED_SQL = "(cb.contacted IS NOT NULL AND NOT cb.contacted)"
+# Contacted in time for the response rate: the unit's record, unless the caller denies it and the rule
+# (caller_denial_voids_contact, parameter caller_word) takes the caller's word.
+CONTACT_IN_TIME_SQL = f"({IN_TIME_SQL} AND NOT (%(caller_word)s AND {CALLER_DENIED_SQL}))"
+EXCLUDED_SQL = ("EXISTS (SELECT 1 FROM assessment_exclusion e WHERE e.ticket_id = t.id "
+                "AND (e.unit_id IS NULL OR e.unit_id {units}) AND (e.month IS NULL OR e.month = %(month)s))")
+
+# One row per (live assignment unit, order) the month assesses: lead and assisting units alike (双派双考).
+# A live (ticket, unit) assignment is unique (constraint one_live_assignment_per_unit), so no DISTINCT is needed.
+UNIT_COUNTS_SQL = f"""
+WITH cb AS ({{latest}}),
+pairs AS (
+    SELECT a.unit_id, cb.reached, cb.resolved, cb.satisfaction, {CONTACT_IN_TIME_SQL} AS in_time
+    FROM hotline_ticket t
+    JOIN dispatch_assignment a ON a.ticket_id = t.id AND a.{LIVE_SQL}
+    LEFT JOIN cb ON cb.ticket_id = t.id
+    WHERE {ASSESSED_IN_MONTH_SQL} {{filters}}
+)
+SELECT unit_id,
+       count(*),
+       count(*) FILTER (WHERE in_time),
+       count(*) FILTER (WHERE reached),
+       count(*) FILTER (WHERE reached AND resolved),
+       count(*) FILTER (WHERE reached AND satisfaction = 'satisfied'),
+       count(*) FILTER (WHERE reached AND satisfaction = 'basic')
+FROM pairs GROUP BY unit_id
+"""
+
+# Restricts the pairs to the excluded ones: few, found from the exclusion table.
+EXCLUDED_TICKETS = "SELECT ticket_id FROM assessment_exclusion"
+EXCLUDED_PAIR = EXCLUDED_SQL.format(units="= a.unit_id")
+
+# The orders behind one unit's (or a district's) counts, one row per order, the same selection as UNIT_COUNTS_SQL:
+# a page of them, newest first, filtered by one measure of the drill-down.
+ORDERS_SQL = f"""
+WITH mine AS (SELECT DISTINCT ticket_id FROM dispatch_assignment WHERE unit_id IN ({{units}}) AND {LIVE_SQL}),
+cb AS ({{latest}}),
+orders AS (
+    SELECT t.id, t.received_at, cb.reached, cb.resolved, cb.satisfaction, {OVERDUE_SQL} AS overdue,
+           {CONTACT_IN_TIME_SQL} AS in_time, {CALLER_DENIED_SQL} AS caller_denied,
+           {EXCLUDED_SQL.format(units="IN ({units})")} AS excluded
+    FROM mine JOIN hotline_ticket t ON t.id = mine.ticket_id
+    LEFT JOIN cb ON cb.ticket_id = t.id
+    WHERE {ASSESSED_IN_MONTH_SQL}
+)
+SELECT id, reached, resolved, satisfaction, overdue, excluded, in_time, caller_denied FROM orders
+WHERE {{measure}}
+ORDER BY received_at DESC, id DESC LIMIT %(limit)s OFFSET %(offset)s
+"""
+
+MEASURE_SQL = {
+    "all": "NOT excluded",
+    "late": "NOT excluded AND NOT COALESCE(in_time, FALSE)",  # the pairs UNIT_COUNTS_SQL does not count in time
+    "overdue": "NOT excluded AND overdue",
+    "unanswered": "NOT excluded AND NOT reached",
+    "unresolved": "NOT excluded AND reached AND NOT resolved",
+    "unsatisfied": "NOT excluded AND reached AND satisfaction = 'unsatisfied'",
+    "basic": "NOT excluded AND reached AND satisfaction = 'basic'",
+    "excluded": "excluded",
+}
+
+# Two-way assessment: whistle calls whose report-in limit fell in the month.
+TWO_WAY_SQL = f"""
+SELECT wt.unit_id,
+       count(*),
+       count(*) FILTER (WHERE wt.report_in_missed
+                        OR {overdue_sql("wt.report_in_due_at", "wt.reported_in_at", "%(end)s")}),
+       count(wt.stars),
+       avg(wt.stars)
+FROM dispatch_whistletarget wt JOIN dispatch_whistle w ON w.id = wt.whistle_id
+WHERE w.status IN {sql_list(CALLED_WHISTLE_STATUSES)}
+  AND wt.report_in_due_at >= %(start)s AND wt.report_in_due_at < %(end)s
+GROUP BY wt.unit_id
+"""
+
+
+@dataclass
+class Counts:
+    assessed: int = 0
+    contacted_in_time: int = 0
+    answered: int = 0
+    resolved: int = 0
+    satisfied: int = 0
+    basic: int = 0
+    excluded: int = 0
+
+    def __add__(self, other):
+        return Counts(*(getattr(self, f) + getattr(other, f) for f in COUNT_FIELDS))
+
+    def __sub__(self, other):
+        return Counts(*(getattr(self, f) - getattr(other, f) for f in COUNT_FIELDS))
+
+    @classmethod
+    def of(cls, card):
+        return cls(*(getattr(card, f) for f in COUNT_FIELDS))
+
+
+@dataclass
+class TwoWay:
+    calls: int = 0
+    missed: int = 0
+    rated: int = 0
+    avg_stars: Decimal | None = None
+
+
+@dataclass
+class Figures:
+    """Rates in percent (None when nothing to divide by) and the composite score."""
+
+    response_rate: Decimal | None
+    resolution_rate: Decimal | None
+    satisfaction_rate: Decimal | None
+    score: Decimal
+    extra: dict = field(default_factory=dict)
+
+
+def unit_counts(month, *, now, rule, ticket_id=None, unit_id=None, with_exclusions=True):
+    """{unit_id: Counts} for every unit assessed in the month, as seen at ``now``, under the month's ``rule``.
+
+    ``ticket_id`` / ``unit_id`` narrow it to one order / one unit; ``with_exclusions=False`` counts excluded
+    orders as if they were not (an order's own contribution, for a correction). All orders in one scan; the few
+    excluded pairs in a second, small query, taken off the totals."""
+    params = query_params(month, now, rule)
+    counts = _pair_counts(params, ticket_id, unit_id)
+    if not with_exclusions:
+        return counts
+    for excluded_unit, excluded in _pair_counts(params, ticket_id, unit_id, only_excluded=True).items():
+        counts[excluded_unit] = counts[excluded_unit] - excluded + Counts(excluded=excluded.assessed)
+    return counts
+
+
+def _pair_counts(params, ticket_id, unit_id, only_excluded=False):
+    params = dict(params)
+    callback_filter, filters = [], []
+    if ticket_id is not None:
+        params["ticket"] = ticket_id
+        callback_filter.append("AND c.ticket_id = %(ticket)s")
+        filters.append("AND t.id = %(ticket)s")
+    if unit_id is not None:
+        params["unit"] = unit_id
+        filters.append("AND a.unit_id = %(unit)s")
+    if only_excluded:
+        callback_filter.append(f"AND c.ticket_id IN ({EXCLUDED_TICKETS})")
+        filters.append(f"AND t.id IN ({EXCLUDED_TICKETS}) AND {EXCLUDED_PAIR}")
+    sql = UNIT_COUNTS_SQL.format(latest=latest_callback_sql(" ".join(callback_filter)), filters=" ".join(filters))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: Counts(*row[1:]) for row in cursor.fetchall()}
+
+
+def assessed_orders(month, unit_ids, measure, *, now, rule, limit, offset=0):
+    """[(ticket_id, reached, resolved, satisfaction, overdue, excluded, in_time, caller_denied)] of the orders
+    behind the units' counts that match ``measure`` (a MEASURE_SQL key), newest first; in_time as counted under
+    ``rule``, caller_denied when the deciding callback says the unit never contacted the caller."""
+    units = {f"u{i}": unit_id for i, unit_id in enumerate(unit_ids)}
+    params = {**query_params(month, now, rule), **units, "limit": limit, "offset": offset}
+    sql = ORDERS_SQL.format(units=", ".join(f"%({name})s" for name in units), measure=MEASURE_SQL[measure],
+                            latest=latest_callback_sql("AND c.ticket_id IN (SELECT ticket_id FROM mine)"))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def latest_callback_sql(callback_filter):
+    return LATEST_CALLBACK_SQL.get(connection.vendor, LATEST_CALLBACK_SQL["other"]).format(
+        callback_filter=callback_filter)
+
+
+def query_params(month, now, rule):
+    """The month's bounds, ``now`` (for OVERDUE_SQL) and the rule's switch (for CONTACT_IN_TIME_SQL), as the
+    database takes them."""
+    return {**month_params(month), "now": connection.ops.adapt_datetimefield_value(now),
+            "caller_word": bool(rule.caller_denial_voids_contact)}
+
+
+def month_params(month):
+    start, end = months.bounds(month)
+    adapt = connection.ops.adapt_datetimefield_value
+    return {"start": adapt(start), "end": adapt(end), "month": connection.ops.adapt_datefield_value(month)}
+
+
+def two_way_counts(month):
+    with connection.cursor() as cursor:
+        cursor.execute(TWO_WAY_SQL, month_params(month))
+        return {
+            unit_id: TwoWay(calls, missed, rated,
+                            None if avg is None else Decimal(str(avg)).quantize(CENT, ROUND_HALF_UP))
+            for unit_id, calls, missed, rated, avg in cursor.fetchall()
+        }
+
+
+def with_districts(counts, units):
+    """Add each district's aggregate: its own orders plus those of its streets (and zones)."""
+    totals = dict(counts)
+    for unit_id, unit_counts_ in counts.items():
+        unit = units.get(unit_id)
+        if unit and unit.kind in (UnitKind.STREET, UnitKind.ZONE) and unit.parent_id:
+            totals[unit.parent_id] = totals.get(unit.parent_id, Counts()) + unit_counts_
+    return totals
+
+
+def _percent(numerator, denominator):
+    return None if not denominator else Decimal(numerator) * HUNDRED / Decimal(denominator)
+
+
+def _round(value):
+    return None if value is None else value.quantize(CENT, ROUND_HALF_UP)
+
+
+def figures(counts, rule):
+    """Rates and score: score = Σ weight × rate over the rates that exist, divided by the weights used."""
+    response = _percent(counts.contacted_in_time, counts.assessed)
+    resolution = _percent(counts.resolved, counts.answered)
+    satisfaction = _percent(Decimal(counts.satisfied) + rule.basic_credit * counts.basic, counts.answered)
+    weighted = [(rule.weight_response, response), (rule.weight_resolution, resolution),
+                (rule.weight_satisfaction, satisfaction)]
+    used = [(w, r) for w, r in weighted if r is not None and w > 0]
+    total_weight = sum(w for w, _ in used)
+    score = sum(w * r for w, r in used) / total_weight if total_weight else Decimal(0)
+    return Figures(_round(response), _round(resolution), _round(satisfaction), _round(score))
+
+
+def two_way_score(two_way, rule):
+    """Stars (average × 20) or 100 when unrated, minus the penalty per missed report-in, never below zero."""
+    base = two_way.avg_stars * 20 if two_way.avg_stars is not None else HUNDRED
+    return max(Decimal(0), base - rule.report_in_penalty * two_way.missed).quantize(CENT, ROUND_HALF_UP)
