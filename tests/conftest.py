@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from demodata.users import seed_demo_users
 from dispatch.directory import load_directory
@@ -55,3 +56,9 @@ def catalog(directory):
         "policy": node("0102002", "政策咨询", 3, local, responsible=Responsible.STREET, default_tier=Tier.D7,
                        default_request_type=RequestType.CONSULTATION),
     }
+
+
+@pytest.fixture
+def now():
+    """The current time, read once per test."""
+    return timezone.now()

@@ -2,7 +2,6 @@
 
 
 import pytest
-from django.utils import timezone
 
 from assessment.clock.urging import urge
 from assessment.models import Clock
@@ -10,11 +9,6 @@ from assessment.models import Clock
 from .page_helpers import login, street_order
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def now():
-    return timezone.now()
 
 
 # --- admin -------------------------------------------------------------------------------------------------------

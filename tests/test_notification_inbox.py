@@ -1,38 +1,17 @@
 """The notification inbox and the header bell."""
 
 import datetime as dt
-import re
 
 import pytest
-from django.utils import timezone
 
 from assessment.clock.urging import urge
 from assessment.models import Notification
 
-from .lifecycle_helpers import intake, take_call
-from .page_helpers import login, street_order
+from .page_helpers import bell, heating_order, login, street_order
 
 pytestmark = pytest.mark.django_db
 
 INBOX = "/notifications/"
-
-
-@pytest.fixture
-def now():
-    return timezone.now()
-
-
-def heating_order(users, directory, catalog, at):
-    ticket = take_call(users, directory, catalog["heating"], content="家中暖气不热", now=at)
-    intake.dispatch_ticket(users["agent"], ticket.pk, now=at)
-    return ticket
-
-
-def bell(html):
-    """The header's unread count, or 0 when the bell shows none."""
-    match = re.search(r'aria-label="站内通知，(\d+)条未读"', html)
-    assert match, "the header has no notification bell"
-    return int(match.group(1))
 
 
 # --- the inbox and the header bell -----------------------------------------------------------------------------

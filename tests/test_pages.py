@@ -19,11 +19,6 @@ BEIJING = dt.timezone(dt.timedelta(hours=8))
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def now():
-    return timezone.now()
-
-
 def buttons(response):
     return response.content.decode()
 

@@ -3,18 +3,12 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from assessment.models import Exclusion, MonthClose
 
 from .page_helpers import login, street_order
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def now():
-    return timezone.now()
 
 
 # --- 不合理诉求审核 ---------------------------------------------------------------------------------------------

@@ -1,50 +1,18 @@
 """督办 from the deadlines page: every running clock, the district's scope, errors, query count."""
 
 import datetime as dt
-import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from assessment.models import Clock, Notification
-from hotline.services import whistles
 
-from .lifecycle_helpers import handling, intake, take_call
-from .page_helpers import login, street_order
+from .page_helpers import bell, heating_order, login, street_order, whistled_order
 
 pytestmark = pytest.mark.django_db
 
 DEADLINES = "/center/deadlines/"
 INBOX = "/notifications/"
-
-
-@pytest.fixture
-def now():
-    return timezone.now()
-
-
-def heating_order(users, directory, catalog, at):
-    ticket = take_call(users, directory, catalog["heating"], content="家中暖气不热", now=at)
-    intake.dispatch_ticket(users["agent"], ticket.pk, now=at)
-    return ticket
-
-
-def whistled_order(users, directory, catalog, at):
-    """A street order whose whistle to 城管执法局 was approved at ``at``: the department's clocks run."""
-    ticket = street_order(users, directory, catalog, at, content="占道经营需要执法")
-    handling.sign(users["wangjing"], ticket.pk, now=at)
-    whistle = whistles.raise_whistle(users["wangjing"], ticket.pk, units=[directory["D002"]], reason="需要执法",
-                                     now=at)
-    whistles.decide_whistle(users["wangjing_leader"], whistle.pk, approve=True, now=at)
-    return ticket
-
-
-def bell(html):
-    """The header's unread count, or 0 when the bell shows none."""
-    match = re.search(r'aria-label="站内通知，(\d+)条未读"', html)
-    assert match, "the header has no notification bell"
-    return int(match.group(1))
 
 
 # --- 督办 on the deadlines page -------------------------------------------------------------------------------

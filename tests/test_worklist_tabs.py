@@ -4,29 +4,13 @@ import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
 
 from hotline.services import whistles
 
 from .lifecycle_helpers import handling
-from .page_helpers import login, street_order
+from .page_helpers import login, street_order, whistled_order
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def now():
-    return timezone.now()
-
-
-def whistled_order(users, directory, catalog, at):
-    """A street order whose whistle to 城管执法局 was approved at ``at``: the department's clocks run."""
-    ticket = street_order(users, directory, catalog, at, content="占道经营需要执法")
-    handling.sign(users["wangjing"], ticket.pk, now=at)
-    whistle = whistles.raise_whistle(users["wangjing"], ticket.pk, units=[directory["D002"]], reason="需要执法",
-                                     now=at)
-    whistles.decide_whistle(users["wangjing_leader"], whistle.pk, approve=True, now=at)
-    return ticket
 
 
 # --- worklist tab counts ---------------------------------------------------------------------------------------

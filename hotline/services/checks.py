@@ -14,6 +14,7 @@ from core.errors import ActionBlocked, InvalidInput, InvalidTransition, NotPermi
 from core.permissions import require_role
 from dispatch.models import (
     ACTIVE_ASSIGNMENT_STATUSES,
+    LIVE_ASSIGNMENT_STATUSES,
     OPEN_WHISTLE_STATUSES,
     AssignmentRole,
     AssignmentStatus,
@@ -25,7 +26,6 @@ from dispatch.models import (
 from ..choices import AWAITING_CALLBACK_STATUSES, HANDLING_STATUSES, OPEN_STATUSES, Status
 from .common import check_transition, now_or
 
-LIVE = ACTIVE_ASSIGNMENT_STATUSES
 URGE_ROLES = "只有派单员和区督办员可以督办"
 
 
@@ -58,7 +58,7 @@ class Facts:
         return list(self.ticket.return_requests.order_by("id"))
 
 
-def unit_assignment(user, facts, statuses=LIVE):
+def unit_assignment(user, facts, statuses=ACTIVE_ASSIGNMENT_STATUSES):
     """The user's unit's newest assignment in one of `statuses`; a unit without one has nothing to do here."""
     mine = [a for a in facts.assignments if a.unit_id == user.unit_id and a.status in statuses]
     if not mine:
@@ -146,7 +146,7 @@ def check_can_sign(user, ticket, facts):
 def check_can_return(user, ticket, facts):
     """退单: the lead unit, before signing. Returns its assignment."""
     require_role(user, "return")
-    mine = unit_assignment(user, facts, (*LIVE, AssignmentStatus.RETURNED))
+    mine = unit_assignment(user, facts, (*ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus.RETURNED))
     if mine.status == AssignmentStatus.RETURNED:  # e.g. the loser of two returns at once
         raise InvalidTransition("本单位已退单，待中心裁定")
     if mine.status != AssignmentStatus.DISPATCHED:
@@ -168,7 +168,7 @@ def check_can_complete(user, ticket, facts):
     """办结: the unit's signed part. The lead completes the order: after contacting the caller, with no whistle
     open or unrated and no extension awaiting approval. Returns the unit's assignment."""
     require_role(user, "complete")
-    mine = unit_assignment(user, facts, (*LIVE, AssignmentStatus.COMPLETED))
+    mine = unit_assignment(user, facts, LIVE_ASSIGNMENT_STATUSES)
     if mine.status == AssignmentStatus.COMPLETED:
         raise InvalidTransition("本单位已办结此工单")
     if mine.status != AssignmentStatus.SIGNED:
