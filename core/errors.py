@@ -33,3 +33,10 @@ class InvalidTransition(DomainError):
 
 class ActionBlocked(InvalidTransition):
     """The action is the user's to take, but something else on the order must happen first; pages say what."""
+
+
+class Unprocessable(DomainError):
+    """Well formed, but contradicts what the same user sent before (an Idempotency-Key reused for another body)."""
+
+    http_status = 422
+    code = "unprocessable"

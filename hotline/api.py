@@ -29,7 +29,9 @@ from .models import Ticket
 from .services import center, handling, intake, repeats, whistles
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER, description="重试时带相同的键，返回第一次受理的工单（200）"
+    "Idempotency-Key", str, OpenApiParameter.HEADER,
+    description="每个用户自己的键：重试时带相同的键和相同的内容，返回第一次受理的工单（200）；"
+                "相同的键用于不同内容的请求为 422",
 )
 
 

@@ -46,7 +46,10 @@ class Ticket(FSMModelMixin, models.Model):
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="受理人", on_delete=models.PROTECT, related_name="+"
     )
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    # An integration's retry key, unique per user; the fingerprint is a digest of what that request asked for.
+    # NULL without a key: keyless orders stay out of the constraint, bulk-generated rows need not name the columns.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
+    idempotency_fingerprint = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     rehandle_count = models.PositiveSmallIntegerField("重办次数", default=0)
     # Milestones: stored so that SLA clocks and monthly assessment are SQL over columns.
     received_at = models.DateTimeField("受理时间", db_index=True)
@@ -65,6 +68,10 @@ class Ticket(FSMModelMixin, models.Model):
             models.Index(fields=["lead_unit", "status", "due_at"], name="ticket_worklist"),
             models.Index(fields=["street", "received_at"], name="ticket_street_time"),
             models.Index(fields=["status", "completed_at"], name="ticket_callback_queue"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["received_by", "idempotency_key"], name="idempotency_key_per_user",
+                                    condition=Q(idempotency_key__isnull=False)),
         ]
 
     def __str__(self):

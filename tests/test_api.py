@@ -28,7 +28,7 @@ def test_intake_creates_a_ticket_and_a_retry_with_the_same_key_returns_it(users,
     assert first.status_code == 201, first.json()
     body = first.json()
     assert body["status"] == "received" and body["street"] == "110105026" and body["tier"] == "7d"
-    again = post_intake(users, catalog["sanitation"], wangjing, headers, content="内容不同也按第一次受理")
+    again = post_intake(users, catalog["sanitation"], wangjing, headers)  # another body: test_idempotency.py
     assert again.status_code == 200 and again.json()["id"] == body["id"]
     assert Ticket.objects.filter(idempotency_key="wechat-msg-7").count() == 1
     assert Ticket.objects.get(pk=body["id"]).events.filter(action="intake").count() == 1

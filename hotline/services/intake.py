@@ -3,13 +3,15 @@
 The tier an order gets and its dispatch limit are decided in dispatch/tiers.py; intake only checks the agent's
 choice against it (a lower tier than suggested needs a reason)."""
 
+import hashlib
+import json
 import re
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 
 from assessment.clock import clocks
-from core.errors import InvalidInput
+from core.errors import InvalidInput, Unprocessable
 from core.permissions import require_role
 from dispatch.choices import RequestType, Responsible, Tier, UnitKind
 from dispatch.models import LIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentRole, AssignmentStatus
@@ -45,15 +47,54 @@ def _validate_intake(*, channel, request_type, caller_phone, district, street, c
         )
 
 
-def intake_ticket(actor, *, channel, caller_phone, address, district, content, request_type, catalog_item,
-                  street=None, caller_name="", urgency=Urgency.NORMAL, tier=None, tier_reason="",
-                  idempotency_key=None, now=None):
-    """Record a request. Returns (ticket, created); a repeated idempotency key returns the first ticket."""
+def intake_ticket(actor, *, idempotency_key=None, fingerprint=None, now=None, **call):
+    """Record a request (`call`: record_call's fields). Returns (ticket, created). With an idempotency key, the same
+    user's ticket under that key is returned when the request is the same (`fingerprint`, default: of `call`);
+    a different request under the key is refused (422), the key of another user is no concern of this one."""
     require_role(actor, "intake")
-    if idempotency_key:
-        existing = Ticket.objects.filter(idempotency_key=idempotency_key).first()
-        if existing:
-            return existing, False
+    if not idempotency_key:
+        return record_call(actor, now=now, **call), True
+    fingerprint = fingerprint or request_fingerprint(**call)
+    existing = keyed_ticket(actor, idempotency_key, fingerprint)
+    if existing:
+        return existing, False
+    try:
+        return record_call(actor, now=now, idempotency=(idempotency_key, fingerprint), **call), True
+    except IntegrityError:
+        existing = keyed_ticket(actor, idempotency_key, fingerprint)  # a concurrent retry with the key won the race
+        if existing is None:
+            raise
+        return existing, False
+
+
+def request_fingerprint(**fields):
+    """A digest of what a request asked for: records as ids, lists as sorted ids, the rest as given."""
+    def plain(value):
+        if isinstance(value, models.Model):
+            return value.pk
+        if isinstance(value, (list, tuple, set)):
+            return sorted((plain(item) for item in value), key=str)
+        return value
+
+    text = json.dumps({name: plain(value) for name, value in fields.items()}, sort_keys=True, ensure_ascii=False,
+                      default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def keyed_ticket(actor, key, fingerprint):
+    """The actor's ticket under `key`, or None; the key sent with another request is a 422 naming the key."""
+    ticket = Ticket.objects.filter(received_by=actor, idempotency_key=key).first()
+    if ticket is not None and ticket.idempotency_fingerprint not in (None, fingerprint):
+        raise Unprocessable(f"Idempotency-Key「{key}」已用于另一内容的请求；新的请求请使用新的键",
+                            field="Idempotency-Key")
+    return ticket
+
+
+def record_call(actor, *, channel, caller_phone, address, district, content, request_type, catalog_item,
+                street=None, caller_name="", urgency=Urgency.NORMAL, tier=None, tier_reason="", idempotency=None,
+                now=None):
+    """Check and record a request with its intake event and dispatch clock; `idempotency`: (key, fingerprint)."""
+    key, fingerprint = idempotency or (None, None)
     caller_phone = require_text(caller_phone, "caller_phone", "诉求人电话").replace(" ", "")
     address = require_text(address, "address", "事发地址")
     content = require_text(content, "content", "诉求内容")
@@ -63,22 +104,17 @@ def intake_ticket(actor, *, channel, caller_phone, address, district, content, r
     _validate_intake(channel=channel, request_type=request_type, caller_phone=caller_phone, district=district,
                      street=street, catalog_item=catalog_item, tier=tier, tier_reason=tier_reason, urgency=urgency)
     now = now_or(now)
-    try:
-        with transaction.atomic():
-            ticket = Ticket.objects.create(
-                channel=channel, caller_phone=caller_phone, caller_name=caller_name.strip(), address=address,
-                district=district, street=street, content=content, request_type=request_type, urgency=urgency,
-                catalog_item=catalog_item, tier=tier, tier_reason=tier_reason.strip(), received_by=actor,
-                received_at=now, idempotency_key=idempotency_key or None,
-            )
-            record_event(ticket, "intake", actor=actor, now=now, from_status="",
-                         note=f"{ticket.get_channel_display()}受理：{catalog_item.path_names()}")
-            clocks.start_dispatch_clock(ticket, actor.unit_id, now)
-    except IntegrityError:
-        if idempotency_key:  # a concurrent retry with the same key won the race
-            return Ticket.objects.get(idempotency_key=idempotency_key), False
-        raise
-    return ticket, True
+    with transaction.atomic():
+        ticket = Ticket.objects.create(
+            channel=channel, caller_phone=caller_phone, caller_name=caller_name.strip(), address=address,
+            district=district, street=street, content=content, request_type=request_type, urgency=urgency,
+            catalog_item=catalog_item, tier=tier, tier_reason=tier_reason.strip(), received_by=actor,
+            received_at=now, idempotency_key=key, idempotency_fingerprint=fingerprint,
+        )
+        record_event(ticket, "intake", actor=actor, now=now, from_status="",
+                     note=f"{ticket.get_channel_display()}受理：{catalog_item.path_names()}")
+        clocks.start_dispatch_clock(ticket, actor.unit_id, now)
+    return ticket
 
 
 def answer_directly(actor, ticket_id, answer, now=None):
@@ -170,13 +206,18 @@ def take_call(actor, *, then=None, lead_unit=None, assist_units=(), answer="", r
               now=None, **call):
     """受理 a call (`call`: intake_ticket's fields) and, all or nothing, follow it up: `then` = DISPATCH (to
     `lead_unit`, default the route), ANSWER (with `answer`), REPEAT (link to ticket `repeat_of`) or None (record
-    only). Returns (ticket, created); a repeated idempotency key returns the first ticket as it is."""
+    only). Returns (ticket, created); the user's repeated idempotency key returns the first ticket as it is, when
+    the request (the call and its follow-up) is the same."""
     if then not in (None, DISPATCH, ANSWER, REPEAT):
         raise ValueError(f"unknown follow-up {then!r}")
+    keyed = {"idempotency_key": idempotency_key, "now": now}
+    if idempotency_key:
+        keyed["fingerprint"] = request_fingerprint(then=then, lead_unit=lead_unit, assist_units=assist_units,
+                                                   answer=answer, repeat_of=repeat_of, **call)
     if then is None:
-        return intake_ticket(actor, idempotency_key=idempotency_key, now=now, **call)
+        return intake_ticket(actor, **keyed, **call)
     with transaction.atomic():  # an error in the follow-up rolls the intake back too
-        ticket, created = intake_ticket(actor, idempotency_key=idempotency_key, now=now, **call)
+        ticket, created = intake_ticket(actor, **keyed, **call)
         if not created:
             return ticket, created
         if then == REPEAT:  # 重复诉求: answered as part of the earlier order, never dispatched again
