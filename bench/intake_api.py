@@ -53,13 +53,12 @@ def fixtures():
     import django
 
     django.setup()
-    from rest_framework.authtoken.models import Token
-
+    from core.tokens import issue_token
     from dispatch.catalog.selectors import current_version, leaves
     from dispatch.choices import Responsible, UnitKind
     from dispatch.models import Unit, User
 
-    token, _ = Token.objects.get_or_create(user=User.objects.get(username="agent"))
+    token = issue_token(User.objects.get(username="agent"))  # a token from an earlier run may have expired
     items = [leaf for leaf in leaves(current_version()) if leaf.responsible == Responsible.STREET]
     streets = list(Unit.objects.filter(kind=UnitKind.STREET, is_active=True).select_related("parent"))
     rng = random.Random(12345)

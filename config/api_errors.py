@@ -1,12 +1,16 @@
 """One error shape for the API: {"detail": "...", "errors": {field: [messages]}}; domain errors map to 4xx."""
 
+import math
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError, InvalidInput
+from core.throttling import retry_message
 
 
 def exception_handler(exc, context):
@@ -20,6 +24,10 @@ def exception_handler(exc, context):
         return Response({"detail": "输入有误", "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoPermissionDenied):
         return Response({"detail": str(exc) or "无权执行此操作"}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, Throttled):
+        seconds = max(1, math.ceil(exc.wait or 1))
+        return Response({"detail": retry_message(seconds), "code": "throttled"},
+                        status=status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": str(seconds)})
     response = drf_exception_handler(exc, context)
     if response is not None and response.status_code == 400 and isinstance(response.data, dict):
         if "detail" not in response.data:

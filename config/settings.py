@@ -1,6 +1,7 @@
 """Settings come from the environment only; defaults give a working local system."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "hotline",
     "assessment",
     "demodata",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -50,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -152,7 +155,7 @@ SUGGEST_MODEL_DIR = Path(os.environ.get("SUGGEST_MODEL_DIR", VAR_DIR / "models")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "core.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
@@ -176,3 +179,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Login lockout, API tokens and throttles
+# Lockout (django-axes, core/lockout.py): a user name after LOGIN_FAILURE_LIMIT failures, an address after
+# LOGIN_ADDRESS_FAILURE_LIMIT, for LOGIN_LOCKOUT_MINUTES after the last one; the admin unlocks under 访问尝试.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "core.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy set TRUSTED_PROXY_COUNT (the proxies that append to X-Forwarded-For); else the peer address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# API tokens expire TOKEN_TTL_HOURS after they are issued (core/tokens.py).
+TOKEN_TTL_HOURS = float(os.environ.get("TOKEN_TTL_HOURS", "8"))
+# Rates per user (per address when anonymous) and scope (core/throttling.py): intake admits the intake
+# integration's one account at 200 tickets/s twice over; the token endpoint is tight.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["core.throttling.ScopedThrottle"]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    scope: os.environ.get(f"THROTTLE_{scope.upper()}", default) for scope, default in {
+        "intake": "24000/min", "read": "120/min", "actions": "120/min", "token": "10/min", "search": "30/min",
+    }.items()
+}
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT

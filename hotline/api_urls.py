@@ -1,8 +1,9 @@
 """/api/: token login, tickets and their lifecycle actions, whistles, extensions, intake suggestions."""
 
 from django.urls import include, path, re_path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
+
+from core.token_api import TokenView
 
 from . import api, suggest_api
 
@@ -12,7 +13,7 @@ router.register("whistles", api.WhistleViewSet, basename="whistle")
 router.register("extensions", api.ExtensionViewSet, basename="extension")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("suggestions/", suggest_api.SuggestionsView.as_view(), name="api-suggestions"),
     re_path(r"^tickets/(?P<pk>\d{1,18})/link-repeat/$", suggest_api.LinkRepeatView.as_view(),
             name="api-link-repeat"),

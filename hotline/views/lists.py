@@ -10,6 +10,7 @@ from django.utils import timezone
 from assessment.clock.overdue import is_past
 from assessment.clock.selectors import deadlines_to_urge, missing_holiday_year
 from core.pages import role_required
+from core.throttling import SearchThrottle, retry_message
 from dispatch.choices import Role
 
 from .. import selectors
@@ -100,5 +101,9 @@ def deadlines(request):
 @login_required
 def search(request):
     query = request.GET.get("q", "").strip()
+    throttle = SearchThrottle()
+    if query and not throttle.allow_request(request, None):  # per user: a search is not an oracle to hammer
+        context = {"query": query, "tickets": [], "throttled": retry_message(throttle.wait())}
+        return render(request, "hotline/search.html", context, status=429)
     tickets = selectors.search_tickets(request.user, query).order_by("-received_at")[:LIST_LIMIT] if query else []
     return render(request, "hotline/search.html", {"query": query, "tickets": tickets})
