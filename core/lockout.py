@@ -52,7 +52,8 @@ def lockout_response(request, original_response=None, credentials=None):
     """429 with when to retry: JSON ``detail`` for the API, else the page in the site's layout."""
     message, seconds = lockout_message(), str(math.ceil(settings.AXES_COOLOFF_TIME.total_seconds()))
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message, "code": "locked_out"}, status=429)
+        response = JsonResponse({"detail": message, "code": "locked_out"}, status=429,
+                                json_dumps_params={"ensure_ascii": False})  # as DRF writes Chinese
     else:
         response = render(request, "lockout.html", {"message": message}, status=429)
     response["Retry-After"] = seconds
