@@ -8,7 +8,13 @@ is 404 before any service runs.
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import authentication, exceptions, mixins, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
@@ -17,6 +23,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from assessment.clock.whistle_limits import whistle_limits
+from config.openapi import EMPTY_BODY
 from core.errors import NotFoundInScope
 from core.permissions import require_role
 from dispatch.choices import Tier
@@ -91,15 +98,21 @@ class DomainInputMixin:
         return serializer.validated_data
 
 
+ACTED_OUT_OF_SCOPE = "已处理；该工单已不在您的权限范围内"
+ACTION_RESULT = PolymorphicProxySerializer(
+    component_name="TicketActionResult", serializers=[s.TicketDetailSerializer, s.ActedOutOfScopeSerializer],
+    resource_type_field_name=None)
+
+
 def detail_response(request, ticket_id, ticket=None):
     ticket = ticket or selectors.ticket_detail(request.user, ticket_id)
     if ticket is None:  # acted on, but no longer in the actor's scope (e.g. after a return)
-        return Response({"id": ticket_id, "detail": "已处理；该工单已不在您的权限范围内"})
+        return Response(s.ActedOutOfScopeSerializer({"id": ticket_id, "detail": ACTED_OUT_OF_SCOPE}).data)
     context = {"request": request, "show_phone": selectors.may_see_phone(request.user, ticket)}
     return Response(s.TicketDetailSerializer(ticket, context=context).data)
 
 
-def ticket_action(serializer_class, url_path, *, response=s.TicketDetailSerializer, created=False, **schema):
+def ticket_action(serializer_class, url_path, *, response=ACTION_RESULT, created=False, **schema):
     """Decorators for a POST /tickets/{id}/<url_path>/ endpoint; ``schema``: more extend_schema arguments."""
 
     def decorate(method):
@@ -182,7 +195,7 @@ class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericVie
         center.rule_return(request.user, pk, ruling=self.validated(s.RulingSerializer)["ruling"])
         return detail_response(request, pk)
 
-    @ticket_action(s.EmptySerializer, "sign")
+    @ticket_action(EMPTY_BODY, "sign")
     def sign(self, request, pk):
         pk = self.visible(pk)
         handling.sign(request.user, pk)
