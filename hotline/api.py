@@ -129,6 +129,8 @@ def ticket_action(serializer_class, url_path, *, response=ACTION_RESULT, created
     retrieve=extend_schema(summary="工单详情（含承办、吹哨、延期与全程记录）"),
 )
 class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """工单：按权限范围列出与查看；受理和每个办理环节各一个 POST（业务规则拒绝时 409 并说明原因）。"""
+
     authentication_classes = [authentication.SessionAuthentication, TokenAuthentication]
     filterset_class = TicketFilter
     pagination_class = BoundedPagination

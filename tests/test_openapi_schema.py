@@ -56,10 +56,13 @@ def test_the_error_component_is_the_api_error_shape(schema):
     assert error["required"] == ["detail"] and set(error["properties"]) == {"detail", "code", "errors"}
 
 
-def test_one_token_scheme_for_every_token_check(schema):
+def test_one_token_scheme_for_every_token_check_and_none_to_log_in(schema):
     schemes = schema["components"]["securitySchemes"]
     assert set(schemes) == {"cookieAuth", "tokenAuth"}
     assert schemes["tokenAuth"]["name"] == "Authorization"
+    login = schema["paths"]["/api/auth/token/"]["post"]
+    assert not login.get("security") and "security" not in schema  # where a client without credentials starts
+    assert schema["paths"]["/api/tickets/"]["get"]["security"] == [{"cookieAuth": []}, {"tokenAuth": []}]
 
 
 def test_the_gap_finder_names_a_bodiless_post_and_a_schemaless_get():
