@@ -1,10 +1,13 @@
 """Read-only API of scorecards and rankings, scoped like the pages (district supervisors: their district)."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from assessment.monthly import selectors
+from assessment.monthly.choices import RankGroup
 
 from .models import MonthClose, Scorecard
 
@@ -12,7 +15,7 @@ from .models import MonthClose, Scorecard
 class ScorecardSerializer(serializers.ModelSerializer):
     unit_code = serializers.CharField(source="unit.code")
     unit_name = serializers.CharField(source="unit.name")
-    district_code = serializers.CharField(source="district.code", default=None)
+    district_code = serializers.CharField(source="district.code", allow_null=True, default=None)
     klass_label = serializers.CharField()
     score_change = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
 
@@ -31,12 +34,29 @@ class MonthCloseSerializer(serializers.ModelSerializer):
         fields = ["month", "status", "rule", "computed_at", "frozen_at"]
 
 
+class RankingSerializer(serializers.Serializer):
+    month = serializers.CharField(allow_null=True, help_text="YYYY-MM；尚无已计算的月份时为 null")
+    results = ScorecardSerializer(many=True)
+    callouts = ScorecardSerializer(many=True, help_text="点名（仅市级可见）")
+
+
+def query(name, description):
+    return OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.QUERY, description=description)
+
+
+@extend_schema(summary="已计算的考核月份", responses={200: MonthCloseSerializer(many=True)})
 @api_view(["GET"])
 def month_list(request):
     selectors.scope_district(request.user)
     return Response(MonthCloseSerializer(selectors.month_closes(), many=True).data)
 
 
+@extend_schema(summary="某月某类单位的排名", responses={200: RankingSerializer}, parameters=[
+    query("month", "YYYY-MM，默认最近计算的月份"),
+    OpenApiParameter("group", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=RankGroup.values,
+                     description="排名类别（默认 street）"),
+    query("district", "区的单位代码：只看该区"),
+])
 @api_view(["GET"])
 def ranking(request):
     """?month=YYYY-MM (default the latest) &group=street|district|department|enterprise|zone &district=code."""
@@ -55,6 +75,7 @@ def ranking(request):
     })
 
 
+@extend_schema(summary="单位近 12 个月的考核成绩", responses={200: ScorecardSerializer(many=True)})
 @api_view(["GET"])
 def unit_scorecards(request, code):
     """A unit's scorecards, newest month first (12 at most)."""

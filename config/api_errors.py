@@ -4,6 +4,9 @@ import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from django.urls import Resolver404, resolve
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
@@ -33,3 +36,16 @@ def exception_handler(exc, context):
         if "detail" not in response.data:
             response.data = {"detail": "输入有误", "errors": response.data}
     return response
+
+
+@csrf_exempt  # a POST to an unknown address is a 404, not a CSRF failure
+def api_not_found(request, path=""):
+    """Any unknown /api/ address: the JSON error shape, not an HTML page (a missing final slash is named)."""
+    detail = "接口不存在"
+    if not request.path.endswith("/"):
+        try:
+            resolve(request.path + "/")
+            detail = "接口不存在：地址须以 / 结尾"
+        except Resolver404:
+            pass
+    return JsonResponse({"detail": detail}, status=404, json_dumps_params={"ensure_ascii": False})

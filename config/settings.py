@@ -164,7 +164,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "12345 接诉即办 API", "VERSION": "1.0.0"}
+# --- OpenAPI schema (drf-spectacular): config/openapi.py adds the Error responses; the schema leaves itself out
+SPECTACULAR_SETTINGS = {
+    "TITLE": "12345 接诉即办 API", "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.openapi.add_error_responses"],
+    "ENUM_NAME_OVERRIDES": {"TicketStatusEnum": "hotline.choices.Status",
+                            "MonthCloseStatusEnum": "assessment.monthly.choices.CloseStatus"},
+}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

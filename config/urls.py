@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from config.api_errors import api_not_found
 from hotline import urls as hotline_urls
 from hotline import views as hotline_views
 
@@ -16,4 +17,5 @@ urlpatterns = [
     path("api/", include("hotline.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/assessment/", include("assessment.api_urls")),
+    re_path(r"^api/", api_not_found),  # last: an unknown API address answers in JSON
 ]

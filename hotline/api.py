@@ -7,7 +7,13 @@ is 404 before any service runs.
 
 import django_filters
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import authentication, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -15,6 +21,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from assessment.clock.whistle_limits import whistle_limits
+from config.openapi import EMPTY_BODY
 from core.errors import NotFoundInScope
 from core.permissions import require_role
 from core.tokens import ExpiringTokenAuthentication
@@ -77,15 +84,21 @@ class DomainInputMixin:
         return serializer.validated_data
 
 
+ACTED_OUT_OF_SCOPE = "已处理；该工单已不在您的权限范围内"
+ACTION_RESULT = PolymorphicProxySerializer(
+    component_name="TicketActionResult", serializers=[s.TicketDetailSerializer, s.ActedOutOfScopeSerializer],
+    resource_type_field_name=None)
+
+
 def detail_response(request, ticket_id, ticket=None):
     ticket = ticket or selectors.ticket_detail(request.user, ticket_id)
     if ticket is None:  # acted on, but no longer in the actor's scope (e.g. after a return)
-        return Response({"id": ticket_id, "detail": "已处理；该工单已不在您的权限范围内"})
+        return Response(s.ActedOutOfScopeSerializer({"id": ticket_id, "detail": ACTED_OUT_OF_SCOPE}).data)
     context = {"request": request, "show_phone": selectors.may_see_phone(request.user, ticket)}
     return Response(s.TicketDetailSerializer(ticket, context=context).data)
 
 
-def ticket_action(serializer_class, url_path, *, response=s.TicketDetailSerializer, created=False, **schema):
+def ticket_action(serializer_class, url_path, *, response=ACTION_RESULT, created=False, **schema):
     """Decorators for a POST /tickets/{id}/<url_path>/ endpoint; ``schema``: more extend_schema arguments."""
 
     def decorate(method):
@@ -102,6 +115,8 @@ def ticket_action(serializer_class, url_path, *, response=s.TicketDetailSerializ
     retrieve=extend_schema(summary="工单详情（含承办、吹哨、延期与全程记录）"),
 )
 class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """工单：按权限范围列出与查看；受理和每个办理环节各一个 POST（业务规则拒绝时 409 并说明原因）。"""
+
     authentication_classes = [authentication.SessionAuthentication, ExpiringTokenAuthentication]
     throttle_scopes = {"create": "intake"}  # core/throttling.py: the rest reads ("read") or acts ("actions")
     filterset_class = TicketFilter
@@ -169,7 +184,7 @@ class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericVie
         center.rule_return(request.user, pk, ruling=self.validated(s.RulingSerializer)["ruling"])
         return detail_response(request, pk)
 
-    @ticket_action(s.EmptySerializer, "sign")
+    @ticket_action(EMPTY_BODY, "sign")
     def sign(self, request, pk):
         pk = self.visible(pk)
         handling.sign(request.user, pk)

@@ -315,6 +315,13 @@ class EventOutSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class ActedOutOfScopeSerializer(serializers.Serializer):
+    """An action's answer when the order left the actor's scope by that action (e.g. a return)."""
+
+    id = serializers.IntegerField()
+    detail = serializers.CharField()
+
+
 class TicketRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()

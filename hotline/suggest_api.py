@@ -71,7 +71,7 @@ class LinkRepeatInSerializer(serializers.Serializer):
     original_id = serializers.IntegerField(label="原工单", min_value=1, max_value=10**18)
 
 
-class TicketRefSerializer(serializers.Serializer):
+class OriginalRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
 
@@ -80,7 +80,7 @@ class LinkRepeatOutSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
     status = serializers.CharField()
-    repeat_of = TicketRefSerializer()
+    repeat_of = OriginalRefSerializer()
     answer = serializers.CharField()
     lead_unit = serializers.CharField(source="lead_unit.code", allow_null=True, default=None)
 
