@@ -4,9 +4,8 @@ The error shape is config/api_errors.py's: {"detail": ..., "code"?: ..., "errors
 """
 
 from drf_spectacular.drainage import set_override
-from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiViewExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
-from drf_spectacular.utils import extend_schema, extend_schema_view
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -83,17 +82,3 @@ class TokenScheme(OpenApiAuthenticationExtension):
             set_override(type(self.target), "suppress_collision_warning", True)
         return build_bearer_security_scheme_object(header_name="Authorization", token_prefix=self.target.keyword)
 
-
-class TokenLoginView(OpenApiViewExtension):
-    """The token endpoint is where a client without credentials starts: it declares no authentication."""
-
-    target_class = "rest_framework.authtoken.views.ObtainAuthToken"
-    match_subclasses = True
-    priority = 1
-
-    def view_replacement(self):
-        @extend_schema_view(post=extend_schema(summary="登录：用户名和密码换取 API 令牌", auth=[]))
-        class TokenLogin(self.target):
-            pass
-
-        return TokenLogin

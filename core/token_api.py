@@ -34,7 +34,7 @@ class TokenView(APIView):
         return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
 
     @extend_schema(summary="获取令牌（用户名、密码；有效期内返回同一令牌）", request=TokenRequestSerializer,
-                   responses={200: TokenSerializer})
+                   responses={200: TokenSerializer}, auth=[])
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

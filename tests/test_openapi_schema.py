@@ -28,11 +28,11 @@ def gaps(schema):
             where, responses = f"{method.upper()} {path}", operation.get("responses", {})
             if method in TAKES_BODY and not operation.get("requestBody", {}).get("content"):
                 found.append(f"{where}: no request body")
-            success = {code: r for code, r in responses.items() if code.startswith("2") and code != "204"}
+            success = {code: r for code, r in responses.items() if code.startswith("2")}
             if not success:
                 found.append(f"{where}: no 2xx response")
             found += [f"{where}: {code} has no response body" for code, r in success.items()
-                      if not r.get("content", {}).get("application/json", {}).get("schema")]
+                      if code != "204" and not r.get("content", {}).get("application/json", {}).get("schema")]
             for code in ("403", "429") + (("400",) if method in TAKES_BODY else ()):
                 content = responses.get(code, {}).get("content", {}).get("application/json", {})
                 if content.get("schema", {}).get("$ref") != ERROR_REF:
