@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from core import ops_views
 from hotline import urls as hotline_urls
 from hotline import views as hotline_views
 
@@ -16,4 +17,10 @@ urlpatterns = [
     path("api/", include("hotline.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/assessment/", include("assessment.api_urls")),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("metrics", ops_views.metrics_view, name="metrics"),
 ]
+
+handler403 = "core.error_views.permission_denied"
+handler404 = "core.error_views.page_not_found"
+handler500 = "core.error_views.server_error"
