@@ -193,7 +193,7 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not LOCAL_HTTP
 # Sessions end when the browser closes and after SESSION_IDLE_MINUTES without a request (core/sessions.py).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
-SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_COOKIE_AGE = max(12 * 3600, 2 * SESSION_IDLE_MINUTES * 60)  # the stored row outlives the idle check
 CSRF_FAILURE_VIEW = "core.error_views.csrf_failure"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
