@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
 from core import ops_views
@@ -17,6 +19,7 @@ urlpatterns = [
     path("api/", include("hotline.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/assessment/", include("assessment.api_urls")),
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"))),  # pages without the icon link (admin)
     path("healthz", ops_views.healthz, name="healthz"),
     path("metrics", ops_views.metrics_view, name="metrics"),
 ]
