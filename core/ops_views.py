@@ -19,7 +19,7 @@ def healthz(request):
     """200 when every part is up, else 503 naming the failing parts. ?check=database,broker limits the checks."""
     names = [name for name in request.GET.get("check", "").split(",") if name in health.CHECKS] or None
     healthy, body = health.report(names)
-    return JsonResponse(body, status=200 if healthy else 503)
+    return JsonResponse(body, status=200 if healthy else 503, json_dumps_params={"ensure_ascii": False})
 
 
 def may_scrape(request):
