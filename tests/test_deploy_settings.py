@@ -21,7 +21,8 @@ OWNED_ELSEWHERE = ("drf_spectacular.",)
 def manage(*args, **env):
     """`manage.py` with the real settings and exactly the security variables given (none inherited from tests)."""
     clean = {k: v for k, v in os.environ.items()
-             if k not in {"SECRET_KEY", "DEBUG", "LOCAL_HTTP", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}}
+             if k not in {"SECRET_KEY", "DEBUG", "LOCAL_HTTP", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE",
+                          "DJANGO_ALLOW_ASYNC_UNSAFE"}}  # the browser tests set it; production must not
     clean.update(env, DJANGO_SETTINGS_MODULE="config.settings")
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True,
                           text=True, timeout=120)
