@@ -347,4 +347,4 @@ class HotspotAlert(models.Model):
         return f"{self.computed_on} {self.street_id}/{self.catalog_item_id} ×{self.ratio}"
 
 
-from assessment.clock.models import Clock, Notification, NotificationKind, Outbox  # noqa: E402,F401  (clocks live apart)
+from assessment.clock.models import Clock, Heartbeat, Notification, NotificationKind, Outbox  # noqa: E402,F401  (clocks live apart)

@@ -4,6 +4,7 @@ import datetime as dt
 
 from celery import shared_task
 
+from assessment.clock import heartbeat
 from assessment.clock import sweep as sweep_service
 
 
@@ -12,7 +13,9 @@ def sweep_clocks(now=None):
     """Warn and flag breaches of every due clock. ``now``: an ISO time, for tests; default the current time.
     Idempotent (the claim is a conditional UPDATE), so acks_late redelivery is safe."""
     moment = dt.datetime.fromisoformat(now) if now else None
-    return sweep_service.sweep(now=moment)
+    done = sweep_service.sweep(now=moment)
+    heartbeat.record(heartbeat.SWEEP)  # the real time of the run, for /healthz and the sweep-lag gauge
+    return done
 
 
 # --- Monthly assessment (beat: see the report / CELERY_BEAT_SCHEDULE entries "close-assessment-month" etc.)

@@ -3,6 +3,10 @@
 import os
 import sys
 
+# Benchmarks run the real settings over plain http on this machine; a throw-away key unless one is set.
+os.environ.setdefault("SECRET_KEY", "bench-only-key-not-secret-0123456789abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("LOCAL_HTTP", "1")
+
 
 def ensure_postgres_database(script):
     """Create the DATABASE_URL database if missing; exit with a message when it is not PostgreSQL."""

@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
 from config.api_errors import api_not_found
+from core import ops_views
 from hotline import urls as hotline_urls
 from hotline import views as hotline_views
 
@@ -17,5 +20,12 @@ urlpatterns = [
     path("api/", include("hotline.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/assessment/", include("assessment.api_urls")),
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"))),  # pages without the icon link (admin)
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("metrics", ops_views.metrics_view, name="metrics"),
     re_path(r"^api/", api_not_found),  # last: an unknown API address answers in JSON
 ]
+
+handler403 = "core.error_views.permission_denied"
+handler404 = "core.error_views.page_not_found"
+handler500 = "core.error_views.server_error"

@@ -5,6 +5,8 @@ if [ ! -x /usr/bin/chromium ]; then  # the browser tests drive Debian's Chromium
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null;
   else sudo apt-get update -qq && sudo apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
 fi
+# Tests speak plain http and need a key (tests/settings.py sets the same for pytest).
+export LOCAL_HTTP=1 SECRET_KEY=${SECRET_KEY:-test-only-key-not-secret-0123456789abcdefghijklmnopqrstuvwxyz}
 set -x
 ruff check .
 python manage.py check

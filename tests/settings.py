@@ -1,9 +1,14 @@
 """Test settings: the real ones, with a fast password hasher."""
 
+import os
 import tempfile
 from pathlib import Path
 
-from config.settings import *  # noqa: F403
+# Tests run over plain http (test client, live server) with a throw-away key; DEBUG stays off as in production.
+os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
+os.environ.setdefault("LOCAL_HTTP", "1")
+
+from config.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

@@ -101,3 +101,16 @@ class Outbox(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last finished (the minute sweep): /healthz and /metrics read its age across processes."""
+
+    name = models.CharField("任务", max_length=50, primary_key=True)
+    at = models.DateTimeField("最近完成时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "定时任务心跳"
+
+    def __str__(self):
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
