@@ -48,4 +48,4 @@ def api_not_found(request, path=""):
             detail = "接口不存在：地址须以 / 结尾"
         except Resolver404:
             pass
-    return JsonResponse({"detail": detail}, status=404, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse({"detail": detail, "code": "not_found"}, status=404, json_dumps_params={"ensure_ascii": False})

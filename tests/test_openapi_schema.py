@@ -92,7 +92,7 @@ def test_spectacular_validates_the_schema_without_a_warning(tmp_path):
 def test_an_unknown_api_address_answers_a_json_404(client, method, url):
     response = getattr(client, method)(url)
     assert response.status_code == 404 and response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": "接口不存在"}
+    assert response.json() == {"detail": "接口不存在", "code": "not_found"}
 
 
 @pytest.mark.django_db
