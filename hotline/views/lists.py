@@ -100,5 +100,6 @@ def deadlines(request):
 @login_required
 def search(request):
     query = request.GET.get("q", "").strip()
-    tickets = selectors.search_tickets(request.user, query).order_by("-received_at")[:LIST_LIMIT] if query else []
-    return render(request, "hotline/search.html", {"query": query, "tickets": tickets})
+    tickets, note = selectors.search_tickets(request.user, query) if query else ([], "")
+    tickets = tickets.order_by("-received_at")[:LIST_LIMIT] if query else []
+    return render(request, "hotline/search.html", {"query": query, "tickets": tickets, "note": note})
