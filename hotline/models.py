@@ -89,6 +89,11 @@ class Ticket(FSMModelMixin, models.Model):
         return privacy.mask_phone(self.caller_phone)
 
     @property
+    def shown_content(self):
+        """The content as pages and the API show it: phone numbers in it masked."""
+        return privacy.mask_numbers(self.content)
+
+    @property
     def masked_name(self):
         return privacy.mask_name(self.caller_name)
 

@@ -35,10 +35,12 @@ from .choices import AWAITING_CALLBACK_STATUSES, CallerEntitlement, Status
 
 ADDRESS_ROLES = frozenset({Role.AGENT, Role.DISPATCHER, Role.CALLBACK_AGENT})  # the center staff who work orders
 PHONE_SEARCH_NOTE = ("号码检索仅限当前需要联系诉求人的人员（受理后派单前的受理话务员、办理中的主办单位、待回访时的"
-                     "回访员），且只匹配其正在处理的工单：您输入的号码未按诉求人电话匹配（按工单号查找不受影响）。")
+                     "回访员），且只匹配其正在处理的工单；其他工单不按号码匹配（按工单号查找不受影响）。")
 REVEAL_REFUSED = ("只有当前需要联系诉求人的人员可以查看完整号码：受理后派单前的受理话务员、办理中的主办单位、"
                   "待回访时的回访员")
 PHONE_CHARS = re.compile(r"^[\d*xX]+$")
+NUMBER_IN_TEXT = re.compile(r"(?<![\d-])(1\d{10}|0\d{2,3}-?\d{7,8}|\d{7,8})(?![\d-])")  # not 20261122-1234
+NUMBER_IN_QUERY = re.compile(r"[\d*xX]{5,}")
 SEPARATORS = re.compile(r"[\s\-()（）+]")
 MIN_PHONE_LENGTH = 5
 
@@ -69,10 +71,21 @@ def mask_address(address):
     return f"{head}****" if address else ""
 
 
+def mask_numbers(text):
+    """Free text (a request's content) with every phone number in it masked: 回电13812345678 → 回电138******78."""
+    return NUMBER_IN_TEXT.sub(lambda match: mask_phone(match.group()), text or "")
+
+
 def phone_shaped(query):
     """A query that reads as a phone number: digits (and */X for unknown ones), spaces or dashes, 5 or more."""
     compact = SEPARATORS.sub("", query or "")
     return len(compact) >= MIN_PHONE_LENGTH and bool(PHONE_CHARS.match(compact))
+
+
+def has_number(query):
+    """A query holding 5 or more digits (or */X) in a row, separators aside: it may not search free text, whose
+    numbers are masked (mask_numbers)."""
+    return bool(NUMBER_IN_QUERY.search(SEPARATORS.sub("", query or "")))
 
 
 def phone_forms(query):

@@ -155,7 +155,7 @@ def repeats_of(ticket):
 def search_tickets(user, query):
     """(tickets, note): by number (20261122-123 or 123), phone or content words, within the user's scope. A
     phone-shaped query matches a caller number only on orders the user must call now (privacy.phone_search_q),
-    never their content or address; ``note`` says so when the number was not matched."""
+    never their content or address; ``note`` says so."""
     tickets = visible_tickets(user)
     query = query.strip()
     head, _, tail = query.rpartition("-")
@@ -165,14 +165,15 @@ def search_tickets(user, query):
             return tickets.filter(by_id), ""
     elif privacy.phone_shaped(query):
         by_id = Q(pk__in=[])
+    elif privacy.has_number(query):  # numbers in content and addresses are masked: no oracle for them
+        return tickets.none(), privacy.PHONE_SEARCH_NOTE
     else:
         address = Q(address__icontains=query) & Q(address_shown=True)
         found = privacy.with_address_access(tickets, user).filter(Q(content__icontains=query) | address)
         return found, ""
     allowed = privacy.phone_search_q(user)
-    if allowed is None:
-        return tickets.filter(by_id), privacy.PHONE_SEARCH_NOTE
-    return tickets.filter(by_id | (Q(caller_phone__in=privacy.phone_forms(query)) & allowed)), ""
+    by_phone = Q(pk__in=[]) if allowed is None else Q(caller_phone__in=privacy.phone_forms(query)) & allowed
+    return tickets.filter(by_id | by_phone), privacy.PHONE_SEARCH_NOTE
 
 
 def caller_reveals():

@@ -246,6 +246,7 @@ class TicketListSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     caller_phone = serializers.CharField(source="masked_phone", read_only=True)
     address = serializers.SerializerMethodField()
+    content = serializers.CharField(source="shown_content", read_only=True, help_text="诉求内容（其中的电话号码打码）")
     district = UnitRefSerializer(read_only=True)
     street = UnitRefSerializer(read_only=True, allow_null=True)
     lead_unit = UnitRefSerializer(read_only=True, allow_null=True)

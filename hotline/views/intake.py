@@ -80,7 +80,7 @@ def earlier_requests_json(request):
     phone = request.GET.get("phone", "").replace(" ", "")
     rows = selectors.earlier_requests(phone) if intake.PHONE_RE.match(phone) else []  # a whole number, not a part
     return JsonResponse({"requests": [
-        {"id": t.pk, "number": t.number, "received_at": _local(t.received_at), "content": t.content[:60],
+        {"id": t.pk, "number": t.number, "received_at": _local(t.received_at), "content": t.shown_content[:60],
          "status": t.get_status_display(), "unit": t.lead_unit.name if t.lead_unit else "",
          "url": reverse("hotline:ticket", args=[t.pk])}
         for t in rows
@@ -149,7 +149,7 @@ def suggest_repeats_json(request):
     rows = find_repeats(phone if intake.PHONE_RE.match(phone) else "", _param(request, "content"), street)
     return JsonResponse({"repeats": [
         {"id": t.pk, "number": t.number, "received_at": _local(t.received_at),
-         "content": t.content[:80], "status": t.get_status_display(), "reason": t.repeat_reason,
+         "content": t.shown_content[:80], "status": t.get_status_display(), "reason": t.repeat_reason,
          "url": reverse("hotline:ticket", args=[t.pk])}
         for t in rows
     ]})
