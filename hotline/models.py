@@ -69,7 +69,7 @@ class Ticket(FSMModelMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.number} {self.content[:20]}"
+        return f"{self.number} {self.shown_content[:20]}"
 
     @property
     def number(self):
