@@ -8,7 +8,8 @@ only through the recorded 查看完整号码 action (hotline/services/caller.py)
 - CALLBACK: a callback agent while the order awaits its callback (completed or answered).
 Everyone else, and everyone on lists and in the API, sees masks: city leaders, administrators, auditors, district
 supervisors, dispatchers (they route by the address, they do not call), assisting units, former leads, whistled
-departments. Searching by number follows the same rule (``phone_search_q``).
+departments. Searching by number follows the same rule (``phone_search_q``). Numbers inside a request's content
+are masked for everyone (``mask_numbers``), and a query holding one searches no free text (``has_number``).
 
 The incident address in full only for those who work on the order (``address_shown_expr``): the center's agents,
 dispatchers and callback agents, and units holding a live part or a whistle call.
