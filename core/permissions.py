@@ -43,6 +43,9 @@ ACTION_ROLES = {
     "close_month": {Role.DISPATCHER, Role.ADMIN},
     "view_rankings": {Role.CITY_LEADER, Role.DISTRICT_SUPERVISOR, Role.DISPATCHER, Role.ADMIN},
     "manage_catalog": {Role.ADMIN},
+    # 查看完整号码: the roles that may have to call the caller; whether they must now is hotline/privacy.py's rule
+    "reveal_caller": {Role.AGENT, Role.DISPATCHER, Role.CALLBACK_AGENT, *HANDLER_ROLES},
+    "audit_caller_reveals": {Role.AUDITOR, Role.ADMIN},
 }
 
 

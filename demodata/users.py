@@ -18,6 +18,7 @@ DEMO_USERS = [
     ("chaoyang", Role.DISTRICT_SUPERVISOR, "110105", "朝阳区督办员"),
     ("leader", Role.CITY_LEADER, CENTER_CODE, "市领导"),
     ("admin", Role.ADMIN, CENTER_CODE, "系统管理员"),
+    ("auditor", Role.AUDITOR, CENTER_CODE, "审计员"),
 ]
 
 

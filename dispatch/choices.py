@@ -73,3 +73,4 @@ class Role(models.TextChoices):
     DISTRICT_SUPERVISOR = "district_supervisor", "区督办员"
     CITY_LEADER = "city_leader", "市领导"
     ADMIN = "admin", "系统管理员"
+    AUDITOR = "auditor", "审计员"  # reads who viewed callers' full numbers (hotline.CallerReveal)

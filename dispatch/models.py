@@ -178,6 +178,8 @@ class Assignment(models.Model):
     signed_at = models.DateTimeField("签收时间", null=True, blank=True)
     completed_at = models.DateTimeField("办结时间", null=True, blank=True)
     result = models.TextField("办理情况", blank=True, default="")
+    # When the part was returned or withdrawn: afterwards the unit sees only its own records (hotline/privacy.py).
+    ended_at = models.DateTimeField("结束时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "承办任务"

@@ -28,11 +28,11 @@ from core.tokens import ExpiringTokenAuthentication
 from dispatch.choices import Tier
 from dispatch.models import ExtensionRequest, Whistle
 
-from . import selectors
+from . import privacy, selectors
 from . import serializers as s
 from .choices import Status
 from .models import Ticket
-from .services import center, handling, intake, repeats, whistles
+from .services import caller, center, handling, intake, repeats, whistles
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER,
@@ -94,8 +94,10 @@ def detail_response(request, ticket_id, ticket=None):
     ticket = ticket or selectors.ticket_detail(request.user, ticket_id)
     if ticket is None:  # acted on, but no longer in the actor's scope (e.g. after a return)
         return Response(s.ActedOutOfScopeSerializer({"id": ticket_id, "detail": ACTED_OUT_OF_SCOPE}).data)
-    context = {"request": request, "show_phone": selectors.may_see_phone(request.user, ticket)}
-    return Response(s.TicketDetailSerializer(ticket, context=context).data)
+    ticket.record = privacy.record_for(
+        request.user, ticket, assignments=ticket.assignments.all(), whistles=ticket.whistles.all(),
+        extensions=ticket.extensions.all(), events=ticket.events.all())
+    return Response(s.TicketDetailSerializer(ticket, context={"request": request}).data)
 
 
 def ticket_action(serializer_class, url_path, *, response=ACTION_RESULT, created=False, **schema):
@@ -126,7 +128,8 @@ class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericVie
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Ticket.objects.none()
-        return selectors.visible_tickets(self.request.user).order_by("-received_at", "-id")
+        user = self.request.user
+        return privacy.with_address_access(selectors.visible_tickets(user), user).order_by("-received_at", "-id")
 
     def get_serializer_class(self):
         return s.TicketDetailSerializer if self.action == "retrieve" else s.TicketListSerializer
@@ -157,6 +160,16 @@ class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericVie
         if not selectors.ticket_visible(self.request.user, pk):
             raise NotFound("工单不存在或不在您的权限范围内")
         return int(pk)
+
+    @ticket_action(
+        s.EmptySerializer, "reveal-caller", response=s.CallerRevealSerializer, created=True,
+        summary="查看完整号码（记录查看人、时间、工单）",
+        description=("只有当前需要联系诉求人的人员可以查看：受理后派单前的受理话务员、办理中的主办单位、待回访时的回访员。"
+                     "每次查看都记录（审计员可查）；其他人员 403，不作记录。列表和详情中的号码始终打码。"),
+    )
+    def reveal_caller(self, request, pk):
+        _, reveal = caller.reveal_caller(request.user, self.visible(pk))
+        return Response(s.CallerRevealSerializer(reveal).data, status=201)
 
     @ticket_action(s.AnswerSerializer, "answer")
     def answer(self, request, pk):

@@ -52,3 +52,11 @@ class FeedbackMethod(models.TextChoices):
     VISIT = "visit", "上门/现场"
     SMS = "sms", "短信"
     WECHAT = "wechat", "微信"
+
+
+class CallerEntitlement(models.TextChoices):
+    """Why a user must call the caller on this order now, and so may see the full number (hotline/privacy.py)."""
+
+    INTAKE = "intake", "受理话务员（受理后派单前）"
+    LEAD = "lead", "主办单位（办理中）"
+    CALLBACK = "callback", "回访员（待回访）"

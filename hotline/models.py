@@ -5,9 +5,10 @@ from django.utils import timezone
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from assessment.clock import overdue
-from dispatch.choices import RequestType, Tier
+from dispatch.choices import RequestType, Role, Tier
 
-from .choices import MERGEABLE_STATUSES, Channel, FeedbackMethod, Satisfaction, Status, Urgency
+from . import privacy
+from .choices import MERGEABLE_STATUSES, CallerEntitlement, Channel, FeedbackMethod, Satisfaction, Status, Urgency
 
 
 def ticket_number(received_at, pk):
@@ -75,7 +76,7 @@ class Ticket(FSMModelMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.number} {self.content[:20]}"
+        return f"{self.number} {self.shown_content[:20]}"
 
     @property
     def number(self):
@@ -92,8 +93,16 @@ class Ticket(FSMModelMixin, models.Model):
 
     @property
     def masked_phone(self):
-        phone = self.caller_phone
-        return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+        return privacy.mask_phone(self.caller_phone)
+
+    @property
+    def shown_content(self):
+        """The content as pages and the API show it: phone numbers in it masked."""
+        return privacy.mask_numbers(self.content)
+
+    @property
+    def masked_name(self):
+        return privacy.mask_name(self.caller_name)
 
     # --- lifecycle (transitions change fields only; services lock, check, audit)
     @transition(field=status, source=Status.RECEIVED, target=Status.ANSWERED)
@@ -217,3 +226,24 @@ class CallerFeedback(models.Model):
 
     def __str__(self):
         return f"{self.get_method_display()}告知 {self.told_at:%Y-%m-%d %H:%M}"
+
+
+class CallerReveal(models.Model):
+    """查看完整号码: who saw an order's caller number in full, when, in which role and unit, and on what ground
+    (hotline/privacy.py caller_entitlement). Written by hotline/services/caller.py, read by the auditor."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name="工单", on_delete=models.PROTECT, related_name="caller_reveals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="查看人", on_delete=models.PROTECT,
+                             related_name="+")
+    role = models.CharField("岗位", max_length=30, choices=Role.choices)
+    unit = models.ForeignKey("dispatch.Unit", verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    basis = models.CharField("依据", max_length=20, choices=CallerEntitlement.choices)
+    created_at = models.DateTimeField("查看时间", db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "查看完整号码记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M} 查看工单{self.ticket_id}号码"

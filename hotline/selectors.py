@@ -1,6 +1,7 @@
 """Every read of tickets a page, the API or a task needs, scoped to what the user's unit may see."""
 
 import datetime as dt
+import re
 
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -19,12 +20,14 @@ from dispatch.models import (
     WhistleTarget,
 )
 
+from . import privacy
 from .choices import AWAITING_CALLBACK_STATUSES, AWAITING_DISPATCH_STATUSES, HANDLING_STATUSES, OPEN_STATUSES, Status
-from .models import Ticket
+from .models import CallerReveal, Ticket
 
 LIST_RELATED = ("district", "street", "lead_unit", "catalog_item")
 DUE_SOON = dt.timedelta(hours=24)
 UNIT_WORKLIST_TABS = ("to_sign", "in_progress", "due_soon", "overdue")
+TICKET_DATE = re.compile(r"^\d{8}$")  # the date part of a quoted ticket number
 
 
 def visible_tickets(user):
@@ -150,13 +153,32 @@ def repeats_of(ticket):
 
 
 def search_tickets(user, query):
-    """By number (20261122-123 or 123), phone or content words, within the user's scope."""
+    """(tickets, note): by number (20261122-123 or 123), phone or content words, within the user's scope. A
+    phone-shaped query matches a caller number only on orders the user must call now (privacy.phone_search_q),
+    never their content or address; ``note`` says so."""
     tickets = visible_tickets(user)
     query = query.strip()
-    number = query.split("-")[-1]
-    if number.isdigit() and len(number) < 11:
-        return tickets.filter(pk=int(number))
-    return tickets.filter(Q(caller_phone=query) | Q(content__icontains=query) | Q(address__icontains=query))
+    head, _, tail = query.rpartition("-")
+    if tail.isdigit() and len(tail) < 11 and (not head or TICKET_DATE.match(head)):
+        by_id = Q(pk=int(tail))
+        if head or not privacy.phone_shaped(query):
+            return tickets.filter(by_id), ""
+    elif privacy.phone_shaped(query):
+        by_id = Q(pk__in=[])
+    elif privacy.has_number(query):  # numbers in content and addresses are masked: no oracle for them
+        return tickets.none(), privacy.PHONE_SEARCH_NOTE
+    else:
+        address = Q(address__icontains=query) & Q(address_shown=True)
+        found = privacy.with_address_access(tickets, user).filter(Q(content__icontains=query) | address)
+        return found, ""
+    allowed = privacy.phone_search_q(user)
+    by_phone = Q(pk__in=[]) if allowed is None else Q(caller_phone__in=privacy.phone_forms(query)) & allowed
+    return tickets.filter(by_id | by_phone), privacy.PHONE_SEARCH_NOTE
+
+
+def caller_reveals():
+    """Every 查看完整号码 record, newest first, for the auditor."""
+    return CallerReveal.objects.select_related("user", "unit", "ticket").order_by("-created_at", "-id")
 
 
 # --- API reads -----------------------------------------------------------------------------------------------
@@ -199,16 +221,6 @@ def extension_for(user, extension_id):
     """An extension request whose order the user may see, else None."""
     extension = ExtensionRequest.objects.filter(pk=extension_id).only("id", "ticket_id").first()
     return extension if extension and ticket_visible(user, extension.ticket_id) else None
-
-
-def may_see_phone(user, ticket):
-    """The full caller phone: center roles and the order's lead unit only (personal data is confidential); not the
-    lead of an order merged into another (its part is withdrawn)."""
-    from core.permissions import CENTER_ROLES
-
-    if user.role in CENTER_ROLES:
-        return True
-    return user.unit_id is not None and user.unit_id == ticket.lead_unit_id and ticket.status != Status.MERGED
 
 
 def _count(queryset):

@@ -1,6 +1,7 @@
 """API shapes: input serializers check types and look units/catalog leaves up; services enforce the rules.
 
-Output masks the caller's phone unless the view says the reader may see it (see TicketDetailSerializer).
+Output always masks the caller's phone and name, and the address for readers not working on the order
+(hotline/privacy.py); the full number comes only from the recorded reveal endpoint (CallerRevealSerializer).
 """
 
 from collections.abc import Mapping
@@ -13,6 +14,7 @@ from dispatch.catalog import selectors as catalog_selectors
 from dispatch.choices import RequestType, Tier
 from dispatch.models import CatalogItem, Unit
 
+from . import privacy
 from .choices import Channel, FeedbackMethod, Satisfaction, Urgency
 from .models import Ticket
 
@@ -238,11 +240,13 @@ class UnitRefSerializer(serializers.Serializer):
 
 
 class TicketListSerializer(serializers.ModelSerializer):
-    """A list row; the phone is always masked here."""
+    """A list row: the phone masked; the address in full only for those working on the order (privacy.py)."""
 
     number = serializers.CharField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    caller_phone = serializers.SerializerMethodField()
+    caller_phone = serializers.CharField(source="masked_phone", read_only=True)
+    address = serializers.SerializerMethodField()
+    content = serializers.CharField(source="shown_content", read_only=True, help_text="诉求内容（其中的电话号码打码）")
     district = UnitRefSerializer(read_only=True)
     street = UnitRefSerializer(read_only=True, allow_null=True)
     lead_unit = UnitRefSerializer(read_only=True, allow_null=True)
@@ -259,8 +263,8 @@ class TicketListSerializer(serializers.ModelSerializer):
             "completed_at", "closed_at",
         ]
 
-    def get_caller_phone(self, ticket) -> str:
-        return ticket.masked_phone
+    def get_address(self, ticket) -> str:
+        return privacy.shown_address(self.context["request"].user, ticket)
 
 
 class AssignmentOutSerializer(serializers.Serializer):
@@ -331,13 +335,16 @@ class TicketRefSerializer(serializers.Serializer):
 class TicketDetailSerializer(TicketListSerializer):
     """One ticket with its assignments, whistles, extensions, repeat links and audit timeline.
 
-    The full phone shows only when the view passes context["show_phone"] (center roles and the lead unit).
+    The records come from ``ticket.record`` (privacy.record_for: a unit whose part ended reads only its own and
+    what was there when it ended); the caller's name and phone are masked.
     """
 
-    assignments = AssignmentOutSerializer(many=True, read_only=True)
-    whistles = WhistleOutSerializer(many=True, read_only=True)
-    extensions = ExtensionOutSerializer(many=True, read_only=True)
-    timeline = EventOutSerializer(many=True, read_only=True, source="events")
+    caller_name = serializers.CharField(source="masked_name", read_only=True)
+    result = serializers.CharField(source="record.result", read_only=True)
+    assignments = AssignmentOutSerializer(many=True, read_only=True, source="record.assignments")
+    whistles = WhistleOutSerializer(many=True, read_only=True, source="record.whistles")
+    extensions = ExtensionOutSerializer(many=True, read_only=True, source="record.extensions")
+    timeline = EventOutSerializer(many=True, read_only=True, source="record.events")
     repeat_of = TicketRefSerializer(read_only=True, allow_null=True, help_text="本单已并入（关联到）的原工单")
     repeats = TicketRefSerializer(many=True, read_only=True, help_text="并入（关联到）本单的重复诉求")
 
@@ -347,19 +354,28 @@ class TicketDetailSerializer(TicketListSerializer):
             "assignments", "whistles", "extensions", "repeat_of", "repeats", "timeline",
         ]
 
-    def get_caller_phone(self, ticket) -> str:
-        return ticket.caller_phone if self.context.get("show_phone") else ticket.masked_phone
+
+class CallerRevealSerializer(serializers.Serializer):
+    """查看完整号码: the caller's full number and name, for whoever must call them on this order now; recorded."""
+
+    ticket = serializers.IntegerField(source="ticket_id")
+    caller_phone = serializers.CharField(source="ticket.caller_phone")
+    caller_name = serializers.CharField(source="ticket.caller_name")
+    address = serializers.CharField(source="ticket.address")
+    basis = serializers.CharField(help_text="依据：intake 受理话务员 / lead 主办单位 / callback 回访员")
+    basis_label = serializers.CharField(source="get_basis_display")
+    revealed_at = serializers.DateTimeField(source="created_at")
 
 
 class IntakeResultSerializer(SharedFieldsMixin, serializers.Serializer):
     """What intake returns (kept flat: intake is the hot path): the new ticket, or on a retried
-    Idempotency-Key the first one. The agent who took the call sees the full phone."""
+    Idempotency-Key the first one. The phone is masked: the agent typed it, the response need not repeat it."""
 
     id = serializers.IntegerField()
     number = serializers.CharField()
     status = serializers.CharField()
     tier = serializers.CharField()
-    caller_phone = serializers.CharField()
+    caller_phone = serializers.CharField(source="masked_phone")
     district = serializers.CharField(source="district.code")
     street = serializers.CharField(source="street.code", allow_null=True, default=None)
     lead_unit = serializers.CharField(source="lead_unit.code", allow_null=True, default=None)

@@ -17,6 +17,7 @@ from core.errors import NotFoundInScope
 from core.permissions import require_role
 
 from . import selectors
+from .services import intake
 from .suggest import find_repeats, link_repeat, resolve_address, sole_street, suggest_leaves
 
 PHONE_CHARS = set("0123456789- ")
@@ -101,7 +102,7 @@ class SuggestionsView(APIView):
         require_role(request.user, "intake")
         data = _validated(SuggestionsInSerializer, request)
         streets = resolve_address(data["address"]) if data["address"].strip() else []
-        phone = data["phone"] if len(data["phone"]) >= 7 else ""
+        phone = data["phone"] if intake.PHONE_RE.match(data["phone"]) else ""  # a whole number
         repeats = find_repeats(phone, data["text"], sole_street(streets))
         return Response({
             "leaves": [{"id": leaf.pk, "code": leaf.code, "path": leaf.path_names(), "score": score}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import intake, lists, notifications, tickets
+from .views import intake, lists, notifications, reveals, tickets
 
 app_name = "hotline"
 
@@ -16,9 +16,11 @@ urlpatterns = [
     path("center/deadlines/", lists.deadlines, name="deadlines"),
     path("callbacks/", lists.callback_queue, name="callback_queue"),
     path("tickets/", lists.search, name="search"),
+    path("audit/caller-reveals/", reveals.caller_reveals, name="caller_reveals"),
     path("notifications/", notifications.inbox, name="notifications"),
     path("notifications/read/", notifications.mark_notifications_read, name="notifications_read"),
     path("tickets/<int:pk>/", tickets.ticket_detail, name="ticket"),
+    path("tickets/<int:pk>/caller/", tickets.reveal_caller, name="reveal_caller"),
     path("tickets/<int:pk>/<slug:action>/", tickets.ticket_action, name="ticket_action"),
     path("tickets/<int:pk>/<slug:action>/<int:obj_id>/", tickets.ticket_action, name="ticket_action_on"),
 ]

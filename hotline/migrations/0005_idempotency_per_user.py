@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('dispatch', '0005_catalogitem_dispatch_class'),
-        ('hotline', '0003_ticket_merged_status'),
+        ('hotline', '0004_caller_reveal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

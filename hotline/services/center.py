@@ -138,8 +138,8 @@ def rehandle(actor, ticket_id, reason, now=None):
         apply_transition(ticket, "rehandle", "rehandle", actor=actor, now=now, note=reason)
         lead = ticket.assignments.filter(role=AssignmentRole.LEAD, status=AssignmentStatus.COMPLETED).first()
         if lead:
-            lead.status = AssignmentStatus.WITHDRAWN
-            lead.save(update_fields=["status"])
+            lead.status, lead.ended_at = AssignmentStatus.WITHDRAWN, now
+            lead.save(update_fields=["status", "ended_at"])
         Assignment.objects.create(ticket=ticket, unit=ticket.lead_unit, role=AssignmentRole.LEAD, dispatched_at=now)
         start_clocks(ticket, now)
     return ticket

@@ -43,8 +43,8 @@ def return_order(actor, ticket_id, reason, suggested_unit=None, now=None):
         assignment = check_can_return(actor, ticket, Facts(ticket, now))
         apply_transition(ticket, "return_order", "return", actor=actor, now=now, note=reason,
                          data={"suggested_unit": suggested_unit.code if suggested_unit else None})
-        assignment.status = AssignmentStatus.RETURNED
-        assignment.save(update_fields=["status"])
+        assignment.status, assignment.ended_at = AssignmentStatus.RETURNED, now
+        assignment.save(update_fields=["status", "ended_at"])
         ReturnRequest.objects.create(ticket=ticket, unit=actor.unit, reason=reason, suggested_unit=suggested_unit,
                                      requested_by=actor, requested_at=now)
         clocks.pause(ticket, now)

@@ -184,7 +184,7 @@ def create_assignments(ticket, lead_unit, assist_units, now):
     (an assisting unit that signed keeps its part; one that now leads gives its assisting part up)."""
     Assignment.objects.filter(ticket=ticket).filter(
         Q(status=AssignmentStatus.DISPATCHED) | Q(unit=lead_unit, status__in=LIVE_ASSIGNMENT_STATUSES)
-    ).update(status=AssignmentStatus.WITHDRAWN)
+    ).update(status=AssignmentStatus.WITHDRAWN, ended_at=now)
     holding = set(Assignment.objects.filter(ticket=ticket, status__in=LIVE_ASSIGNMENT_STATUSES)
                   .values_list("unit_id", flat=True))
     assists = [u for u in dict.fromkeys(assist_units) if u.pk not in holding]

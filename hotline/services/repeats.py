@@ -83,7 +83,8 @@ def merge_repeat(actor, ticket_id, original_id, reason, now=None):
     with _locked_pair(ticket_id, original_id) as (ticket, original):
         _check_merge(actor, ticket, original, now)
         parts = list(ticket.assignments.filter(status__in=LIVE_ASSIGNMENT_STATUSES).values_list("id", "status"))
-        Assignment.objects.filter(pk__in=[pk for pk, _ in parts]).update(status=AssignmentStatus.WITHDRAWN)
+        Assignment.objects.filter(pk__in=[pk for pk, _ in parts]).update(status=AssignmentStatus.WITHDRAWN,
+                                                                          ended_at=now)
         stopped = clocks.withdraw(ticket, now)
         refused = _settle_pending_extensions(ticket, original, actor, now)
         data = {"original": original.pk, "parts": dict(parts), "clocks": stopped, "extensions": refused}
@@ -130,7 +131,7 @@ def unmerge_repeat(actor, ticket_id, reason, now=None):
         if ticket.status != Status.MERGED or merge is None:
             raise InvalidTransition(f"工单当前状态为「{ticket.get_status_display()}」，不是并入的工单，不能撤销并入")
         for pk, status in merge.data.get("parts", {}).items():
-            Assignment.objects.filter(pk=int(pk), ticket=ticket).update(status=status)
+            Assignment.objects.filter(pk=int(pk), ticket=ticket).update(status=status, ended_at=None)
         apply_transition(ticket, "unmerge", "unmerge_repeat", actor=actor, now=now,
                          restore_status=merge.from_status, data={"original": original.pk},
                          note=f"撤销并入工单{original.number}，恢复为「{Status(merge.from_status).label}」。理由：{reason}")

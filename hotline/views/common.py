@@ -14,6 +14,7 @@ ROLE_HOME = {
     Role.DEPARTMENT_STAFF: "hotline:worklist",
     Role.DISTRICT_SUPERVISOR: "hotline:deadlines",
     Role.CITY_LEADER: "assessment:rankings",
+    Role.AUDITOR: "hotline:caller_reveals",
 }
 
 

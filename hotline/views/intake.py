@@ -78,9 +78,9 @@ def _receipt(ticket):
 @role_required("intake")
 def earlier_requests_json(request):
     phone = request.GET.get("phone", "").replace(" ", "")
-    rows = selectors.earlier_requests(phone) if len(phone) >= 7 else []
+    rows = selectors.earlier_requests(phone) if intake.PHONE_RE.match(phone) else []  # a whole number, not a part
     return JsonResponse({"requests": [
-        {"id": t.pk, "number": t.number, "received_at": _local(t.received_at), "content": t.content[:60],
+        {"id": t.pk, "number": t.number, "received_at": _local(t.received_at), "content": t.shown_content[:60],
          "status": t.get_status_display(), "unit": t.lead_unit.name if t.lead_unit else "",
          "url": reverse("hotline:ticket", args=[t.pk])}
         for t in rows
@@ -146,10 +146,10 @@ def suggest_repeats_json(request):
     """Earlier open tickets this call may repeat: same phone, or near-identical content at the same street."""
     phone = _param(request, "phone").replace(" ", "")
     street = _street_named(_param(request, "street"), _param(request, "district"))
-    rows = find_repeats(phone if len(phone) >= 7 else "", _param(request, "content"), street)
+    rows = find_repeats(phone if intake.PHONE_RE.match(phone) else "", _param(request, "content"), street)
     return JsonResponse({"repeats": [
         {"id": t.pk, "number": t.number, "received_at": _local(t.received_at),
-         "content": t.content[:80], "status": t.get_status_display(), "reason": t.repeat_reason,
+         "content": t.shown_content[:80], "status": t.get_status_display(), "reason": t.repeat_reason,
          "url": reverse("hotline:ticket", args=[t.pk])}
         for t in rows
     ]})

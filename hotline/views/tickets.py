@@ -16,7 +16,8 @@ from core.errors import DomainError
 from core.pages import show_error
 from dispatch.models import Unit, UnitKind, WhistleTarget
 
-from .. import selectors
+from .. import privacy, selectors
+from ..services import caller
 from ..services.checks import Facts
 from ..suggest import find_repeats
 from .actions import ACTIONS, form_auto_id, form_data
@@ -37,8 +38,9 @@ def ticket_detail(request, pk):
     return _render_ticket(request, _ticket_or_404(request.user, pk))
 
 
-def _render_ticket(request, ticket, bound=None, status=200):
-    """bound = (action, obj_id, form) re-shows a submitted form with its errors."""
+def _render_ticket(request, ticket, bound=None, status=200, revealed=False):
+    """bound = (action, obj_id, form) re-shows a submitted form with its errors; revealed: the caller's full
+    number and name are shown (查看完整号码, recorded by the caller service)."""
     user = request.user
     assignments = list(ticket.assignments.select_related("unit").order_by("dispatched_at", "id"))
     whistles = list(ticket.whistles.select_related("street", "raised_by").prefetch_related(
@@ -46,18 +48,22 @@ def _render_ticket(request, ticket, bound=None, status=200):
     extensions = list(ticket.extensions.select_related("unit", "requested_by").order_by("id"))
     returns = list(ticket.return_requests.select_related("unit", "suggested_unit").order_by("id"))
     facts = Facts(ticket, assignments=assignments, whistles=whistles, extensions=extensions, returns=returns)
+    record = privacy.record_for(
+        user, ticket, assignments=assignments, whistles=whistles, extensions=extensions, returns=returns,
+        events=selectors.timeline(ticket), callbacks=ticket.callbacks.select_related("agent").order_by("id"),
+        feedbacks=ticket.caller_feedbacks.select_related("unit").order_by("id"))
     allowed, reasons = ticket_actions(user, ticket, facts)
     mark_whistle_actions(user, whistles)
     mark_extension_actions(user, extensions)
     needs_units = allowed & {"dispatch", "redispatch", "return"}
     context = {
-        "ticket": ticket, "show_phone": selectors.may_see_phone(user, ticket),
-        "assignments": assignments, "whistles": whistles, "extensions": extensions,
+        "ticket": ticket, "revealed": revealed, "address": privacy.shown_address(user, ticket),
+        "may_reveal": not revealed and privacy.caller_entitlement(user, ticket) is not None,
+        "record": record, "assignments": record["assignments"], "whistles": record["whistles"],
+        "extensions": record["extensions"], "returns": record["returns"], "events": record["events"],
+        "callbacks": record["callbacks"], "feedbacks": record["feedbacks"],
         "allowed": allowed, "reasons": reasons, "bound": bound or (None, None, None),
-        "may_review": may_review_unreasonable(user), "events": selectors.timeline(ticket), "returns": returns,
-        "dispatch_clock": dispatch_clock(ticket),
-        "callbacks": ticket.callbacks.select_related("agent").order_by("id"),
-        "feedbacks": ticket.caller_feedbacks.select_related("unit").order_by("id"),
+        "may_review": may_review_unreasonable(user), "dispatch_clock": dispatch_clock(ticket),
         "units": Unit.objects.filter(kind__in=UNIT_KINDS, is_active=True).only("code", "name") if needs_units else [],
         "whistle_limits": whistle_limits(ticket, timezone.now()) if "raise_whistle" in allowed else None,
         "repeats": selectors.repeats_of(ticket),
@@ -70,6 +76,19 @@ def _merge_candidates(ticket):
     """Earlier open orders this one may repeat (same caller, or the same matter at its street), as hints."""
     return find_repeats(ticket.caller_phone, ticket.content, ticket.street_id, now=ticket.received_at,
                         exclude_id=ticket.pk)
+
+
+@require_POST
+@login_required
+def reveal_caller(request, pk):
+    """查看完整号码: the page again with the caller's full number, for whoever must call them now (recorded);
+    anyone else gets the page with the reason and a 403."""
+    ticket = _ticket_or_404(request.user, pk)
+    try:
+        ticket, _ = caller.reveal_caller(request.user, ticket.pk)
+    except DomainError as error:
+        return _render_ticket(request, ticket, status=show_error(request, error))
+    return _render_ticket(request, ticket, revealed=True)
 
 
 @require_POST

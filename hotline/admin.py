@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from .models import CallerReveal
+
+
+@admin.register(CallerReveal)
+class CallerRevealAdmin(admin.ModelAdmin):
+    """查看完整号码记录: the audit trail of who saw a caller's full number; nobody edits it."""
+
+    list_display = ("created_at", "user", "role", "unit", "ticket_id", "basis")
+    list_filter = ("role", "basis")
+    list_select_related = ("user", "unit")
+    search_fields = ("user__username",)
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
