@@ -251,7 +251,7 @@ TOKEN_TTL_HOURS = float(os.environ.get("TOKEN_TTL_HOURS", "8"))
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["core.throttling.ScopedThrottle"]
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     scope: os.environ.get(f"THROTTLE_{scope.upper()}", default) for scope, default in {
-        "intake": "24000/min", "read": "120/min", "actions": "120/min", "token": "10/min", "search": "30/min",
+        "intake": "24000/min", "read": "600/min", "actions": "300/min", "token": "10/min", "search": "30/min",
     }.items()
 }
 REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT

@@ -162,7 +162,7 @@ class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericVie
         return int(pk)
 
     @ticket_action(
-        s.EmptySerializer, "reveal-caller", response=s.CallerRevealSerializer, created=True,
+        EMPTY_BODY, "reveal-caller", response=s.CallerRevealSerializer, created=True,
         summary="查看完整号码（记录查看人、时间、工单）",
         description=("只有当前需要联系诉求人的人员可以查看：受理后派单前的受理话务员、办理中的主办单位、待回访时的回访员。"
                      "每次查看都记录（审计员可查）；其他人员 403，不作记录。列表和详情中的号码始终打码。"),
