@@ -252,6 +252,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["core.throttling.ScopedThrottle"]
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     scope: os.environ.get(f"THROTTLE_{scope.upper()}", default) for scope, default in {
         "intake": "24000/min", "read": "600/min", "actions": "300/min", "token": "10/min", "search": "30/min",
+        "lookup": "20/min",
     }.items()
 }
 REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT

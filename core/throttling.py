@@ -60,5 +60,12 @@ class SearchThrottle(ScopedThrottle):
     scope = "search"
 
 
+class NumberLookupThrottle(ScopedThrottle):
+    """Looking a caller's earlier requests up by a whole number (intake: earlier requests, repeat suggestions), per
+    user: an agent takes a call every few minutes, so a burst of numbers is someone confirming masked ones."""
+
+    scope = "lookup"
+
+
 def retry_message(seconds):
     return f"请求过于频繁，请{seconds}秒后再试"

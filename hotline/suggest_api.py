@@ -9,12 +9,13 @@ Both are for the roles that take calls (core.permissions: 'intake' / 'link_repea
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import NotFoundInScope
 from core.permissions import require_role
+from core.throttling import NumberLookupThrottle
 
 from . import selectors
 from .services import intake
@@ -103,6 +104,9 @@ class SuggestionsView(APIView):
         data = _validated(SuggestionsInSerializer, request)
         streets = resolve_address(data["address"]) if data["address"].strip() else []
         phone = data["phone"] if intake.PHONE_RE.match(data["phone"]) else ""  # a whole number
+        lookups = NumberLookupThrottle()
+        if phone and not lookups.allow_request(request, self):
+            raise Throttled(wait=lookups.wait())
         repeats = find_repeats(phone, data["text"], sole_street(streets))
         return Response({
             "leaves": [{"id": leaf.pk, "code": leaf.code, "path": leaf.path_names(), "score": score}

@@ -89,3 +89,21 @@ def test_the_page_search_is_limited_per_user_with_a_chinese_message(users):
     assert page.status_code == 429
     assert "请求过于频繁，请40秒后再试" in page.content.decode()
     assert other.get("/tickets/", {"q": "13712340987"}).status_code == 200
+
+
+def test_looking_callers_up_by_number_is_limited_per_user(users):
+    """An agent confirming masked numbers through earlier requests or repeat suggestions runs out of lookups;
+    typing a request without a number, and a colleague's lookups, go on."""
+    _, limit = per_second_and_limit("lookup")
+    agent, api, colleague = Client(), client_for(users["agent"]), Client()
+    agent.force_login(users["agent"])
+    colleague.force_login(users["dispatcher"])
+    for i in range(limit // 2):
+        assert agent.get("/intake/earlier/", {"phone": f"1371234{i:04d}"}).status_code == 200
+        assert api.post("/api/suggestions/", {"text": "噪音扰民", "phone": f"1381234{i:04d}"},
+                        format="json").status_code == 200
+    page = agent.get("/intake/earlier/", {"phone": "13712340987"})
+    assert page.status_code == 429 and page.json()["detail"].startswith("请求过于频繁")
+    assert_throttled(api.post("/api/suggestions/", {"text": "噪音扰民", "phone": "13712340987"}, format="json"))
+    assert api.post("/api/suggestions/", {"text": "噪音扰民"}, format="json").status_code == 200
+    assert colleague.get("/intake/earlier/", {"phone": "13712340987"}).status_code == 200

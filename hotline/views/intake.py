@@ -9,6 +9,7 @@ from django.utils.timezone import localtime
 
 from core.errors import DomainError, InvalidInput
 from core.pages import role_required, show_error
+from core.throttling import NumberLookupThrottle, retry_message
 from dispatch.catalog.selectors import search_leaves
 from dispatch.choices import Responsible, UnitKind
 from dispatch.models import Unit
@@ -78,7 +79,13 @@ def _receipt(ticket):
 @role_required("intake")
 def earlier_requests_json(request):
     phone = request.GET.get("phone", "").replace(" ", "")
-    rows = selectors.earlier_requests(phone) if intake.PHONE_RE.match(phone) else []  # a whole number, not a part
+    if not intake.PHONE_RE.match(phone):  # a whole number, not a part
+        return JsonResponse({"requests": []})
+    lookups = NumberLookupThrottle()
+    if not lookups.allow_request(request, None):
+        return JsonResponse({"requests": [], "detail": retry_message(lookups.wait())}, status=429,
+                            headers={"Retry-After": str(lookups.wait())})
+    rows = selectors.earlier_requests(phone)
     return JsonResponse({"requests": [
         {"id": t.pk, "number": t.number, "received_at": _local(t.received_at), "content": t.shown_content[:60],
          "status": t.get_status_display(), "unit": t.lead_unit.name if t.lead_unit else "",
