@@ -105,6 +105,13 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# --- Reports replica: rankings, drill-down, exports and charts read from REPORTS_DATABASE_URL (a streaming
+# replica, see docker-compose.yml) through config/db_router.py; unset, they read the primary. Writes: always default.
+REPORTS_DATABASE_URL = os.environ.get("REPORTS_DATABASE_URL", "")
+if REPORTS_DATABASE_URL:
+    DATABASES["reports"] = dj_database_url.parse(REPORTS_DATABASE_URL, conn_max_age=60)
+REPORTS_DATABASE = "reports" if REPORTS_DATABASE_URL else "default"
+DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 
 AUTH_USER_MODEL = "dispatch.User"
 LOGIN_URL = "login"
