@@ -172,6 +172,20 @@ CELERY_BEAT_SCHEDULE = {
     "retrain-suggester": {"task": "hotline.train_suggester", "schedule": crontab(minute=0, hour=4)},
 }
 
+# --- Celery queues: each group runs on its own workers (docker-compose.yml), so a month close or a retrain never
+# delays the minute sweep. Notifications and SMS have no task of their own: the sweep writes them as rows in its
+# claiming transaction (exactly once) and urging writes them in the request; "notify" is where the SMS gateway's
+# sender goes. Unrouted tasks land on Celery's default queue "celery"; tests/test_celery_queues.py holds every
+# project task to a route.
+WORKER_QUEUES = ["clock", "notify", "reports", "training"]
+CELERY_TASK_ROUTES = {
+    "assessment.sweep_clocks": {"queue": "clock"},
+    "assessment.close_previous_month": {"queue": "reports"},
+    "assessment.refresh_current_month": {"queue": "reports"},
+    "assessment.detect_hotspots": {"queue": "reports"},
+    "hotline.train_suggester": {"queue": "training"},
+}
+
 # Smart intake: repeat-request window and where trained suggestion models are stored.
 REPEAT_WINDOW_DAYS = int(os.environ.get("REPEAT_WINDOW_DAYS", "7"))
 SUGGEST_MODEL_DIR = Path(os.environ.get("SUGGEST_MODEL_DIR", VAR_DIR / "models"))
