@@ -87,7 +87,7 @@ def overview(request):
     own_district = selectors.scope_district(request.user)
     closes = selectors.month_closes()
     month = selectors.pick_month(request.GET.get("month", ""), closes)
-    close = MonthClose.objects.filter(month=month).first() if month else None
+    close = selectors.month_close(month)
     summary = close.summary if close else {}
     alert_day, alerts = hotspots.latest_alerts(own_district)
     return render(request, "assessment/overview.html", {
@@ -227,7 +227,7 @@ def month_close(request):
         else:
             status = 400
     return render(request, "assessment/month_close.html", {
-        "form": form, "confirming": confirming, "closes": selectors.month_closes(),
+        "form": form, "confirming": confirming, "closes": selectors.month_closes(using="default"),
     }, status=status)
 
 

@@ -105,6 +105,13 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# --- Reports replica: rankings, drill-down, exports and charts read from REPORTS_DATABASE_URL (a streaming
+# replica, see docker-compose.yml) through config/db_router.py; unset, they read the primary. Writes: always default.
+REPORTS_DATABASE_URL = os.environ.get("REPORTS_DATABASE_URL", "")
+if REPORTS_DATABASE_URL:
+    DATABASES["reports"] = dj_database_url.parse(REPORTS_DATABASE_URL, conn_max_age=60)
+REPORTS_DATABASE = "reports" if REPORTS_DATABASE_URL else "default"
+DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 
 AUTH_USER_MODEL = "dispatch.User"
 LOGIN_URL = "login"
@@ -163,6 +170,20 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-assessment-month": {"task": "assessment.refresh_current_month", "schedule": crontab(minute=30, hour=2)},
     "detect-hotspots": {"task": "assessment.detect_hotspots", "schedule": crontab(minute=0, hour=3)},
     "retrain-suggester": {"task": "hotline.train_suggester", "schedule": crontab(minute=0, hour=4)},
+}
+
+# --- Celery queues: each group runs on its own workers (docker-compose.yml), so a month close or a retrain never
+# delays the minute sweep. Notifications and SMS have no task of their own: the sweep writes them as rows in its
+# claiming transaction (exactly once) and urging writes them in the request; "notify" is where the SMS gateway's
+# sender goes. Unrouted tasks land on Celery's default queue "celery"; tests/test_celery_queues.py holds every
+# project task to a route.
+WORKER_QUEUES = ["clock", "notify", "reports", "training"]
+CELERY_TASK_ROUTES = {
+    "assessment.sweep_clocks": {"queue": "clock"},
+    "assessment.close_previous_month": {"queue": "reports"},
+    "assessment.refresh_current_month": {"queue": "reports"},
+    "assessment.detect_hotspots": {"queue": "reports"},
+    "hotline.train_suggester": {"queue": "training"},
 }
 
 # Smart intake: repeat-request window and where trained suggestion models are stored.

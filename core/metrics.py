@@ -8,24 +8,26 @@ from prometheus_client.core import GaugeMetricFamily
 
 from assessment.clock import heartbeat
 
-QUEUE = "celery"  # Celery's default queue
+QUEUES = ["celery", *settings.WORKER_QUEUES]  # Celery's default queue and the routed ones (settings)
 
 
-def queue_depth():
-    """Messages waiting in the default queue: the Redis list's length, or the filesystem broker's files."""
+def queue_depths():
+    """{queue: messages waiting}: the Redis lists' lengths, or the filesystem broker's files."""
     if settings.REDIS_URL:
         import redis
 
-        return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).llen(QUEUE)
+        connection = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
+        return {queue: connection.llen(queue) for queue in QUEUES}
     folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
-    return sum(1 for _ in folder.glob(f"*.{QUEUE}.msg"))
+    return {queue: sum(1 for _ in folder.glob(f"*.{queue}.msg")) for queue in QUEUES}
 
 
 class HotlineCollector:
     def collect(self):
         depth = GaugeMetricFamily("hotline_celery_queue_depth", "Messages waiting in a Celery queue", labels=["queue"])
         try:
-            depth.add_metric([QUEUE], queue_depth())
+            for queue, waiting in queue_depths().items():
+                depth.add_metric([queue], waiting)
         except Exception:  # broker down: no sample, /healthz says why
             pass
         yield depth

@@ -19,7 +19,8 @@ python manage.py load_catalog
 python manage.py seed_demo
 python manage.py seed_demo_tickets --count "${DEMO_TICKETS:-2000}"  # only into a database without tickets
 python manage.py train_suggester
-celery -A config worker --beat --loglevel=INFO --concurrency=2 >var/celery.log 2>&1 &
+# one local worker for every queue (celery: the default; the routed groups: CELERY_TASK_ROUTES in settings)
+celery -A config worker --beat -Q celery,clock,notify,reports,training --loglevel=INFO --concurrency=2 >var/celery.log 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null' EXIT
 echo "Celery worker + beat started (log: var/celery.log). Open http://${HOST:-127.0.0.1}:${PORT:-8000}/"

@@ -23,3 +23,13 @@ SUGGEST_MODEL_DIR = Path(tempfile.mkdtemp(prefix="hotline-models-"))
 # --- Login lockout, API tokens and throttles: rates no test reaches (tests/test_throttling.py runs the defaults).
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {  # noqa: F405
     scope: "1000000/min" for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]}}  # noqa: F405
+
+# --- Reports replica: a second alias on the test database (a mirror, never created or flushed); on PostgreSQL its
+# sessions are read-only, as a streaming replica's are. Reports keep reading "default" unless a test sets
+# REPORTS_DATABASE="reports": a mirror is another connection, which cannot see a rolled-back test's rows, so only
+# transaction=True tests read through it (tests/test_reports_replica.py).
+DATABASES["reports"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+if DATABASES["reports"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    DATABASES["reports"]["OPTIONS"] = {**DATABASES["reports"].get("OPTIONS", {}),  # noqa: F405
+                                       "options": "-c default_transaction_read_only=on"}
+REPORTS_DATABASE = "default"

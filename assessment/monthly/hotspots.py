@@ -10,6 +10,7 @@ from django.utils import timezone
 from assessment.models import HotspotAlert
 from assessment.monthly import months
 from assessment.monthly.rules import rule_for
+from config.db_router import reports_db
 
 TOP_PROBLEMS = 10
 
@@ -105,11 +106,12 @@ def detect_rises(day=None, rule=None):
 
 
 def latest_alerts(district_id=None, limit=50):
-    """The most recent day's alerts, biggest rise first (one query for the day, one for the rows)."""
-    day = HotspotAlert.objects.order_by("-computed_on").values_list("computed_on", flat=True).first()
+    """The most recent day's alerts, biggest rise first (one query for the day, one for the rows; reports replica)."""
+    alerts = HotspotAlert.objects.using(reports_db())
+    day = alerts.order_by("-computed_on").values_list("computed_on", flat=True).first()
     if day is None:
         return None, []
-    alerts = HotspotAlert.objects.filter(computed_on=day).select_related("street__parent", "catalog_item")
+    alerts = alerts.filter(computed_on=day).select_related("street__parent", "catalog_item")
     if district_id:
         alerts = alerts.filter(street__parent_id=district_id)
     return day, list(alerts.order_by("-ratio", "-last7", "id")[:limit])

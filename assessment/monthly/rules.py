@@ -15,15 +15,16 @@ SNAPSHOT_FIELDS = [
 BEFORE_FIELD = {"caller_denial_voids_contact": False}
 
 
-def rule_for(month):
-    rule = AssessmentRule.objects.filter(effective_from__lte=month).order_by("-effective_from").first()
+def rule_for(month, using="default"):
+    rule = AssessmentRule.objects.using(using).filter(effective_from__lte=month).order_by("-effective_from").first()
     return rule or AssessmentRule(effective_from=month)
 
 
-def applied_rule(month):
-    """The rule a month's figures follow: a frozen month's snapshot, else the rule in force for it."""
-    close = MonthClose.objects.filter(month=month, status="frozen").only("rule").first()
-    return rule_from_snapshot(close.rule) if close and close.rule else rule_for(month)
+def applied_rule(month, using="default"):
+    """The rule a month's figures follow: a frozen month's snapshot, else the rule in force for it. ``using``: the
+    database alias (the drill-down reads the reports replica)."""
+    close = MonthClose.objects.using(using).filter(month=month, status="frozen").only("rule").first()
+    return rule_from_snapshot(close.rule) if close and close.rule else rule_for(month, using)
 
 
 def check_rule(rule):

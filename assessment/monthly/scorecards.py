@@ -14,7 +14,7 @@ apart and never in the rates.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
+from django.db import connection, connections
 
 from assessment.clock.overdue import overdue_sql
 from assessment.monthly import months
@@ -221,15 +221,16 @@ def _pair_counts(params, ticket_id, unit_id, only_excluded=False):
         return {row[0]: Counts(*row[1:]) for row in cursor.fetchall()}
 
 
-def assessed_orders(month, unit_ids, measure, *, now, rule, limit, offset=0):
+def assessed_orders(month, unit_ids, measure, *, now, rule, limit, offset=0, using="default"):
     """[(ticket_id, reached, resolved, satisfaction, overdue, excluded, in_time, caller_denied)] of the orders
     behind the units' counts that match ``measure`` (a MEASURE_SQL key), newest first; in_time as counted under
-    ``rule``, caller_denied when the deciding callback says the unit never contacted the caller."""
+    ``rule``, caller_denied when the deciding callback says the unit never contacted the caller. ``using``: the
+    database alias (the drill-down reads the reports replica)."""
     units = {f"u{i}": unit_id for i, unit_id in enumerate(unit_ids)}
     params = {**query_params(month, now, rule), **units, "limit": limit, "offset": offset}
     sql = ORDERS_SQL.format(units=", ".join(f"%({name})s" for name in units), measure=MEASURE_SQL[measure],
                             latest=latest_callback_sql("AND c.ticket_id IN (SELECT ticket_id FROM mine)"))
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

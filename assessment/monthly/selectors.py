@@ -1,4 +1,6 @@
-"""Reads for the leader pages, the API and exports, scoped by role: district supervisors see their district."""
+"""Reads for the leader pages, the API and exports, scoped by role: district supervisors see their district.
+Rankings, scorecards, trends and the drill-down read ``reports_db()`` (a replica when configured,
+config/db_router.py); appeals stay on the primary, next to the writes they lead to."""
 
 from django.db.models import Q
 from django.utils import timezone
@@ -6,6 +8,7 @@ from django.utils import timezone
 from assessment.models import Appeal, MonthClose, Scorecard
 from assessment.monthly import months, rules, scorecards
 from assessment.monthly.choices import RankGroup
+from config.db_router import reports_db
 from core.errors import InvalidInput, NotFoundInScope, NotPermitted
 from core.permissions import require_role
 from dispatch.choices import Role, UnitKind
@@ -36,8 +39,14 @@ def scope_district(user):
     return None
 
 
-def month_closes():
-    return list(MonthClose.objects.defer("summary").order_by("-month"))
+def month_closes(using=None):
+    """Computed months, newest first; ``using``: the month-close page reads the primary it has just written."""
+    return list(MonthClose.objects.using(using or reports_db()).defer("summary").order_by("-month"))
+
+
+def month_close(month):
+    """The month's close with its summary (the overview's charts), or None."""
+    return MonthClose.objects.using(reports_db()).filter(month=month).first() if month else None
 
 
 def pick_month(text, closes):
@@ -56,7 +65,7 @@ def ranking(user, month, group, district_id=None):
         if group not in SUPERVISOR_GROUPS:
             raise NotPermitted("区督办员只能查看本区街乡镇和区的排名")
         district_id = own
-    cards = Scorecard.objects.filter(month=month, group=group).select_related("unit", "district")
+    cards = Scorecard.objects.using(reports_db()).filter(month=month, group=group).select_related("unit", "district")
     if district_id:
         cards = cards.filter(Q(district_id=district_id))
     return list(cards.order_by("rank", "unit__code"))
@@ -67,21 +76,21 @@ def callouts(user, month):
     if scope_district(user) is not None:
         return []
     return list(
-        Scorecard.objects.filter(month=month, called_out=True).select_related("unit", "district")
+        Scorecard.objects.using(reports_db()).filter(month=month, called_out=True).select_related("unit", "district")
         .order_by("group", "-rank", "unit__code")
     )
 
 
 def unit_in_scope(user, code):
     own = scope_district(user)
-    unit = Unit.objects.select_related("parent").filter(code=code).first()
+    unit = Unit.objects.using(reports_db()).select_related("parent").filter(code=code).first()
     if unit is None or (own is not None and own not in (unit.pk, unit.parent_id)):
         raise NotFoundInScope("单位不存在或不在您的权限范围内")
     return unit
 
 
 def scorecard(unit, month):
-    return Scorecard.objects.filter(unit=unit, month=month).first()
+    return Scorecard.objects.using(reports_db()).filter(unit=unit, month=month).first()
 
 
 def corrections(card):
@@ -93,7 +102,8 @@ def corrections(card):
 def trend(unit, month, count=12):
     """The unit's scorecards for the ``count`` months ending with ``month`` (missing months left out)."""
     span = months.months_back(month, count)
-    return list(Scorecard.objects.filter(unit=unit, month__gte=span[0], month__lte=month).order_by("month"))
+    cards = Scorecard.objects.using(reports_db()).filter(unit=unit, month__gte=span[0], month__lte=month)
+    return list(cards.order_by("month"))
 
 
 def orders_behind(unit, month, measure, page=1, now=None):
@@ -104,11 +114,12 @@ def orders_behind(unit, month, measure, page=1, now=None):
         raise InvalidInput("未知的指标", field="measure")
     unit_ids = [unit.pk]
     if unit.kind == UnitKind.DISTRICT:
-        unit_ids += list(Unit.objects.filter(parent=unit).values_list("pk", flat=True))
+        unit_ids += list(Unit.objects.using(reports_db()).filter(parent=unit).values_list("pk", flat=True))
     rows = scorecards.assessed_orders(month, unit_ids, measure, now=now or timezone.now(),
-                                      rule=rules.applied_rule(month), limit=PAGE_SIZE + 1,
-                                      offset=(max(page, 1) - 1) * PAGE_SIZE)
-    tickets = Ticket.objects.select_related("street", "catalog_item").in_bulk([row[0] for row in rows])
+                                      rule=rules.applied_rule(month, reports_db()), limit=PAGE_SIZE + 1,
+                                      offset=(max(page, 1) - 1) * PAGE_SIZE, using=reports_db())
+    tickets = Ticket.objects.using(reports_db()).select_related("street", "catalog_item")
+    tickets = tickets.in_bulk([row[0] for row in rows])
     orders = []
     for ticket_id, reached, resolved, satisfaction, overdue, excluded, in_time, denied in rows[:PAGE_SIZE]:
         ticket = tickets[ticket_id]
