@@ -23,6 +23,11 @@ def queue_depths():
 
 
 class HotlineCollector:
+    def describe(self):
+        """The names only: without it the registry calls collect() on registration, a database read at import."""
+        yield GaugeMetricFamily("hotline_celery_queue_depth", "Messages waiting in a Celery queue", labels=["queue"])
+        yield GaugeMetricFamily("hotline_sweep_lag_seconds", "Seconds since the minute SLA sweep last finished")
+
     def collect(self):
         depth = GaugeMetricFamily("hotline_celery_queue_depth", "Messages waiting in a Celery queue", labels=["queue"])
         try:
