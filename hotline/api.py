@@ -17,7 +17,7 @@ from drf_spectacular.utils import (
 from rest_framework import authentication, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from assessment.clock.whistle_limits import whistle_limits
@@ -50,28 +50,36 @@ class TicketFilter(django_filters.FilterSet):
     received_to = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt", label="受理时间止")
 
 
-class BoundedPagination(LimitOffsetPagination):
-    """At most 200 rows a page; counts stop at COUNT_CAP so a month of 1.7 million rows stays cheap."""
+class KeysetPagination(CursorPagination):
+    """Newest first, 50 rows a page (``?limit=`` up to 200). ``next``/``previous`` carry a cursor (the receipt time
+    the page continues from), so any page costs one index range read however deep: no OFFSET over millions. ``count``
+    stops at COUNT_CAP (``count_is_exact`` false: "10 000+")."""
 
-    default_limit, max_limit, COUNT_CAP = 50, 200, 10_000
-
-    def get_count(self, queryset):
-        return queryset.order_by().values("pk")[: self.COUNT_CAP + 1].count()
+    ordering = ("-received_at", "-id")
+    page_size, page_size_query_param, max_page_size, COUNT_CAP = 50, "limit", 200, 10_000
+    invalid_cursor_message = "翻页游标无效：请使用上一次返回的 next 或 previous 链接"
 
     def paginate_queryset(self, queryset, request, view=None):
-        offset = self.get_offset(request)
-        if offset > self.COUNT_CAP:
-            raise ValidationError({"offset": [f"偏移量不能超过{self.COUNT_CAP}，请用筛选条件缩小范围"]})
-        return super().paginate_queryset(queryset, request, view)
+        if "offset" in request.query_params:
+            raise ValidationError({"offset": ["不支持按偏移量翻页：请使用返回的 next / previous 链接"]})
+        try:
+            page = super().paginate_queryset(queryset, request, view)
+        except NotFound:
+            raise ValidationError({"cursor": [self.invalid_cursor_message]}) from None
+        self.count = queryset.order_by().values("pk")[: self.COUNT_CAP + 1].count()
+        return page
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
+        response.data["count"] = min(self.count, self.COUNT_CAP)
         response.data["count_is_exact"] = self.count <= self.COUNT_CAP
         return response
 
     def get_paginated_response_schema(self, schema):
         schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count"] = {"type": "integer", "description": f"至多{self.COUNT_CAP}"}
         schema["properties"]["count_is_exact"] = {"type": "boolean"}
+        schema["required"] = [*schema.get("required", []), "count", "count_is_exact"]
         return schema
 
 
@@ -122,14 +130,14 @@ class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericVie
     authentication_classes = [authentication.SessionAuthentication, ExpiringTokenAuthentication]
     throttle_scopes = {"create": "intake"}  # core/throttling.py: the rest reads ("read") or acts ("actions")
     filterset_class = TicketFilter
-    pagination_class = BoundedPagination
+    pagination_class = KeysetPagination
     lookup_value_regex = r"\d{1,18}"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Ticket.objects.none()
         user = self.request.user
-        return privacy.with_address_access(selectors.visible_tickets(user), user).order_by("-received_at", "-id")
+        return privacy.with_address_access(selectors.visible_tickets(user), user)  # ordered by the pagination
 
     def get_serializer_class(self):
         return s.TicketDetailSerializer if self.action == "retrieve" else s.TicketListSerializer

@@ -8,7 +8,18 @@ from assessment.clock import overdue
 from dispatch.choices import RequestType, Role, Tier
 
 from . import privacy
-from .choices import MERGEABLE_STATUSES, CallerEntitlement, Channel, FeedbackMethod, Satisfaction, Status, Urgency
+from .choices import (
+    AWAITING_CALLBACK_STATUSES,
+    AWAITING_DISPATCH_STATUSES,
+    MERGEABLE_STATUSES,
+    OPEN_STATUSES,
+    CallerEntitlement,
+    Channel,
+    FeedbackMethod,
+    Satisfaction,
+    Status,
+    Urgency,
+)
 
 
 def ticket_number(received_at, pk):
@@ -69,6 +80,14 @@ class Ticket(FSMModelMixin, models.Model):
             models.Index(fields=["lead_unit", "status", "due_at"], name="ticket_worklist"),
             models.Index(fields=["street", "received_at"], name="ticket_street_time"),
             models.Index(fields=["status", "completed_at"], name="ticket_callback_queue"),
+            # the center's lists, each in its own order over only the rows it shows (partial on its statuses)
+            models.Index(fields=["received_at", "id"], name="ticket_dispatch_queue",
+                         condition=Q(status__in=AWAITING_DISPATCH_STATUSES)),
+            models.Index(fields=["completed_at", "id"], name="ticket_awaiting_callback",
+                         condition=Q(status__in=AWAITING_CALLBACK_STATUSES)),
+            models.Index(fields=["callback_at", "id"], name="ticket_callback_decisions",
+                         condition=Q(status=Status.CALLBACK)),
+            models.Index(fields=["due_at", "id"], name="ticket_open_due", condition=Q(status__in=OPEN_STATUSES)),
         ]
         constraints = [
             models.UniqueConstraint(fields=["received_by", "idempotency_key"], name="idempotency_key_per_user",
