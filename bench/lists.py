@@ -10,7 +10,6 @@ figures as JSON; ``--before F`` prints them beside the saved ones.
 """
 
 import argparse
-import base64
 import json
 import os
 import statistics
@@ -36,8 +35,10 @@ def deep_url(client, user):
     first = client.get("/api/tickets/?limit=50").json()
     if "cursor=" not in (first.get("next") or ""):
         return depth, f"/api/tickets/?limit=50&offset={depth}"
-    row = tickets.values_list("received_at", flat=True)[depth - 1]
-    cursor = base64.b64encode(urlencode({"p": str(row)}).encode("ascii")).decode("ascii")
+    from hotline.api_paging import OLDER, encode_cursor
+
+    row = tickets[depth - 1]
+    cursor = encode_cursor(OLDER, row.received_at, row.pk)  # the next link of the page ending at that row
     return depth, "/api/tickets/?" + urlencode({"limit": 50, "cursor": cursor})
 
 

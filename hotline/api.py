@@ -17,7 +17,6 @@ from drf_spectacular.utils import (
 from rest_framework import authentication, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from assessment.clock.whistle_limits import whistle_limits
@@ -30,6 +29,7 @@ from dispatch.models import ExtensionRequest, Whistle
 
 from . import privacy, selectors
 from . import serializers as s
+from .api_paging import KeysetPagination
 from .choices import Status
 from .models import Ticket
 from .services import caller, center, handling, intake, repeats, whistles
@@ -48,39 +48,6 @@ class TicketFilter(django_filters.FilterSet):
     lead_unit = django_filters.CharFilter(field_name="lead_unit__code", label="主办单位代码")
     received_from = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte", label="受理时间起")
     received_to = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt", label="受理时间止")
-
-
-class KeysetPagination(CursorPagination):
-    """Newest first, 50 rows a page (``?limit=`` up to 200). ``next``/``previous`` carry a cursor (the receipt time
-    the page continues from), so any page costs one index range read however deep: no OFFSET over millions. ``count``
-    stops at COUNT_CAP (``count_is_exact`` false: "10 000+")."""
-
-    ordering = ("-received_at", "-id")
-    page_size, page_size_query_param, max_page_size, COUNT_CAP = 50, "limit", 200, 10_000
-    invalid_cursor_message = "翻页游标无效：请使用上一次返回的 next 或 previous 链接"
-
-    def paginate_queryset(self, queryset, request, view=None):
-        if "offset" in request.query_params:
-            raise ValidationError({"offset": ["不支持按偏移量翻页：请使用返回的 next / previous 链接"]})
-        try:
-            page = super().paginate_queryset(queryset, request, view)
-        except NotFound:
-            raise ValidationError({"cursor": [self.invalid_cursor_message]}) from None
-        self.count = queryset.order_by().values("pk")[: self.COUNT_CAP + 1].count()
-        return page
-
-    def get_paginated_response(self, data):
-        response = super().get_paginated_response(data)
-        response.data["count"] = min(self.count, self.COUNT_CAP)
-        response.data["count_is_exact"] = self.count <= self.COUNT_CAP
-        return response
-
-    def get_paginated_response_schema(self, schema):
-        schema = super().get_paginated_response_schema(schema)
-        schema["properties"]["count"] = {"type": "integer", "description": f"至多{self.COUNT_CAP}"}
-        schema["properties"]["count_is_exact"] = {"type": "boolean"}
-        schema["required"] = [*schema.get("required", []), "count", "count_is_exact"]
-        return schema
 
 
 class DomainInputMixin:
