@@ -88,7 +88,9 @@ def ticket_action(serializer_class, url_path, *, response=ACTION_RESULT, created
 
 
 @extend_schema_view(
-    list=extend_schema(summary="工单列表（按权限范围）"),
+    list=extend_schema(summary="工单列表（按权限范围）",
+                       description="按受理时间从新到旧；用返回的 next / previous 链接翻页（游标），每页耗时相同。"
+                                   "count 最多计到10000（count_is_exact 为 false 表示“10000+”）。"),
     retrieve=extend_schema(summary="工单详情（含承办、吹哨、延期与全程记录）"),
 )
 class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
