@@ -1,3 +1,6 @@
+import functools
+import operator
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,7 +11,24 @@ from assessment.clock import overdue
 from dispatch.choices import RequestType, Role, Tier
 
 from . import privacy
-from .choices import MERGEABLE_STATUSES, CallerEntitlement, Channel, FeedbackMethod, Satisfaction, Status, Urgency
+from .choices import (
+    AWAITING_CALLBACK_STATUSES,
+    AWAITING_DISPATCH_STATUSES,
+    MERGEABLE_STATUSES,
+    OPEN_STATUSES,
+    CallerEntitlement,
+    Channel,
+    FeedbackMethod,
+    Satisfaction,
+    Status,
+    Urgency,
+)
+
+
+def any_status(statuses):
+    """status = a OR status = b …: a partial index condition PostgreSQL prints back the same after the generator's
+    bulk load drops and recreates it (an IN list comes back re-cast); it serves ``status IN (…)`` all the same."""
+    return functools.reduce(operator.or_, (Q(status=status) for status in statuses))
 
 
 def ticket_number(received_at, pk):
@@ -69,6 +89,14 @@ class Ticket(FSMModelMixin, models.Model):
             models.Index(fields=["lead_unit", "status", "due_at"], name="ticket_worklist"),
             models.Index(fields=["street", "received_at"], name="ticket_street_time"),
             models.Index(fields=["status", "completed_at"], name="ticket_callback_queue"),
+            # the center's lists, each in its own order over only the rows it shows (partial on its statuses)
+            models.Index(fields=["received_at", "id"], name="ticket_dispatch_queue",
+                         condition=any_status(AWAITING_DISPATCH_STATUSES)),
+            models.Index(fields=["completed_at", "id"], name="ticket_awaiting_callback",
+                         condition=any_status(AWAITING_CALLBACK_STATUSES)),
+            models.Index(fields=["callback_at", "id"], name="ticket_callback_decisions",
+                         condition=Q(status=Status.CALLBACK)),
+            models.Index(fields=["due_at", "id"], name="ticket_open_due", condition=any_status(OPEN_STATUSES)),
         ]
         constraints = [
             models.UniqueConstraint(fields=["received_by", "idempotency_key"], name="idempotency_key_per_user",

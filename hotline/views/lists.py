@@ -3,13 +3,13 @@
 from types import SimpleNamespace
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
 from assessment.clock.overdue import is_past
 from assessment.clock.selectors import deadlines_to_urge, missing_holiday_year
 from core.pages import role_required
+from core.paging import CappedPaginator
 from core.throttling import SearchThrottle, retry_message
 from dispatch.choices import Role
 
@@ -21,8 +21,9 @@ UNIT_TABS = [("to_sign", "待签收"), ("in_progress", "办理中"), ("due_soon"
 
 
 def paged(request, queryset):
-    """One page of LIST_LIMIT rows (?page=N); a page number out of range or not a number gives the nearest page."""
-    return Paginator(queryset, LIST_LIMIT).get_page(request.GET.get("page"))
+    """One page of LIST_LIMIT rows (?page=N); a page number out of range or not a number gives the nearest page.
+    The count stops at 10 000 (core/paging.py)."""
+    return CappedPaginator(queryset, LIST_LIMIT).get_page(request.GET.get("page"))
 
 
 def _tabs(user):

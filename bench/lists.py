@@ -1,0 +1,107 @@
+"""Benchmark: the REST ticket list (first and a deep page) and the two center queues on a big database.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hl_scalelists_big .venv/bin/python bench/lists.py [--out F]
+
+Runs on a database that already holds generated orders and the demo users (it does not migrate or load anything).
+Requests each list in-process (Django test client, DEBUG off) as the user who works on it: one warm-up, then 7
+timed runs; prints median and p95 milliseconds. The deep page is the page starting at the 10 000th row of the
+user's list: ``?offset=10000`` under offset paging, a cursor pointing there under keyset paging. ``--out`` saves the
+figures as JSON; ``--before F`` prints them beside the saved ones.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import bench.benchdb  # noqa: E402,F401  (bench settings: throw-away key, plain http)
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+RUNS = 7
+DEPTH = 10_000
+
+
+def deep_url(client, user):
+    """The API page starting at row DEPTH of the user's list, in whichever paging the code under test has."""
+    from hotline import privacy, selectors
+
+    tickets = privacy.with_address_access(selectors.visible_tickets(user), user).order_by("-received_at", "-id")
+    depth = min(DEPTH, tickets.count() - 50)  # a street has fewer orders than DEPTH: its last page
+    first = client.get("/api/tickets/?limit=50").json()
+    if "cursor=" not in (first.get("next") or ""):
+        return depth, f"/api/tickets/?limit=50&offset={depth}"
+    from hotline.api_paging import OLDER, encode_cursor
+
+    row = tickets[depth - 1]
+    cursor = encode_cursor(OLDER, row.received_at, row.pk)  # the next link of the page ending at that row
+    return depth, "/api/tickets/?" + urlencode({"limit": 50, "cursor": cursor})
+
+
+def timed(client, url):
+    response = client.get(url)  # warm-up
+    assert response.status_code == 200, (url, response.status_code, response.content[:300])
+    runs = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        client.get(url)
+        runs.append((time.perf_counter() - started) * 1000)
+    runs.sort()
+    return statistics.median(runs), runs[-1]  # p95 of 7 runs is the worst
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out")
+    parser.add_argument("--before")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+
+    from dispatch.models import User
+    from hotline.models import Ticket
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.DEBUG = False
+    print(f"{Ticket.objects.count():,} tickets, {os.cpu_count()} cores, median / p95 of {RUNS} runs (ms)")
+    clients = {}
+    for name in ("agent", "wangjing", "dispatcher", "callback"):
+        clients[name] = Client()
+        clients[name].force_login(User.objects.get(username=name))
+    rows = [
+        ("API /api/tickets/ page 1 · agent", "agent", "/api/tickets/?limit=50"),
+        ("API /api/tickets/ deep page · agent", "agent", None),
+        ("API /api/tickets/ page 1 · wangjing", "wangjing", "/api/tickets/?limit=50"),
+        ("API /api/tickets/ deep page · wangjing", "wangjing", None),
+        ("派单队列 /center/queue/ · dispatcher", "dispatcher", "/center/queue/"),
+        ("回访队列 /callbacks/ · callback", "callback", "/callbacks/"),
+    ]
+    before = json.loads(Path(args.before).read_text()) if args.before else {}
+    figures = {}
+    for label, name, url in rows:
+        client = clients[name]
+        if url is None:
+            depth, url = deep_url(client, User.objects.get(username=name))
+            label = label.replace("deep page", f"row {depth:,}")
+        figures[label] = timed(client, url)
+        median, p95 = figures[label]
+        line = f"{label:<42} {median:8.0f} {p95:8.0f}"
+        if label in before:
+            was_median, was_p95 = before[label]
+            line = f"{label:<42} before {was_median:7.0f} {was_p95:7.0f}   after {median:6.0f} {p95:6.0f}" \
+                   f"   ×{was_median / median:.1f}"
+        print(line, flush=True)
+    if args.out:
+        Path(args.out).write_text(json.dumps(figures, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
