@@ -186,6 +186,11 @@ def _word_matches(tickets, user, query):
     indexed = text_search.indexed_words_match(query)
     if indexed is not None:
         tickets = tickets.filter(indexed)
+    unit_ids = visible_unit_ids(user)
+    if unit_ids is not None:  # drive from the unit's own orders (its assignments, its whistle calls), not a scan
+        assigned = Assignment.objects.filter(unit_id__in=unit_ids).values("ticket_id")
+        whistled = WhistleTarget.objects.filter(unit_id__in=unit_ids).values("whistle__ticket_id")
+        tickets = tickets.filter(pk__in=assigned.union(whistled))
     address = Q(address__icontains=query) & Q(address_shown=True)
     return privacy.with_address_access(tickets, user).filter(Q(content__icontains=query) | address)
 

@@ -72,3 +72,20 @@ def test_the_search_query_can_use_the_gram_index(users):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(line for (line,) in cursor.fetchall())
     assert "ticket_search_bigrams" in plan, plan
+
+
+@pytest.mark.parametrize("common", [False, True])
+def test_a_street_finds_its_own_orders_by_a_word_and_no_other_streets(client, users, directory, catalog, monkeypatch,
+                                                                       common):
+    """As a rare word (through the index) and as a common one (the index skipped): the same answer."""
+    from hotline import text_search
+    from hotline.services import intake
+
+    if common:
+        monkeypatch.setattr(text_search, "COMMON_WORD_ROWS", -1)
+    ours = take_call(users, directory, catalog["sanitation"], content="楼道暖气漏水")
+    theirs = take_call(users, directory, catalog["sanitation"], street="110101004", content="楼道暖气漏水")
+    for ticket in (ours, theirs):
+        intake.dispatch_ticket(users["agent"], ticket.pk, lead_unit=ticket.street, now=ticket.received_at)
+    assert found(client, users["wangjing"], "暖气漏") == [ours]
+    assert set(found(client, users["agent"], "暖气漏")) == {ours, theirs}
