@@ -20,7 +20,7 @@ from dispatch.models import (
     WhistleTarget,
 )
 
-from . import privacy
+from . import privacy, text_search
 from .choices import AWAITING_CALLBACK_STATUSES, AWAITING_DISPATCH_STATUSES, HANDLING_STATUSES, OPEN_STATUSES, Status
 from .models import CallerReveal, Ticket
 
@@ -158,25 +158,44 @@ def repeats_of(ticket):
 def search_tickets(user, query):
     """(tickets, note): by number (20261122-123 or 123), phone or content words, within the user's scope. A
     phone-shaped query matches a caller number only on orders the user must call now (privacy.phone_search_q),
-    never their content or address; ``note`` says so."""
+    never their content or address; ``note`` says so. Each shape goes to its own index: the id, caller_phone,
+    the grams of content and address (text_search); none is OR-ed with a scan of another."""
     tickets = visible_tickets(user)
     query = query.strip()
     head, _, tail = query.rpartition("-")
     if tail.isdigit() and len(tail) < 11 and (not head or TICKET_DATE.match(head)):
-        by_id = Q(pk=int(tail))
         if head or not privacy.phone_shaped(query):
-            return tickets.filter(by_id), ""
-    elif privacy.phone_shaped(query):
-        by_id = Q(pk__in=[])
-    elif privacy.has_number(query):  # numbers in content and addresses are masked: no oracle for them
+            return tickets.filter(pk=int(tail)), ""
+        matches = [int(tail), *_phone_matches(user, query)]
+        return tickets.filter(pk__in=matches), privacy.PHONE_SEARCH_NOTE
+    if privacy.phone_shaped(query):
+        return tickets.filter(pk__in=_phone_matches(user, query)), privacy.PHONE_SEARCH_NOTE
+    if privacy.has_number(query):  # numbers in content and addresses are masked: no oracle for them
         return tickets.none(), privacy.PHONE_SEARCH_NOTE
-    else:
-        address = Q(address__icontains=query) & Q(address_shown=True)
-        found = privacy.with_address_access(tickets, user).filter(Q(content__icontains=query) | address)
-        return found, ""
+    return _word_matches(tickets, user, query), ""
+
+
+def _phone_matches(user, query):
+    """The ids of the orders whose caller number the query is and the user may search by (caller_phone index)."""
     allowed = privacy.phone_search_q(user)
-    by_phone = Q(pk__in=[]) if allowed is None else Q(caller_phone__in=privacy.phone_forms(query)) & allowed
-    return tickets.filter(by_id | by_phone), privacy.PHONE_SEARCH_NOTE
+    if allowed is None:
+        return []
+    by_phone = Ticket.objects.filter(caller_phone__in=privacy.phone_forms(query)).filter(allowed)
+    return list(by_phone.values_list("pk", flat=True))
+
+
+def _word_matches(tickets, user, query):
+    """Orders whose content holds the query, or whose address does where the user sees it in full."""
+    indexed = text_search.indexed_words_match(query)
+    if indexed is not None:
+        tickets = tickets.filter(indexed)
+    unit_ids = visible_unit_ids(user)
+    if unit_ids is not None:  # drive from the unit's own orders (its assignments, its whistle calls), not a scan
+        assigned = Assignment.objects.filter(unit_id__in=unit_ids).values("ticket_id")
+        whistled = WhistleTarget.objects.filter(unit_id__in=unit_ids).values("whistle__ticket_id")
+        tickets = tickets.filter(pk__in=assigned.union(whistled))
+    address = Q(address__icontains=query) & Q(address_shown=True)
+    return privacy.with_address_access(tickets, user).filter(Q(content__icontains=query) | address)
 
 
 def caller_reveals():

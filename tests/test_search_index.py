@@ -1,0 +1,91 @@
+"""Search at volume: content and address words through the two-character-gram index (PostgreSQL), with the
+substring meaning of before; numbers and phones through their own indexes."""
+
+import pytest
+from django.db import connection
+
+from hotline.models import Ticket
+from hotline.selectors import search_tickets
+
+from .lifecycle_helpers import take_call
+from .page_helpers import login
+
+pytestmark = pytest.mark.django_db
+on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="the gram index is PostgreSQL's")
+
+
+def found(client, user, query):
+    response = login(client, user).get("/tickets/", {"q": query})
+    assert response.status_code == 200, query
+    return list(response.context["tickets"])
+
+
+def test_two_character_words_find_the_order_as_substrings(client, users, directory, catalog):
+    heating = take_call(users, directory, catalog["sanitation"], content="家里暖气片不热，噪音也大")
+    take_call(users, directory, catalog["sanitation"], content="楼下垃圾无人清理")
+    for word in ("暖气", "暖气片", "噪音", "片不热，噪"):
+        assert found(client, users["agent"], word) == [heating], word
+
+
+def test_all_grams_present_but_not_in_a_row_is_no_match(client, users, directory, catalog):
+    take_call(users, directory, catalog["sanitation"], content="音噪之外还有噪音")  # grams 噪音 and 音噪 both
+    assert found(client, users["agent"], "噪音噪") == []
+    assert found(client, users["agent"], "量子纠缠") == []
+
+
+def test_a_new_order_is_found_at_once_and_case_does_not_matter(client, users, directory, catalog):
+    ticket = take_call(users, directory, catalog["sanitation"], content="ABC小区门口WiFi杆倒了")
+    assert found(client, users["agent"], "wifi杆") == [ticket]
+    assert found(client, users["agent"], "abc") == [ticket]
+
+
+def test_address_words_and_one_character_queries(client, users, directory, catalog):
+    ticket = take_call(users, directory, catalog["sanitation"], content="楼下垃圾无人清理")  # at 花家地小区3号楼
+    assert found(client, users["agent"], "花家地") == [ticket]
+    assert found(client, users["agent"], "圾") == [ticket]  # below the grams: icontains alone
+
+
+def test_quotes_and_backslashes_in_a_word_are_searched_not_parsed(client, users, directory, catalog):
+    ticket = take_call(users, directory, catalog["sanitation"], content="门牌写着 O'Neil\\B 栋 & 号")
+    for query in ("O'Neil\\B", "l\\B", "& 号", "'N"):
+        assert found(client, users["agent"], query) == [ticket], query
+    for query in ("' & '", "!(", "\\'"):
+        assert found(client, users["agent"], query) == [], query
+
+
+def test_a_five_digit_query_finds_the_order_of_that_id_and_the_callers_own(client, users, directory, catalog):
+    first = take_call(users, directory, catalog["sanitation"])
+    by_phone = take_call(users, directory, catalog["sanitation"])
+    Ticket.objects.filter(pk=by_phone.pk).update(caller_phone=str(first.pk).zfill(5))  # a short local number
+    rows, note = search_tickets(users["agent"], str(first.pk).zfill(5))
+    assert set(rows) == {first, by_phone} and "号码检索" in note  # the agent took both, neither dispatched
+
+
+@on_postgres
+def test_the_search_query_can_use_the_gram_index(users):
+    """The query's expression is the index's: with scans made dear, the planner reads ticket_search_bigrams."""
+    rows, _ = search_tickets(users["agent"], "量子纠缠")
+    sql, params = rows.order_by("-received_at")[:100].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "ticket_search_bigrams" in plan, plan
+
+
+@pytest.mark.parametrize("common", [False, True])
+def test_a_street_finds_its_own_orders_by_a_word_and_no_other_streets(client, users, directory, catalog, monkeypatch,
+                                                                       common):
+    """As a rare word (through the index) and as a common one (the index skipped): the same answer."""
+    from hotline import text_search
+    from hotline.services import intake
+
+    if common:
+        monkeypatch.setattr(text_search, "COMMON_WORD_ROWS", -1)
+    ours = take_call(users, directory, catalog["sanitation"], content="楼道暖气漏水")
+    theirs = take_call(users, directory, catalog["sanitation"], street="110101004", content="楼道暖气漏水")
+    for ticket in (ours, theirs):
+        intake.dispatch_ticket(users["agent"], ticket.pk, lead_unit=ticket.street, now=ticket.received_at)
+    assert found(client, users["wangjing"], "暖气漏") == [ours]
+    assert set(found(client, users["agent"], "暖气漏")) == {ours, theirs}
