@@ -188,12 +188,7 @@ def _word_matches(tickets, user, query):
     """Orders whose content holds the query, or whose address does where the user sees it in full."""
     indexed = text_search.indexed_words_match(query)
     if indexed is not None:
-        tickets = tickets.filter(indexed)
-    unit_ids = visible_unit_ids(user)
-    if unit_ids is not None:  # drive from the unit's own orders (its assignments, its whistle calls), not a scan
-        assigned = Assignment.objects.filter(unit_id__in=unit_ids).values("ticket_id")
-        whistled = WhistleTarget.objects.filter(unit_id__in=unit_ids).values("whistle__ticket_id")
-        tickets = tickets.filter(pk__in=assigned.union(whistled))
+        tickets = tickets.filter(indexed)  # a unit user's scope is already its own ids (visible_tickets)
     address = Q(address__icontains=query) & Q(address_shown=True)
     return privacy.with_address_access(tickets, user).filter(Q(content__icontains=query) | address)
 
