@@ -58,7 +58,7 @@ DISPATCHED_ENDS = {
 RULING = dt.timedelta(days=3)
 ANSWERED_ENDS = {Status.ANSWERED: 2, Status.CALLBACK: 1, Status.CLOSED: 397}
 ANSWERED_SHARE = 0.12
-BULK_FROM = 100_000  # tickets from which the SQL engine rebuilds the indexes instead of maintaining them
+BULK_FROM = 100_000  # tickets from which the SQL engine loads in one transaction (see generate_in_sql)
 PATH = [Status.RECEIVED, Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS, Status.COMPLETED, Status.CALLBACK,
         Status.CLOSED]
 COMMUNITIES = ["花园", "家园", "小区", "西里", "东里", "北里", "南里", "新村", "嘉园", "公寓", "社区", "胡同"]
@@ -102,6 +102,20 @@ def month_bounds(month):
     start = dt.datetime(year, number, 1, tzinfo=tz)
     end = dt.datetime(year + number // 12, number % 12 + 1, 1, tzinfo=tz)
     return start, end
+
+
+def month_range(months):
+    """'2026-01..2026-03' → ['2026-01', '2026-02', '2026-03']; ValueError when malformed or reversed."""
+    first, _, last = months.partition("..")
+    (year, number), (last_year, last_number) = ((int(p) for p in m.split("-")) for m in (first, last or first))
+    month_bounds(first), month_bounds(last or first)  # validates both
+    labels = []
+    while (year, number) <= (last_year, last_number):
+        labels.append(f"{year:04d}-{number:02d}")
+        year, number = year + number // 12, number % 12 + 1
+    if not labels:
+        raise ValueError(months)
+    return labels
 
 
 class World:
@@ -461,12 +475,13 @@ def count_rows(stats, rows):
         stats.rows[name] = stats.rows.get(name, 0) + n
 
 
-def generate(count, month, *, seed=None, batch_size=None, now=None, progress=None, engine=None, bulk=None):
+def generate(count, month, *, seed=None, batch_size=None, now=None, progress=None, engine=None, bulk=None,
+             rebuild=None):
     """Write `count` tickets received in `month` ('YYYY-MM'); returns Stats. Raises GeneratorError, ValueError.
 
     engine "sql" (the default on PostgreSQL): every row is computed in the database, ~10× faster; "python" (the
     default elsewhere, e.g. SQLite, and when a tier limit counts working days): rows built in Python.
-    bulk (SQL engine; default from BULK_FROM tickets): see generate_in_sql."""
+    bulk (SQL engine; default from BULK_FROM tickets) and rebuild: see generate_in_sql."""
     start, end = month_bounds(month)
     now = now or timezone.now()
     if start > now:
@@ -479,7 +494,9 @@ def generate(count, month, *, seed=None, batch_size=None, now=None, progress=Non
     if engine == "sql":
         seed = random.randrange(2**62) if seed is None else seed
         bulk = count >= BULK_FROM if bulk is None else bulk
-        return generate_in_sql(count, world, limits, start, end, now, seed, batch_size or 50_000, progress, bulk)
+        rebuild = bulk and (rebuild if rebuild is not None else Ticket.objects.count() < count)
+        return generate_in_sql(count, world, limits, start, end, now, seed, batch_size or 50_000, progress, bulk,
+                               rebuild)
     return generate_in_python(count, world, start, end, now, seed, batch_size or 10_000, progress)
 
 
@@ -507,16 +524,18 @@ def sql_params(world, start, end, now, seed):
     }
 
 
-def generate_in_sql(count, world, limits, start, end, now, seed, batch_size, progress, bulk):
-    """Batches of `batch_size`, each in its own transaction; or, `bulk`, the whole run in one transaction with the
-    secondary indexes of the tables written dropped during the load and rebuilt after it (by sorting, ~10× cheaper
-    than maintaining them row by row). Bulk locks those tables until it commits; a failure rolls everything back."""
+def generate_in_sql(count, world, limits, start, end, now, seed, batch_size, progress, bulk, rebuild):
+    """Batches of `batch_size`, each in its own transaction; or, `bulk`, the whole run in one transaction (it locks
+    the tables written until it commits; a failure rolls everything back). `rebuild` (bulk only; by default when the
+    tables hold fewer tickets than the run adds) drops their secondary indexes during the load and rebuilds them
+    after it, by sorting: cheaper than maintaining them row by row into an empty table, but a rebuild sorts the
+    whole table, so on a loaded one month k would cost k months of sorting: there the indexes are kept."""
     stats, writer = Stats(), PostgresWriter()
     params = sql_params(world, start, end, now, seed)
     started = time.perf_counter()
     with transaction.atomic() if bulk else nullcontext(), connection.cursor() as cursor:
         generator_sql.load_world(cursor, world, limits)
-        indexes = generator_sql.drop_indexes(cursor) if bulk else []
+        indexes = generator_sql.drop_indexes(cursor) if rebuild else []
         for n0 in range(0, count, batch_size):
             n = min(batch_size, count - n0)
             with transaction.atomic():
@@ -531,6 +550,8 @@ def generate_in_sql(count, world, limits, start, end, now, seed, batch_size, pro
             if progress:
                 progress(stats)
         generator_sql.create_indexes(cursor, indexes)
+        if bulk:
+            generator_sql.analyze(cursor)
         generator_sql.drop_world(cursor)
     stats.seconds = time.perf_counter() - started
     return stats

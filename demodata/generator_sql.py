@@ -347,8 +347,11 @@ def create_indexes(cursor, definitions):
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
     for definition in definitions:
         cursor.execute(definition)
-    if definitions:  # fresh planner statistics for the month just written
-        cursor.execute(f"ANALYZE {', '.join(BULK_TABLES)}")
+
+
+def analyze(cursor):
+    """Fresh planner statistics for the month just written (a sample: its cost does not grow with the table)."""
+    cursor.execute(f"ANALYZE {', '.join(BULK_TABLES)}")
 
 
 def slots(weights):

@@ -1,6 +1,9 @@
 """generate_tickets: a month of consistent tickets in every state, across all streets."""
 
 import datetime as dt
+import io
+from collections import Counter
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -107,6 +110,22 @@ def test_the_command_needs_a_current_catalog(demo_users):
         call_command("generate_tickets", count=10, month="2026-01", skip_checks=True)
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("generate_tickets", count=10, month="January", skip_checks=True)
+
+
+def test_the_command_fills_consecutive_months_and_reports_each(demo_users, catalog):
+    out = io.StringIO()
+    call_command("generate_tickets", months="2025-11..2026-01", per_month=200, seed=1, stdout=out, skip_checks=True)
+    beijing = ZoneInfo("Asia/Shanghai")
+    received = Ticket.objects.values_list("received_at", flat=True)
+    per_month = Counter(f"{at.astimezone(beijing):%Y-%m}" for at in received)
+    assert per_month == {"2025-11": 200, "2025-12": 200, "2026-01": 200}
+    assert [line.split("：")[0] for line in out.getvalue().splitlines() if "已生成" in line] == [
+        "2025-11", "2025-12", "2026-01"]
+    for months in ("2026-03..2026-01", "2026-01..2026-13"):
+        with pytest.raises(CommandError, match="YYYY-MM"):
+            call_command("generate_tickets", months=months, per_month=10, skip_checks=True)
+    with pytest.raises(CommandError, match="--per-month"):
+        call_command("generate_tickets", months="2026-01..2026-02", skip_checks=True)
 
 
 @postgres_only
