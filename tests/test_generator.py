@@ -150,6 +150,23 @@ def test_a_seed_gives_the_same_month_whatever_the_batches_or_the_bulk_load(demo_
 
 
 @postgres_only
+def test_a_bulk_load_rebuilds_the_indexes_of_an_empty_table_and_keeps_those_of_a_loaded_one(demo_users, catalog):
+    def index_ids():
+        with connection.cursor() as cursor:
+            cursor.execute("""SELECT array_agg(x.indexrelid ORDER BY x.indexrelid) FROM pg_index x
+                              JOIN pg_class t ON t.oid = x.indrelid WHERE t.relname = ANY(%s)""", [BULK_TABLES])
+            return cursor.fetchone()[0]
+
+    empty = index_ids()
+    generate(400, "2026-01", seed=3, now=NOW, engine="sql", bulk=True)
+    loaded = index_ids()
+    assert loaded != empty  # dropped during the load, built once after it
+    generate(300, "2026-02", seed=4, now=NOW, engine="sql", bulk=True)
+    assert index_ids() == loaded  # month 2 does not re-sort month 1: its indexes were maintained
+    assert Ticket.objects.count() == 700 and TicketEvent.objects.filter(action="intake").count() == 700
+
+
+@postgres_only
 def test_open_orders_have_the_clocks_intake_would_have_started(demo_users, catalog):
     generated_now = dt.datetime(2026, 2, 20, tzinfo=dt.UTC)
     generate(1500, "2026-02", seed=5, now=generated_now, engine="sql")
