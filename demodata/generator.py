@@ -59,6 +59,9 @@ RULING = dt.timedelta(days=3)
 ANSWERED_ENDS = {Status.ANSWERED: 2, Status.CALLBACK: 1, Status.CLOSED: 397}
 ANSWERED_SHARE = 0.12
 BULK_FROM = 100_000  # tickets from which the SQL engine loads in one transaction (see generate_in_sql)
+# A bulk load rebuilds the indexes while the table holds fewer than this many runs' worth of tickets; beyond, keeping
+# them is cheaper than re-sorting the table (bench/generate_months.py: at 200 000 a month, keeping wins from month 3).
+REBUILD_BELOW = 2
 PATH = [Status.RECEIVED, Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS, Status.COMPLETED, Status.CALLBACK,
         Status.CLOSED]
 COMMUNITIES = ["花园", "家园", "小区", "西里", "东里", "北里", "南里", "新村", "嘉园", "公寓", "社区", "胡同"]
@@ -494,7 +497,7 @@ def generate(count, month, *, seed=None, batch_size=None, now=None, progress=Non
     if engine == "sql":
         seed = random.randrange(2**62) if seed is None else seed
         bulk = count >= BULK_FROM if bulk is None else bulk
-        rebuild = bulk and (rebuild if rebuild is not None else Ticket.objects.count() < count)
+        rebuild = bulk and (rebuild if rebuild is not None else generator_sql.smaller_than(REBUILD_BELOW * count))
         return generate_in_sql(count, world, limits, start, end, now, seed, batch_size or 50_000, progress, bulk,
                                rebuild)
     return generate_in_python(count, world, start, end, now, seed, batch_size or 10_000, progress)
@@ -527,9 +530,9 @@ def sql_params(world, start, end, now, seed):
 def generate_in_sql(count, world, limits, start, end, now, seed, batch_size, progress, bulk, rebuild):
     """Batches of `batch_size`, each in its own transaction; or, `bulk`, the whole run in one transaction (it locks
     the tables written until it commits; a failure rolls everything back). `rebuild` (bulk only; by default when the
-    tables hold fewer tickets than the run adds) drops their secondary indexes during the load and rebuilds them
-    after it, by sorting: cheaper than maintaining them row by row into an empty table, but a rebuild sorts the
-    whole table, so on a loaded one month k would cost k months of sorting: there the indexes are kept."""
+    tables hold fewer than REBUILD_BELOW runs' worth of tickets) drops their secondary indexes during the load and
+    rebuilds them after it, by sorting: cheaper than maintaining them row by row into a small table, but a rebuild
+    sorts the whole table, so on a loaded one month k would cost k months of sorting: there the indexes are kept."""
     stats, writer = Stats(), PostgresWriter()
     params = sql_params(world, start, end, now, seed)
     started = time.perf_counter()

@@ -330,6 +330,13 @@ BULK_TABLES = ["hotline_ticket", "hotline_ticketevent", "hotline_callback", "dis
                "dispatch_returnrequest", "assessment_clock"]
 
 
+def smaller_than(n):
+    """Whether the ticket table holds fewer than n rows, reading at most n of them."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM (SELECT 1 FROM hotline_ticket LIMIT %s) t", [n])
+        return cursor.fetchone()[0] < n
+
+
 def drop_indexes(cursor):
     """Drop the non-unique indexes of the tables the generator writes; returns their definitions."""
     cursor.execute("""

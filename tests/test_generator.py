@@ -161,9 +161,9 @@ def test_a_bulk_load_rebuilds_the_indexes_of_an_empty_table_and_keeps_those_of_a
     generate(400, "2026-01", seed=3, now=NOW, engine="sql", bulk=True)
     loaded = index_ids()
     assert loaded != empty  # dropped during the load, built once after it
-    generate(300, "2026-02", seed=4, now=NOW, engine="sql", bulk=True)
-    assert index_ids() == loaded  # month 2 does not re-sort month 1: its indexes were maintained
-    assert Ticket.objects.count() == 700 and TicketEvent.objects.filter(action="intake").count() == 700
+    generate(200, "2026-02", seed=4, now=NOW, engine="sql", bulk=True)
+    assert index_ids() == loaded  # a month loaded onto twice its size does not re-sort the table: indexes maintained
+    assert Ticket.objects.count() == 600 and TicketEvent.objects.filter(action="intake").count() == 600
 
 
 @postgres_only
