@@ -47,14 +47,21 @@ HOUR_CUM = list(accumulate(HOUR_WEIGHTS))
 # Most 12345 orders are local matters that go straight to a street/township: a leaf handled by the street of the
 # address is drawn this many times as often as one a department handles (about half the orders go to streets).
 STREET_LEAF_WEIGHT = 6
-# final state of an order that goes to a unit, and of a consultation answered directly
+# Final state of an order that goes to a unit, and of a consultation answered directly, as real history ends: all
+# but a tail (0.6 %: orders stuck past their deadline, callbacks that never reach the caller) are closed; 3 % are
+# returned, and wait for the center's ruling only RULING long (an older return is modelled as handled). The live
+# backlog comes from `now`: a milestone not reached yet is not written.
 DISPATCHED_ENDS = {
-    Status.RECEIVED: 2, Status.DISPATCHED: 4, Status.RETURNED: 1, Status.SIGNED: 4, Status.IN_PROGRESS: 8,
-    Status.COMPLETED: 8, Status.CALLBACK: 5, Status.CLOSED: 68,
+    Status.RECEIVED: 1, Status.DISPATCHED: 1, Status.RETURNED: 45, Status.SIGNED: 1, Status.IN_PROGRESS: 3,
+    Status.COMPLETED: 2, Status.CALLBACK: 1, Status.CLOSED: 1400,
 }
-ANSWERED_ENDS = {Status.ANSWERED: 15, Status.CALLBACK: 10, Status.CLOSED: 75}
+RULING = dt.timedelta(days=3)
+ANSWERED_ENDS = {Status.ANSWERED: 2, Status.CALLBACK: 1, Status.CLOSED: 397}
 ANSWERED_SHARE = 0.12
-BULK_FROM = 100_000  # tickets from which the SQL engine rebuilds the indexes instead of maintaining them
+BULK_FROM = 100_000  # tickets from which the SQL engine loads in one transaction (see generate_in_sql)
+# A bulk load rebuilds the indexes while the table holds fewer than this many runs' worth of tickets; beyond, keeping
+# them is cheaper than re-sorting the table (bench/generate_months.py: at 200 000 a month, keeping wins from month 3).
+REBUILD_BELOW = 2
 PATH = [Status.RECEIVED, Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS, Status.COMPLETED, Status.CALLBACK,
         Status.CLOSED]
 COMMUNITIES = ["花园", "家园", "小区", "西里", "东里", "北里", "南里", "新村", "嘉园", "公寓", "社区", "胡同"]
@@ -98,6 +105,20 @@ def month_bounds(month):
     start = dt.datetime(year, number, 1, tzinfo=tz)
     end = dt.datetime(year + number // 12, number % 12 + 1, 1, tzinfo=tz)
     return start, end
+
+
+def month_range(months):
+    """'2026-01..2026-03' → ['2026-01', '2026-02', '2026-03']; ValueError when malformed or reversed."""
+    first, _, last = months.partition("..")
+    (year, number), (last_year, last_number) = ((int(p) for p in m.split("-")) for m in (first, last or first))
+    month_bounds(first), month_bounds(last or first)  # validates both
+    labels = []
+    while (year, number) <= (last_year, last_number):
+        labels.append(f"{year:04d}-{number:02d}")
+        year, number = year + number // 12, number % 12 + 1
+    if not labels:
+        raise ValueError(months)
+    return labels
 
 
 class World:
@@ -244,11 +265,14 @@ class TicketFactory:
                  due_at=due)
         if end == Status.RETURNED:
             returned = dispatched + dt.timedelta(minutes=rng.uniform(20, 360))
-            if self.reached(returned):
-                t["status"] = Status.RETURNED
-                reason = "经核实，该事项不属于本单位职责范围"
-                rows.returns.append((t["id"], lead.pk, reason, "pending", world.dispatcher.pk, returned, ""))
-            return
+            if returned < self.now - RULING:  # ruled long ago: modelled as handled by the lead
+                end = Status.CLOSED
+            else:
+                if self.reached(returned):
+                    t["status"] = Status.RETURNED
+                    reason = "经核实，该事项不属于本单位职责范围"
+                    rows.returns.append((t["id"], lead.pk, reason, "pending", world.dispatcher.pk, returned, ""))
+                return
         steps = PATH[PATH.index(Status.SIGNED): PATH.index(end) + 1] if end in PATH else []
         at = dispatched
         for step in steps:
@@ -454,12 +478,13 @@ def count_rows(stats, rows):
         stats.rows[name] = stats.rows.get(name, 0) + n
 
 
-def generate(count, month, *, seed=None, batch_size=None, now=None, progress=None, engine=None, bulk=None):
+def generate(count, month, *, seed=None, batch_size=None, now=None, progress=None, engine=None, bulk=None,
+             rebuild=None):
     """Write `count` tickets received in `month` ('YYYY-MM'); returns Stats. Raises GeneratorError, ValueError.
 
     engine "sql" (the default on PostgreSQL): every row is computed in the database, ~10× faster; "python" (the
     default elsewhere, e.g. SQLite, and when a tier limit counts working days): rows built in Python.
-    bulk (SQL engine; default from BULK_FROM tickets): see generate_in_sql."""
+    bulk (SQL engine; default from BULK_FROM tickets) and rebuild: see generate_in_sql."""
     start, end = month_bounds(month)
     now = now or timezone.now()
     if start > now:
@@ -472,8 +497,15 @@ def generate(count, month, *, seed=None, batch_size=None, now=None, progress=Non
     if engine == "sql":
         seed = random.randrange(2**62) if seed is None else seed
         bulk = count >= BULK_FROM if bulk is None else bulk
-        return generate_in_sql(count, world, limits, start, end, now, seed, batch_size or 50_000, progress, bulk)
+        rebuild = bulk and (rebuild if rebuild is not None else generator_sql.smaller_than(REBUILD_BELOW * count))
+        return generate_in_sql(count, world, limits, start, end, now, seed, batch_size or 50_000, progress, bulk,
+                               rebuild)
     return generate_in_python(count, world, start, end, now, seed, batch_size or 10_000, progress)
+
+
+def ends(name, weights):
+    values, starts = generator_sql.cuts(weights)
+    return {name: values, f"{name}_cuts": starts}
 
 
 def sql_params(world, start, end, now, seed):
@@ -489,23 +521,24 @@ def sql_params(world, start, end, now, seed):
         "channels": CHANNELS, "urgencies": [str(u) for u in URGENCIES], "prefixes": PHONE_PREFIXES,
         "names": ["", "", "张先生", "李女士", "王先生", "刘女士", "陈先生", "赵女士"],
         "communities": COMMUNITIES, "complaints": COMPLAINTS,
-        "dispatched_ends": slots((str(k), v) for k, v in DISPATCHED_ENDS.items()),
-        "answered_ends": slots((str(k), v) for k, v in ANSWERED_ENDS.items()),
-        "agent": world.agent.pk, "callback_agent": world.callback_agent.pk, "dispatcher": world.dispatcher.pk,
-        "center": world.center_id, "policy": current_policy().number,
+        **ends("dispatched_ends", DISPATCHED_ENDS), **ends("answered_ends", ANSWERED_ENDS),
+        "ruling": RULING, "agent": world.agent.pk, "callback_agent": world.callback_agent.pk,
+        "dispatcher": world.dispatcher.pk, "center": world.center_id, "policy": current_policy().number,
     }
 
 
-def generate_in_sql(count, world, limits, start, end, now, seed, batch_size, progress, bulk):
-    """Batches of `batch_size`, each in its own transaction; or, `bulk`, the whole run in one transaction with the
-    secondary indexes of the tables written dropped during the load and rebuilt after it (by sorting, ~10× cheaper
-    than maintaining them row by row). Bulk locks those tables until it commits; a failure rolls everything back."""
+def generate_in_sql(count, world, limits, start, end, now, seed, batch_size, progress, bulk, rebuild):
+    """Batches of `batch_size`, each in its own transaction; or, `bulk`, the whole run in one transaction (it locks
+    the tables written until it commits; a failure rolls everything back). `rebuild` (bulk only; by default when the
+    tables hold fewer than REBUILD_BELOW runs' worth of tickets) drops their secondary indexes during the load and
+    rebuilds them after it, by sorting: cheaper than maintaining them row by row into a small table, but a rebuild
+    sorts the whole table, so on a loaded one month k would cost k months of sorting: there the indexes are kept."""
     stats, writer = Stats(), PostgresWriter()
     params = sql_params(world, start, end, now, seed)
     started = time.perf_counter()
     with transaction.atomic() if bulk else nullcontext(), connection.cursor() as cursor:
         generator_sql.load_world(cursor, world, limits)
-        indexes = generator_sql.drop_indexes(cursor) if bulk else []
+        indexes = generator_sql.drop_indexes(cursor) if rebuild else []
         for n0 in range(0, count, batch_size):
             n = min(batch_size, count - n0)
             with transaction.atomic():
@@ -520,6 +553,8 @@ def generate_in_sql(count, world, limits, start, end, now, seed, batch_size, pro
             if progress:
                 progress(stats)
         generator_sql.create_indexes(cursor, indexes)
+        if bulk:
+            generator_sql.analyze(cursor)
         generator_sql.drop_world(cursor)
     stats.seconds = time.perf_counter() - started
     return stats

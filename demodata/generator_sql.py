@@ -31,6 +31,21 @@ def pick(array, k, var="n"):
     return f"(%({array})s)[1 + floor({u(k, var)} * cardinality(%({array})s))::int]"
 
 
+def weighted(name, k):
+    """A weighted pick: %(name)s holds the values, %(name_cuts)s the cumulative shares from 0 (binary search)."""
+    return f"(%({name})s)[width_bucket({u(k)}, %({name}_cuts)s::float8[])]"
+
+
+def cuts(weights):
+    """The values of {value: weight} and the cumulative shares each starts at, for weighted()."""
+    total, start, values, starts = sum(weights.values()), 0, [], []
+    for value, weight in weights.items():
+        values.append(str(value))
+        starts.append(start / total)
+        start += weight
+    return values, starts
+
+
 def between(low, high, k):
     return f"({low} + ({high} - {low}) * {u(k)})"
 
@@ -79,8 +94,8 @@ WITH s1 AS MATERIALIZED (
         SELECT CASE WHEN s2.answered THEN 'normal' ELSE {pick('urgencies', 16)} END AS urgency) x
 ), s4 AS MATERIALIZED (
     SELECT s3.*, lim.response, lim.complete,
-           CASE WHEN answered THEN {pick('answered_ends', 17)} ELSE {pick('dispatched_ends', 17)}
-           END AS planned,
+           CASE WHEN answered THEN {weighted('answered_ends', 17)} ELSE {weighted('dispatched_ends', 17)}
+           END AS drawn,
            received_at + {minutes(between(1, 20, 18))} AS answered_at,
            received_at + least(CASE WHEN s3.tier = '2h' THEN {between(5, 50, 19)}
                                     ELSE exp(3.5 + sqrt(-2 * ln(1 - {u(20)}))
@@ -95,7 +110,9 @@ WITH s1 AS MATERIALIZED (
                              ELSE {minutes(between(90, 360, 24))} END AS signed
     FROM s4
 ), s6 AS MATERIALIZED (
-    SELECT s5.*, greatest(signed + interval '1 minute',
+    SELECT s5.*, CASE WHEN drawn = 'returned' AND returned < %(now)s - %(ruling)s THEN 'closed' ELSE drawn END
+               AS planned,  -- a return older than the ruling window: modelled as handled by the lead
+           greatest(signed + interval '1 minute',
                           dispatched + (contact_due - dispatched)
                                        * CASE WHEN {u(25)} < 0.08 THEN 1.05 + 0.95 * {u(26)}
                                               ELSE 0.05 + 0.85 * {u(26)} END) AS contacted
@@ -313,6 +330,13 @@ BULK_TABLES = ["hotline_ticket", "hotline_ticketevent", "hotline_callback", "dis
                "dispatch_returnrequest", "assessment_clock"]
 
 
+def smaller_than(n):
+    """Whether the ticket table holds fewer than n rows, reading at most n of them."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM (SELECT 1 FROM hotline_ticket LIMIT %s) t", [n])
+        return cursor.fetchone()[0] < n
+
+
 def drop_indexes(cursor):
     """Drop the non-unique indexes of the tables the generator writes; returns their definitions."""
     cursor.execute("""
@@ -330,8 +354,11 @@ def create_indexes(cursor, definitions):
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
     for definition in definitions:
         cursor.execute(definition)
-    if definitions:  # fresh planner statistics for the month just written
-        cursor.execute(f"ANALYZE {', '.join(BULK_TABLES)}")
+
+
+def analyze(cursor):
+    """Fresh planner statistics for the month just written (a sample: its cost does not grow with the table)."""
+    cursor.execute(f"ANALYZE {', '.join(BULK_TABLES)}")
 
 
 def slots(weights):

@@ -41,7 +41,7 @@ class Ticket(FSMModelMixin, models.Model):
 
     status = FSMField("状态", default=Status.RECEIVED, choices=Status.choices, protected=True, db_index=True)
     channel = models.CharField("渠道", max_length=20, choices=Channel.choices)
-    caller_phone = models.CharField("诉求人电话", max_length=20, db_index=True)
+    caller_phone = models.CharField("诉求人电话", max_length=20)  # indexed in Meta: equality only, no _like twin
     caller_name = models.CharField("诉求人姓名", max_length=50, blank=True, default="")
     address = models.CharField("事发地址", max_length=200)
     district = models.ForeignKey("dispatch.Unit", verbose_name="区", on_delete=models.PROTECT, related_name="+")
@@ -88,6 +88,8 @@ class Ticket(FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["lead_unit", "status", "due_at"], name="ticket_worklist"),
             models.Index(fields=["street", "received_at"], name="ticket_street_time"),
+            # caller history, repeats, phone search: always caller_phone = / IN (hotline/privacy.py phone_forms)
+            models.Index(fields=["caller_phone"], name="ticket_caller_phone"),
             models.Index(fields=["status", "completed_at"], name="ticket_callback_queue"),
             # the center's lists, each in its own order over only the rows it shows (partial on its statuses)
             models.Index(fields=["received_at", "id"], name="ticket_dispatch_queue",
@@ -195,17 +197,20 @@ class Ticket(FSMModelMixin, models.Model):
 class TicketEvent(models.Model):
     """The audit trail: who did what to which order, when and why."""
 
+    # Only ever read by order (the timeline, the last merge): ticket_id is the one index besides the key. Actor,
+    # unit and time are not indexed: no query selects events by them, and users and units are never deleted.
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    actor_unit = models.ForeignKey("dispatch.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_unit = models.ForeignKey("dispatch.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   db_index=False)
     action = models.CharField("动作", max_length=40)
     from_status = models.CharField(max_length=20, blank=True, default="")
     to_status = models.CharField(max_length=20, blank=True, default="")
     note = models.TextField("说明", blank=True, default="")
     data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField("时间", db_index=True)
+    created_at = models.DateTimeField("时间")
 
     class Meta:
         verbose_name = verbose_name_plural = "工单事件"

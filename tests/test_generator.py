@@ -1,6 +1,9 @@
 """generate_tickets: a month of consistent tickets in every state, across all streets."""
 
 import datetime as dt
+import io
+from collections import Counter
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -21,6 +24,9 @@ postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="SQ
 FINGERPRINT = ["status", "street_id", "catalog_item_id", "caller_phone", "received_at", "contacted_at", "closed_at"]
 
 NOW = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+# A month still running (noon in Beijing on the 29th): its live backlog holds every state; a month that is over
+# keeps only a small tail open (test_generated_invariants.py).
+LIVE = dt.datetime(2026, 1, 29, 4, tzinfo=dt.UTC)
 MILESTONES = ["received_at", "dispatched_at", "signed_at", "contacted_at", "completed_at", "callback_at", "closed_at"]
 # the milestones each final state has (the others are empty), for orders that went to a unit
 REACHED = {
@@ -33,7 +39,7 @@ REACHED = {
 def generated(request, demo_users, catalog):
     if request.param == "sql" and connection.vendor != "postgresql":
         pytest.skip("SQL 生成方式仅用于 PostgreSQL")
-    return generate(2000, "2026-01", seed=7, now=NOW, batch_size=700, engine=request.param)
+    return generate(2000, "2026-01", seed=7, now=LIVE, batch_size=700, engine=request.param)
 
 
 def test_every_state_appears_across_all_streets(generated):
@@ -62,10 +68,10 @@ def test_milestones_are_consistent_with_the_state(generated):
 def test_late_contacts_overdue_orders_and_a_realistic_callback_mix(generated):
     late = Ticket.objects.filter(contacted_at__gt=F("contact_due_at")).count()
     assert 0.03 * 2000 < late < 0.2 * 2000
-    overdue = Ticket.objects.filter(overdue_q(NOW))
+    overdue = Ticket.objects.filter(overdue_q(LIVE))
     assert overdue.filter(completed_at__gt=F("due_at")).exists()
     assert overdue.filter(status__in=[Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS]).exists()
-    assert not Ticket.objects.exclude(overdue_q(NOW)).filter(completed_at__gt=F("due_at")).exists()
+    assert not Ticket.objects.exclude(overdue_q(LIVE)).filter(completed_at__gt=F("due_at")).exists()
     answered = Callback.objects.filter(reached=True)
     called_back = Ticket.objects.filter(status__in=[Status.CALLBACK, Status.CLOSED])
     assert answered.count() == called_back.count()
@@ -106,6 +112,22 @@ def test_the_command_needs_a_current_catalog(demo_users):
         call_command("generate_tickets", count=10, month="January", skip_checks=True)
 
 
+def test_the_command_fills_consecutive_months_and_reports_each(demo_users, catalog):
+    out = io.StringIO()
+    call_command("generate_tickets", months="2025-11..2026-01", per_month=200, seed=1, stdout=out, skip_checks=True)
+    beijing = ZoneInfo("Asia/Shanghai")
+    received = Ticket.objects.values_list("received_at", flat=True)
+    per_month = Counter(f"{at.astimezone(beijing):%Y-%m}" for at in received)
+    assert per_month == {"2025-11": 200, "2025-12": 200, "2026-01": 200}
+    assert [line.split("：")[0] for line in out.getvalue().splitlines() if "已生成" in line] == [
+        "2025-11", "2025-12", "2026-01"]
+    for months in ("2026-03..2026-01", "2026-01..2026-13"):
+        with pytest.raises(CommandError, match="YYYY-MM"):
+            call_command("generate_tickets", months=months, per_month=10, skip_checks=True)
+    with pytest.raises(CommandError, match="--per-month"):
+        call_command("generate_tickets", months="2026-01..2026-02", skip_checks=True)
+
+
 @postgres_only
 def test_a_seed_gives_the_same_month_whatever_the_batches_or_the_bulk_load(demo_users, catalog):
     def month():
@@ -125,6 +147,23 @@ def test_a_seed_gives_the_same_month_whatever_the_batches_or_the_bulk_load(demo_
     Ticket.objects.all().delete()
     generate(600, "2026-01", seed=4, now=NOW, engine="sql")
     assert month() != rows
+
+
+@postgres_only
+def test_a_bulk_load_rebuilds_the_indexes_of_an_empty_table_and_keeps_those_of_a_loaded_one(demo_users, catalog):
+    def index_ids():
+        with connection.cursor() as cursor:
+            cursor.execute("""SELECT array_agg(x.indexrelid ORDER BY x.indexrelid) FROM pg_index x
+                              JOIN pg_class t ON t.oid = x.indrelid WHERE t.relname = ANY(%s)""", [BULK_TABLES])
+            return cursor.fetchone()[0]
+
+    empty = index_ids()
+    generate(400, "2026-01", seed=3, now=NOW, engine="sql", bulk=True)
+    loaded = index_ids()
+    assert loaded != empty  # dropped during the load, built once after it
+    generate(200, "2026-02", seed=4, now=NOW, engine="sql", bulk=True)
+    assert index_ids() == loaded  # a month loaded onto twice its size does not re-sort the table: indexes maintained
+    assert Ticket.objects.count() == 600 and TicketEvent.objects.filter(action="intake").count() == 600
 
 
 @postgres_only
