@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('dispatch', '0006_privacy'),
-        ('hotline', '0005_idempotency_per_user'),
+        ('hotline', '0007_list_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
