@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from assessment.clock.policies import activate_policy, create_draft
 from assessment.monthly.rules import SNAPSHOT_FIELDS, check_rule
 from core.errors import DomainError
+from core.read_only_admin import ReadOnlyAdmin
 
 from .models import AssessmentRule, Clock, HolidayOverride, Notification, Outbox, SlaLimit, SlaPolicy
 
@@ -95,19 +96,6 @@ class AssessmentRuleAdmin(admin.ModelAdmin):
     form = AssessmentRuleForm
     list_display = ("effective_from", "weight_response", "weight_resolution", "weight_satisfaction", "basic_credit",
                     "caller_denial_voids_contact", "note")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows the clock sweep and the services write: visible for audit, never edited by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Clock)

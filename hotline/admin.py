@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from core.read_only_admin import ReadOnlyAdmin
+
 from .models import CallerReveal
 
 
 @admin.register(CallerReveal)
-class CallerRevealAdmin(admin.ModelAdmin):
+class CallerRevealAdmin(ReadOnlyAdmin):
     """查看完整号码记录: the audit trail of who saw a caller's full number; nobody edits it."""
 
     list_display = ("created_at", "user", "role", "unit", "ticket_id", "basis")
@@ -12,12 +14,3 @@ class CallerRevealAdmin(admin.ModelAdmin):
     list_select_related = ("user", "unit")
     search_fields = ("user__username",)
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

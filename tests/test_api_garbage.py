@@ -1,14 +1,10 @@
 """Garbage in, 4xx out: every endpoint, every user kind, wrong shapes and types; never a 500."""
 
-import datetime as dt
 import json
 
 import pytest
 
-from hotline.services import whistles
-
-from .api_helpers import client_for
-from .lifecycle_helpers import handling, intake, take_call
+from .api_helpers import client_for, signed_whistled_order
 
 FIELDS = [
     "channel", "caller_phone", "address", "district", "street", "content", "request_type", "catalog_item", "tier",
@@ -24,12 +20,7 @@ BODIES = [{"unknown": 1}] + [{name: value for name in FIELDS} for value in BAD_V
 
 @pytest.fixture
 def targets(demo_users, directory, catalog):
-    ticket = take_call(demo_users, directory, catalog["sanitation"])
-    intake.dispatch_ticket(demo_users["agent"], ticket.pk)
-    handling.sign(demo_users["wangjing"], ticket.pk)
-    whistle = whistles.raise_whistle(demo_users["wangjing"], ticket.pk, units=[directory["D002"]], reason="执法")
-    extension = handling.request_extension(demo_users["wangjing"], ticket.pk, reason="协调",
-                                           requested_due_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
+    ticket, whistle, extension = signed_whistled_order(demo_users, directory, catalog)
     t, w, e = f"/api/tickets/{ticket.pk}/", f"/api/whistles/{whistle.pk}/", f"/api/extensions/{extension.pk}/"
     actions = ["answer", "dispatch", "redispatch", "rule-return", "sign", "return", "contact", "complete",
                "extensions", "callback", "close", "rehandle", "whistles"]

@@ -6,7 +6,6 @@ that bodies reach the services), then a few deliberately invalid ones. Hypothesi
 requests every run. The WSGI app runs in the test's thread, inside its rolled-back transaction.
 """
 
-import datetime as dt
 
 import hypothesis
 import pytest
@@ -20,9 +19,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from demodata.users import DEMO_PASSWORD
-from hotline.services import whistles
 
-from .lifecycle_helpers import handling, intake, take_call
+from .api_helpers import signed_whistled_order
+from .lifecycle_helpers import take_call
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 RUNS = [  # (generation mode, seeded ids in the path?, examples per operation)
@@ -55,12 +54,7 @@ def app():
 @pytest.fixture
 def seeded(demo_users, directory, catalog):
     """An order at 望京 signed, with a whistle to 城管 and an extension request pending; a fresh call."""
-    ticket = take_call(demo_users, directory, catalog["sanitation"])
-    intake.dispatch_ticket(demo_users["agent"], ticket.pk)
-    handling.sign(demo_users["wangjing"], ticket.pk)
-    whistle = whistles.raise_whistle(demo_users["wangjing"], ticket.pk, units=[directory["D002"]], reason="执法")
-    extension = handling.request_extension(demo_users["wangjing"], ticket.pk, reason="协调",
-                                           requested_due_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
+    ticket, whistle, extension = signed_whistled_order(demo_users, directory, catalog)
     fresh = take_call(demo_users, directory, catalog["heating"], content="暖气不热")
     return {"tickets": (ticket.pk, fresh.pk), "whistles": (whistle.pk,), "extensions": (extension.pk,),
             "code": "110105026"}
