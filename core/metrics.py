@@ -22,21 +22,28 @@ def queue_depths():
     return {queue: sum(1 for _ in folder.glob(f"*.{queue}.msg")) for queue in QUEUES}
 
 
+def _depth_gauge():
+    return GaugeMetricFamily("hotline_celery_queue_depth", "Messages waiting in a Celery queue", labels=["queue"])
+
+
+def _lag_gauge():
+    return GaugeMetricFamily("hotline_sweep_lag_seconds", "Seconds since the minute SLA sweep last finished")
+
+
 class HotlineCollector:
     def describe(self):
         """The names only: without it the registry calls collect() on registration, a database read at import."""
-        yield GaugeMetricFamily("hotline_celery_queue_depth", "Messages waiting in a Celery queue", labels=["queue"])
-        yield GaugeMetricFamily("hotline_sweep_lag_seconds", "Seconds since the minute SLA sweep last finished")
+        return [_depth_gauge(), _lag_gauge()]
 
     def collect(self):
-        depth = GaugeMetricFamily("hotline_celery_queue_depth", "Messages waiting in a Celery queue", labels=["queue"])
+        depth = _depth_gauge()
         try:
             for queue, waiting in queue_depths().items():
                 depth.add_metric([queue], waiting)
         except Exception:  # broker down: no sample, /healthz says why
             pass
         yield depth
-        lag = GaugeMetricFamily("hotline_sweep_lag_seconds", "Seconds since the minute SLA sweep last finished")
+        lag = _lag_gauge()
         try:
             age = heartbeat.age_seconds(heartbeat.SWEEP)
         except Exception:  # database down
