@@ -1,6 +1,6 @@
 """Shared OpenAPI bits: the project's error shape on every operation, one token scheme, an empty body.
 
-The error shape is config/api_errors.py's: {"detail": ..., "code"?: ..., "errors"?: {field: [messages]}}.
+The error shape is config/api_errors.py's: {"detail": ..., "code": ..., "errors"?: {field: [messages]}}.
 """
 
 from drf_spectacular.drainage import set_override
@@ -12,14 +12,14 @@ ERROR_SCHEMA = {
     "description": "出错时的统一格式（config/api_errors.py）",
     "properties": {
         "detail": {"type": "string", "description": "中文错误信息"},
-        "code": {"type": "string", "description": "领域错误代码（业务规则拒绝时）"},
+        "code": {"type": "string", "description": "错误代码，如 not_found、forbidden、conflict、throttled、invalid"},
         "errors": {
             "type": "object",
             "description": "字段名 → 错误信息列表；列表或嵌套字段的错误按下标或子字段名再分一层",
             "additionalProperties": {},
         },
     },
-    "required": ["detail"],
+    "required": ["detail", "code"],
 }
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 ERROR_DESCRIPTIONS = {

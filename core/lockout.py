@@ -13,9 +13,10 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+
+from config.api_errors import is_api_request, json_error
 
 
 def _failures(attempts):
@@ -49,11 +50,10 @@ def lockout_message():
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """429 with when to retry: JSON ``detail`` for the API, else the page in the site's layout."""
+    """429 with when to retry: the JSON error body for the API, else the page in the site's layout."""
     message, seconds = lockout_message(), str(math.ceil(settings.AXES_COOLOFF_TIME.total_seconds()))
-    if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message, "code": "locked_out"}, status=429,
-                                json_dumps_params={"ensure_ascii": False})  # as DRF writes Chinese
+    if is_api_request(request):
+        response = json_error(message, "locked_out", 429)
     else:
         response = render(request, "lockout.html", {"message": message}, status=429)
     response["Retry-After"] = seconds

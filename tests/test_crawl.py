@@ -8,6 +8,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from django.core.management import call_command
 
+from config.api_errors import API_PREFIX
 from demodata.tickets import seed_demo_tickets
 from demodata.users import DEMO_USERS
 
@@ -15,7 +16,7 @@ from .page_helpers import login
 
 NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
 LINK = re.compile(r'href="([^"#]+)"')
-SKIP = ("/logout", "/admin/", "/static/", "/api/", "export.xlsx")
+SKIP = ("/logout", "/admin/", "/static/", API_PREFIX, "export.xlsx")
 PAGES_PER_USER = 120
 
 

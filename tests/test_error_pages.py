@@ -1,4 +1,5 @@
-"""Error pages with DEBUG off (pytest-django's default, as in production): Chinese, in the site's layout."""
+"""Error pages with DEBUG off (pytest-django's default, as in production): Chinese, in the site's layout (the
+API's JSON errors: tests/test_error_pages_api.py)."""
 
 import pytest
 from django.test import Client, RequestFactory
@@ -30,14 +31,6 @@ def test_an_unknown_address_gives_the_chinese_404(client, users):
     assert response.status_code == 404 and "未找到" in response.content.decode()
 
 
-def test_api_errors_stay_json(client, users):
-    login(client, users["wangjing"])
-    response = client.get("/api/no-such-endpoint/")
-    assert response.status_code == 404 and response.json()["code"] == "not_found"
-    response = Client(enforce_csrf_checks=True).post("/api/no-such-endpoint/")
-    assert response["Content-Type"].startswith("application/json")
-
-
 def test_a_form_posted_without_its_csrf_token_gives_the_chinese_403_page(users):
     client = Client(enforce_csrf_checks=True)
     login(client, users["agent"])
@@ -53,5 +46,3 @@ def test_the_500_page_is_chinese_in_layout_and_needs_no_database(django_assert_n
         response = server_error(request)
     html = response.content.decode()
     assert response.status_code == 500 and "系统错误" in html and LAYOUT in html and "Server Error" not in html
-    api = server_error(RequestFactory().get("/api/tickets/"))
-    assert api.status_code == 500 and api["Content-Type"] == "application/json"

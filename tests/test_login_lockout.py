@@ -115,3 +115,17 @@ def test_a_successful_login_clears_that_users_earlier_failures(users):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         page_login("/login/", "wangjing", WRONG)
     assert page_login("/login/", "wangjing", DEMO_PASSWORD)[1]
+
+
+def test_the_token_lockout_is_the_api_error_shape_and_the_page_lockout_the_chinese_page(users):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        token_login("/api/auth/token/", "agent", WRONG)
+        page_login("/login/", "wangjing", WRONG)
+    api, _ = token_login("/api/auth/token/", "agent", DEMO_PASSWORD)
+    assert_locked_out(api)
+    assert api["Content-Type"].startswith("application/json") and set(api.json()) == {"detail", "code"}
+    assert api.json()["code"] == "locked_out" and "登录失败次数过多" in api.content.decode()  # not \u escapes
+    page, _ = page_login("/login/", "wangjing", DEMO_PASSWORD)
+    assert_locked_out(page)
+    html = page.content.decode()
+    assert page["Content-Type"].startswith("text/html") and 'class="brand"' in html and "如需提前解锁" in html

@@ -53,7 +53,7 @@ def test_every_operation_declares_its_request_and_response_bodies(schema):
 
 def test_the_error_component_is_the_api_error_shape(schema):
     error = schema["components"]["schemas"]["Error"]
-    assert error["required"] == ["detail"] and set(error["properties"]) == {"detail", "code", "errors"}
+    assert error["required"] == ["detail", "code"] and set(error["properties"]) == {"detail", "code", "errors"}
 
 
 def test_one_token_scheme_for_every_token_check_and_none_to_log_in(schema):
