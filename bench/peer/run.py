@@ -147,7 +147,7 @@ def ratio_table(created, listed, bench):
                  ("p95 ms ours / pgbench INSERT p95", ours["p95"], bench["p95"])]
     print(f"  {'':<50} {'ours':>10} {'other':>10} {'ratio':>8}")
     for label, mine, other in rows:
-        print(f"  {label:<50} {mine:10.1f} {other:10.1f} {mine / other if other else float('inf'):8.2f}")
+        print(f"  {label:<50} {mine:10.1f} {other:10.1f} {mine / other if other else float('inf'):8.3g}")
     verdict = "met" if ours["rate"] >= 2 * peer["rate"] else "NOT met"
     print(f"  goal ours ≥ 2× peer tickets/s: {verdict} ({ours['rate'] / peer['rate']:.2f}×)")
 
