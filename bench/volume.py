@@ -66,8 +66,6 @@ def rows(month, ticket, phone, top_street, top_department):
         ("leader", "API 排名", f"/api/assessment/rankings/?group=street&{m}"),
         ("agent", "API 工单 第 1 页", "/api/tickets/?limit=50"),
         ("wangjing", "API 工单 第 1 页（街道）", "/api/tickets/?limit=50"),
-        ("heating", "API 吹哨", "/api/whistles/?limit=50"),
-        ("dispatcher", "API 延期", "/api/extensions/?limit=50"),
     ]
     for label, query in search:
         for user in ("agent", "wangjing", "chaoyang"):
