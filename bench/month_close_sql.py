@@ -1,7 +1,6 @@
 """Benchmark: the month close's SQL and the busiest street's drill-down on an existing database, before and after.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hl_scaleclose_big SECRET_KEY=x-bench-only-key LOCAL_HTTP=1 \
-        .venv/bin/python bench/month_close_sql.py --month 2026-10 --before 9717b13
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hl_quarter .venv/bin/python bench/month_close_sql.py --month 2026-10 --before 9717b13
 
 "before" is assessment/monthly/scorecards.py at the git revision --before, loaded as a module; "after" is the
 working tree. Alternating runs, medians; the scorecards of both are compared row by row (prints "equal" or the
@@ -19,6 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import bench.benchdb  # noqa: E402,F401  (bench settings: throw-away key, plain http)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 

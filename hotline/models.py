@@ -3,7 +3,7 @@ import operator
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
@@ -99,6 +99,9 @@ class Ticket(FSMModelMixin, models.Model):
             models.Index(fields=["callback_at", "id"], name="ticket_callback_decisions",
                          condition=Q(status=Status.CALLBACK)),
             models.Index(fields=["due_at", "id"], name="ticket_open_due", condition=any_status(OPEN_STATUSES)),
+            # The month close's overdue candidates (assessment/monthly/scorecards.py CANDIDATES_SQL).
+            models.Index(fields=["due_at"], name="ticket_late_due",
+                         condition=Q(completed_at__isnull=True) | Q(completed_at__gt=F("due_at"))),
         ]
         constraints = [
             models.UniqueConstraint(fields=["received_by", "idempotency_key"], name="idempotency_key_per_user",
@@ -234,6 +237,7 @@ class Callback(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "回访记录"
+        indexes = [models.Index(fields=["created_at"], name="callback_month")]  # a month's callbacks (month close)
         constraints = [
             models.CheckConstraint(
                 condition=Q(reached=False) | ~Q(satisfaction=""), name="answered_callback_has_satisfaction"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from assessment.clock.overdue import not_past_q, past_q
 from assessment.clock.selectors import open_dispatch_due
 from core.permissions import visible_unit_ids
+from core.planner import estimated_rows
 from dispatch.models import (
     Assignment,
     AssignmentStatus,
@@ -172,7 +173,17 @@ def search_tickets(user, query):
         return tickets.filter(pk__in=_phone_matches(user, query)), privacy.PHONE_SEARCH_NOTE
     if privacy.has_number(query):  # numbers in content and addresses are masked: no oracle for them
         return tickets.none(), privacy.PHONE_SEARCH_NOTE
-    return _word_matches(tickets, user, query), ""
+    return _word_matches(user, query), ""
+
+
+def search_page(user, query, limit):
+    """(the newest ``limit`` orders search_tickets finds, note). The page's ids are chosen first, in one query that
+    joins nothing, and only those rows are then read with their units and leaf: joined before the limit, the
+    planner (which cannot estimate a word's matches) loops the small tables over every match."""
+    tickets, note = search_tickets(user, query)
+    ids = list(tickets.order_by("-received_at").values_list("pk", flat=True)[:limit])
+    rows = privacy.with_address_access(Ticket.objects.select_related(*LIST_RELATED).filter(pk__in=ids), user)
+    return list(rows.order_by("-received_at")), note
 
 
 def _phone_matches(user, query):
@@ -184,11 +195,23 @@ def _phone_matches(user, query):
     return list(by_phone.values_list("pk", flat=True))
 
 
-def _word_matches(tickets, user, query):
-    """Orders whose content holds the query, or whose address does where the user sees it in full."""
-    indexed = text_search.indexed_words_match(query)
-    if indexed is not None:
-        tickets = tickets.filter(indexed)  # a unit user's scope is already its own ids (visible_tickets)
+def _word_matches(user, query):
+    """Orders in the user's scope whose content holds the query, or whose address does where the user sees it in
+    full; the rows to read first are text_search.word_search_plan's choice. A scope read by its ids is
+    visible_tickets; one walked or matched through the index is tested per order through the assignment and
+    whistle-target indexes (no hash of a district's every id first). The same orders either way."""
+    unit_ids = visible_unit_ids(user)
+    assigned = None if unit_ids is None else Assignment.objects.filter(unit_id__in=unit_ids)
+    plan = text_search.word_search_plan(query, None if assigned is None else estimated_rows(assigned))
+    if plan == text_search.SCOPE:
+        tickets = visible_tickets(user)
+    else:
+        tickets = Ticket.objects.all()
+        if assigned is not None:
+            whistled = WhistleTarget.objects.filter(whistle__ticket=OuterRef("pk"), unit_id__in=unit_ids)
+            tickets = tickets.filter(Exists(assigned.filter(ticket=OuterRef("pk"))) | Exists(whistled))
+        if plan == text_search.INDEX:
+            tickets = tickets.filter(text_search.indexed_words_match(query))
     address = Q(address__icontains=query) & Q(address_shown=True)
     return privacy.with_address_access(tickets, user).filter(Q(content__icontains=query) | address)
 

@@ -6,17 +6,19 @@ two-character gram of an order's content and address (``hotline_bigrams``, a GIN
 keep current, every insert and edit updates it). A query's grams must all be there (the index), then
 ``icontains`` keeps the exact substring meaning. A one-character query, or another database, keeps icontains only.
 
-A common word (more rows than COMMON_WORD_ROWS by the planner's estimate from the index's statistics) skips the
-index: the newest hundred are found sooner by walking received_at backwards than by fetching every match.
+Which rows a word search reads is chosen here by the planner's estimates (word_search_plan): the word's matches
+through the index, the scope's own orders (a street's few thousand), or every order walked newest first (a common
+word for a wide scope: the page's hundred come soon). The fewest expected rows wins.
 """
-
-import json
 
 from django.db import connection
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
-COMMON_WORD_ROWS = 20000  # ~√(100 × rows of a month): where fetching every match costs what walking does
+from core.planner import estimated_rows
+
+PAGE_ROWS = 100  # the search page's length (hotline.views.lists.LIST_LIMIT)
+INDEX, SCOPE, WALK = "index", "scope", "walk"
 INDEXED_CHARS = 20000  # of content: hotline_bigrams reads no further (migration 0006)
 GRAMS_MATCH = 'hotline_bigrams("hotline_ticket"."content", "hotline_ticket"."address") @@ %s::tsquery'
 
@@ -34,16 +36,35 @@ def gram_query(text):
 
 
 def indexed_words_match(query):
-    """A condition over tickets narrowing to those whose content or address may hold the query (through the
-    index), or None where no index serves it (a single character, not PostgreSQL)."""
-    if connection.vendor != "postgresql" or len(query) < 2 or estimated_matches(query) > COMMON_WORD_ROWS:
-        return None
+    """A condition over tickets narrowing to those whose content or address may hold the query (the index)."""
     return RawSQL(GRAMS_MATCH, [gram_query(query)], output_field=BooleanField())
+
+
+def word_search_plan(query, scope_rows):
+    """INDEX, SCOPE or WALK: what a search for ``query`` within ``scope_rows`` orders (None: every order) reads
+    fewest rows through. Without the index (a single character, not PostgreSQL): the scope, else the walk."""
+    if connection.vendor != "postgresql" or len(query) < 2:
+        return WALK if scope_rows is None else SCOPE
+    from .models import Ticket
+
+    return cheapest_plan(estimated_matches(query), scope_rows, estimated_rows(Ticket.objects.values("pk")))
+
+
+def cheapest_plan(matches, scope_rows, total):
+    """The plan reading fewest rows: the index reads every match; the scope its orders; the walk, newest first,
+    about PAGE_ROWS / (share of orders in the scope × share matching) orders before the page is full."""
+    total = max(total, 1)
+    scope = total if scope_rows is None else max(min(scope_rows, total), 1)
+    walk = PAGE_ROWS * total * total / (max(matches, 1) * scope)
+    costs = {INDEX: matches, WALK: min(total, walk)}
+    if scope_rows is not None:
+        costs[SCOPE] = scope
+    return min(costs, key=costs.get)
 
 
 def estimated_matches(query):
     """The planner's estimate of the orders holding every gram of the query (no rows read: EXPLAIN only)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM hotline_ticket WHERE {GRAMS_MATCH}", [gram_query(query)])
-        plan = cursor.fetchone()[0]
-    return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
+    from .models import Ticket
+
+    matching = Ticket.objects.filter(RawSQL(GRAMS_MATCH, [gram_query(query)], output_field=BooleanField()))
+    return estimated_rows(matching.values("pk"))

@@ -74,18 +74,31 @@ def test_the_search_query_can_use_the_gram_index(users):
     assert "ticket_search_bigrams" in plan, plan
 
 
-@pytest.mark.parametrize("common", [False, True])
-def test_a_street_finds_its_own_orders_by_a_word_and_no_other_streets(client, users, directory, catalog, monkeypatch,
-                                                                       common):
-    """As a rare word (through the index) and as a common one (the index skipped): the same answer."""
+@pytest.mark.parametrize("plan", ["index", "scope", "walk"])
+def test_every_plan_finds_the_same_orders_of_the_users_scope(client, users, directory, catalog, monkeypatch, plan):
+    """Through the index, the scope's ids or the newest-first walk: a street finds its own orders, the district
+    those of its streets, the center all; never another street's."""
     from hotline import text_search
     from hotline.services import intake
 
-    if common:
-        monkeypatch.setattr(text_search, "COMMON_WORD_ROWS", -1)
+    if connection.vendor != "postgresql" and plan == "index":
+        pytest.skip("the gram index is PostgreSQL's")
+    monkeypatch.setattr(text_search, "word_search_plan", lambda query, scope_rows: plan)
     ours = take_call(users, directory, catalog["sanitation"], content="楼道暖气漏水")
     theirs = take_call(users, directory, catalog["sanitation"], street="110101004", content="楼道暖气漏水")
     for ticket in (ours, theirs):
         intake.dispatch_ticket(users["agent"], ticket.pk, lead_unit=ticket.street, now=ticket.received_at)
     assert found(client, users["wangjing"], "暖气漏") == [ours]
+    assert found(client, users["chaoyang"], "暖气漏") == [ours]  # 望京 is in 朝阳; 110101004 is in 东城
     assert set(found(client, users["agent"], "暖气漏")) == {ours, theirs}
+
+
+def test_the_plan_is_the_one_reading_fewest_rows():
+    from hotline.text_search import INDEX, SCOPE, WALK, cheapest_plan
+
+    year = 20_000_000
+    assert cheapest_plan(0, None, year) == INDEX  # a word nobody wrote: its (no) matches
+    assert cheapest_plan(500_000, None, year) == WALK  # a common word, center: the newest hundred come soon
+    assert cheapest_plan(500_000, 40_000, year) == SCOPE  # a street: its own orders
+    assert cheapest_plan(20_000, 1_250_000, year) == INDEX  # a district, a word of a season elsewhere
+    assert cheapest_plan(2_000_000, 1_250_000, year) == WALK  # a district, a word everyone writes

@@ -78,13 +78,24 @@ CONTACT_IN_TIME_SQL = f"({IN_TIME_SQL} AND NOT (%(caller_word)s AND {CALLER_DENI
 EXCLUDED_SQL = ("EXISTS (SELECT 1 FROM assessment_exclusion e WHERE e.ticket_id = t.id "
                 "AND (e.unit_id IS NULL OR e.unit_id {units}) AND (e.month IS NULL OR e.month = %(month)s))")
 
+# The orders a month can assess, found through two indexes instead of a scan of every order: those called back in
+# the month, and those whose limit fell in it and were done late or are still open (index ticket_late_due, whose
+# condition this repeats). ASSESSED_IN_MONTH_SQL then decides; this only keeps the other months' orders out.
+CANDIDATES_SQL = """
+    SELECT ticket_id AS id FROM cb
+    UNION
+    SELECT id FROM hotline_ticket
+    WHERE due_at >= %(start)s AND due_at < %(end)s AND (completed_at IS NULL OR completed_at > due_at)
+"""
+
 # One row per (live assignment unit, order) the month assesses: lead and assisting units alike (双派双考).
 # A live (ticket, unit) assignment is unique (constraint one_live_assignment_per_unit), so no DISTINCT is needed.
 UNIT_COUNTS_SQL = f"""
 WITH cb AS ({{latest}}),
+candidates AS ({CANDIDATES_SQL}),
 pairs AS (
     SELECT a.unit_id, cb.reached, cb.resolved, cb.satisfaction, {CONTACT_IN_TIME_SQL} AS in_time
-    FROM hotline_ticket t
+    FROM candidates JOIN hotline_ticket t ON t.id = candidates.id
     JOIN dispatch_assignment a ON a.ticket_id = t.id AND a.{LIVE_SQL}
     LEFT JOIN cb ON cb.ticket_id = t.id
     WHERE {ASSESSED_IN_MONTH_SQL} {{filters}}

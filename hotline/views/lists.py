@@ -106,6 +106,5 @@ def search(request):
     if query and not throttle.allow_request(request, None):  # per user: a search is not an oracle to hammer
         context = {"query": query, "tickets": [], "throttled": retry_message(throttle.wait())}
         return render(request, "hotline/search.html", context, status=429)
-    tickets, note = selectors.search_tickets(request.user, query) if query else ([], "")
-    tickets = tickets.order_by("-received_at")[:LIST_LIMIT] if query else []
+    tickets, note = selectors.search_page(request.user, query, LIST_LIMIT) if query else ([], "")
     return render(request, "hotline/search.html", {"query": query, "tickets": tickets, "note": note})
