@@ -1,6 +1,7 @@
 """Benchmark: the month close's SQL and the busiest street's drill-down on an existing database, before and after.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hl_quarter .venv/bin/python bench/month_close_sql.py --month 2026-10 --before 9717b13
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hl_quarter .venv/bin/python bench/month_close_sql.py \
+        --month 2026-11 --before main
 
 "before" is assessment/monthly/scorecards.py at the git revision --before, loaded as a module; "after" is the
 working tree. Alternating runs, medians; the scorecards of both are compared row by row (prints "equal" or the

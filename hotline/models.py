@@ -90,7 +90,6 @@ class Ticket(FSMModelMixin, models.Model):
             models.Index(fields=["street", "received_at"], name="ticket_street_time"),
             # caller history, repeats, phone search: always caller_phone = / IN (hotline/privacy.py phone_forms)
             models.Index(fields=["caller_phone"], name="ticket_caller_phone"),
-            models.Index(fields=["status", "completed_at"], name="ticket_callback_queue"),
             # the center's lists, each in its own order over only the rows it shows (partial on its statuses)
             models.Index(fields=["received_at", "id"], name="ticket_dispatch_queue",
                          condition=any_status(AWAITING_DISPATCH_STATUSES)),
