@@ -254,7 +254,7 @@ def main():
         output = subprocess.run(command, env=env, check=True, stdout=subprocess.PIPE, text=True).stdout
         results.append(json.loads(output.strip().splitlines()[-1]))
     if args.out:
-        Path(args.out).write_text(json.dumps(dict(zip(names, results)), ensure_ascii=False, indent=1))
+        Path(args.out).write_text(json.dumps(dict(zip(names, results, strict=True)), ensure_ascii=False, indent=1))
     print_table(names, results)
 
 
