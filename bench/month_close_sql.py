@@ -1,11 +1,12 @@
-"""Benchmark: the month close's SQL and the busiest street's drill-down on an existing database, before and after.
+"""Benchmark: the month close's SQL and the busiest street's and department's drill-down on an existing database,
+before and after.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hl_quarter .venv/bin/python bench/month_close_sql.py \
-        --month 2026-11 --before main
+        --month 2026-11 --before main --repeat 3 [--only drill-down]
 
 "before" is assessment/monthly/scorecards.py at the git revision --before, loaded as a module; "after" is the
 working tree. Alternating runs, medians; the scorecards of both are compared row by row (prints "equal" or the
-differences); EXPLAIN ANALYZE of the unit counts query of each at the end.
+differences); EXPLAIN ANALYZE of the unit counts query and of the busiest department's drill-down of each at the end.
 """
 
 import argparse
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,11 +40,12 @@ def main():
     parser.add_argument("--month", default="2026-10", help="one month, or several: 2026-10,2026-11")
     parser.add_argument("--before", default="9717b13")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", default="", help="run only the cases whose label contains this, e.g. drill-down")
     args = parser.parse_args()
 
     import django
     django.setup()
-    from django.db import connection, transaction
+    from django.db import connection, connections, transaction
     from django.utils import timezone
 
     from assessment.models import Scorecard
@@ -66,12 +69,18 @@ def main():
             month_close._plan_for_a_month_scan()
             return {unit: tuple(vars(c).values()) for unit, c in module.unit_counts(month, now=now, rule=rule).items()}
 
-    streets = set(Unit.objects.filter(kind=UnitKind.STREET).values_list("pk", flat=True))
-    street = max((kv for kv in counts(scorecards).items() if kv[0] in streets), key=lambda kv: kv[1][0])[0]
-    print(f"busiest street: {Unit.objects.get(pk=street).name}")
+    month_counts = counts(scorecards)
 
-    def drill(module, measure):
-        return module.assessed_orders(month, [street], measure, now=now, rule=rule, limit=51)
+    def busiest(kind):
+        units = set(Unit.objects.filter(kind=kind).values_list("pk", flat=True))
+        unit = max((kv for kv in month_counts.items() if kv[0] in units), key=lambda kv: kv[1][0])[0]
+        print(f"busiest {kind}: {Unit.objects.get(pk=unit).name}, {month_counts[unit][0]:,} orders assessed")
+        return unit
+
+    street, department = busiest(UnitKind.STREET), busiest(UnitKind.DEPARTMENT)
+
+    def drill(module, measure, unit=street):
+        return module.assessed_orders(month, [unit], measure, now=now, rule=rule, limit=51)
 
     def close(module):
         month_close.scorecards = module
@@ -84,8 +93,11 @@ def main():
     cases = [("unit counts (close_month's main query)", counts), ("close_month, all of it", close),
              ("drill-down busiest street, all", lambda m: drill(m, "all")),
              ("drill-down busiest street, late", lambda m: drill(m, "late")),
-             ("drill-down busiest street, unsatisfied", lambda m: drill(m, "unsatisfied"))]
-    for label, fn in cases:
+             ("drill-down busiest street, unsatisfied", lambda m: drill(m, "unsatisfied")),
+             ("drill-down busiest street, overdue", lambda m: drill(m, "overdue")),
+             ("drill-down busiest department, all", lambda m: drill(m, "all", department)),
+             ("drill-down busiest department, overdue", lambda m: drill(m, "overdue", department))]
+    for label, fn in (case for case in cases if args.only in case[0]):
         runs, results = {"before": [], "after": []}, {}
         for _ in range(args.repeat):
             for name, module in versions.items():
@@ -104,6 +116,30 @@ def main():
                 cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql,
                                module.query_params(month, now, rule))
                 print(f"\n--- EXPLAIN ANALYZE unit counts, {name}\n" + "\n".join(r[0] for r in cursor.fetchall()))
+        explained, db = [], connections["default"]  # the busiest department's drill-down, as the page runs it
+        with mock.patch.object(db, "cursor", lambda real=db.cursor, lines=explained: _Explaining(real(), lines)):
+            drill(module, "all", department)
+        print(f"\n--- EXPLAIN ANALYZE drill-down busiest department, all, {name}\n" + "\n".join(explained))
+
+
+class _Explaining:
+    """A cursor that runs EXPLAIN ANALYZE of the statement instead, keeping the plan's lines."""
+
+    def __init__(self, cursor, lines):
+        self.cursor, self.lines = cursor, lines
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.cursor.close()
+
+    def execute(self, sql, params):
+        self.cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql, params)
+        self.lines.extend(row[0] for row in self.cursor.fetchall())
+
+    def fetchall(self):
+        return []
 
 
 def differences(results):
