@@ -2,6 +2,7 @@
 (a quarter and a year), so growth is visible.
 
     .venv/bin/python bench/volume.py --databases hl_quarter,hl_year [--month 2026-11] [--runs 7] [--out F.json]
+        [--saved F.json]   (databases measured earlier with --out, printed first in the table)
 
 Each database (generated with `manage.py generate_tickets --months …`, migrated, demo users seeded; on this
 PostgreSQL, user postgres) is measured in its own process, in turn: first `close_month` of --month (the scorecards
@@ -238,11 +239,13 @@ def main():
     parser.add_argument("--month", default="2026-11")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--out")
+    parser.add_argument("--saved", help="a JSON file written by --out: its databases join the table, first")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--explain", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         return child_main(args)
+    saved = json.loads(Path(args.saved).read_text()) if args.saved else {}
     names = args.databases.split(",")
     results = []
     for index, name in enumerate(names):
@@ -255,7 +258,7 @@ def main():
         results.append(json.loads(output.strip().splitlines()[-1]))
     if args.out:
         Path(args.out).write_text(json.dumps(dict(zip(names, results, strict=True)), ensure_ascii=False, indent=1))
-    print_table(names, results)
+    print_table([*saved, *names], [*saved.values(), *results])
 
 
 if __name__ == "__main__":
