@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 
+from django.db import transaction
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -181,7 +182,9 @@ def search_page(user, query, limit):
     joins nothing, and only those rows are then read with their units and leaf: joined before the limit, the
     planner (which cannot estimate a word's matches) loops the small tables over every match."""
     tickets, note = search_tickets(user, query)
-    ids = list(tickets.order_by("-received_at").values_list("pk", flat=True)[:limit])
+    with transaction.atomic():
+        text_search.keep_gram_bitmap_exact()
+        ids = list(tickets.order_by("-received_at").values_list("pk", flat=True)[:limit])
     rows = privacy.with_address_access(Ticket.objects.select_related(*LIST_RELATED).filter(pk__in=ids), user)
     return list(rows.order_by("-received_at")), note
 

@@ -40,6 +40,14 @@ def indexed_words_match(query):
     return RawSQL(GRAMS_MATCH, [gram_query(query)], output_field=BooleanField())
 
 
+def keep_gram_bitmap_exact():
+    """For the current transaction: memory for a common word's bitmap of matches to stay exact. A lossy bitmap
+    keeps pages, not rows, and PostgreSQL then recomputes the grams of every order on them (at a year, a minute)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+
+
 def word_search_plan(query, scope_rows):
     """INDEX, SCOPE or WALK: what a search for ``query`` within ``scope_rows`` orders (None: every order) reads
     fewest rows through. Without the index (a single character, not PostgreSQL): the scope, else the walk."""
