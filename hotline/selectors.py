@@ -32,18 +32,23 @@ UNIT_WORKLIST_TABS = ("to_sign", "in_progress", "due_soon", "overdue")
 TICKET_DATE = re.compile(r"^\d{8}$")  # the date part of a quoted ticket number
 
 
-def visible_tickets(user):
+def visible_tickets(user, *, tested_per_order=False):
     """Tickets the user may see: all for the center; else those assigned or whistled to the user's units.
 
     The scope is one set of ticket ids (a UNION read from the units' assignment and whistle-target indexes), so the
-    planner can start from the unit's few thousand ids or, for one ticket, push its id into both halves."""
+    planner can start from the unit's few thousand ids or, for one ticket, push its id into both halves. With
+    ``tested_per_order`` the same scope is a test of each order through those indexes (EXISTS), for a query that
+    walks or matches many orders: no hash of a district's every id first."""
     tickets = Ticket.objects.select_related(*LIST_RELATED)
     unit_ids = visible_unit_ids(user)
     if unit_ids is None:
         return tickets
-    assigned = Assignment.objects.filter(unit_id__in=unit_ids).values("ticket_id")
-    whistled = WhistleTarget.objects.filter(unit_id__in=unit_ids).values("whistle__ticket_id")
-    return tickets.filter(pk__in=assigned.union(whistled))
+    assigned = Assignment.objects.filter(unit_id__in=unit_ids)
+    whistled = WhistleTarget.objects.filter(unit_id__in=unit_ids)
+    if tested_per_order:
+        return tickets.filter(Exists(assigned.filter(ticket=OuterRef("pk")))
+                              | Exists(whistled.filter(whistle__ticket=OuterRef("pk"))))
+    return tickets.filter(pk__in=assigned.values("ticket_id").union(whistled.values("whistle__ticket_id")))
 
 
 def ticket_for(user, ticket_id):
@@ -200,21 +205,14 @@ def _phone_matches(user, query):
 
 def _word_matches(user, query):
     """Orders in the user's scope whose content holds the query, or whose address does where the user sees it in
-    full; the rows to read first are text_search.word_search_plan's choice. A scope read by its ids is
-    visible_tickets; one walked or matched through the index is tested per order through the assignment and
-    whistle-target indexes (no hash of a district's every id first). The same orders either way."""
+    full; the rows to read first are text_search.word_search_plan's choice: the scope by its ids, or each order
+    walked or matched through the index tested against the scope (visible_tickets). The same orders either way."""
     unit_ids = visible_unit_ids(user)
-    assigned = None if unit_ids is None else Assignment.objects.filter(unit_id__in=unit_ids)
-    plan = text_search.word_search_plan(query, None if assigned is None else estimated_rows(assigned))
-    if plan == text_search.SCOPE:
-        tickets = visible_tickets(user)
-    else:
-        tickets = Ticket.objects.all()
-        if assigned is not None:
-            whistled = WhistleTarget.objects.filter(whistle__ticket=OuterRef("pk"), unit_id__in=unit_ids)
-            tickets = tickets.filter(Exists(assigned.filter(ticket=OuterRef("pk"))) | Exists(whistled))
-        if plan == text_search.INDEX:
-            tickets = tickets.filter(text_search.indexed_words_match(query))
+    scope_rows = None if unit_ids is None else estimated_rows(Assignment.objects.filter(unit_id__in=unit_ids))
+    plan = text_search.word_search_plan(query, scope_rows)
+    tickets = visible_tickets(user, tested_per_order=plan != text_search.SCOPE)
+    if plan == text_search.INDEX:
+        tickets = tickets.filter(text_search.indexed_words_match(query))
     address = Q(address__icontains=query) & Q(address_shown=True)
     return privacy.with_address_access(tickets, user).filter(Q(content__icontains=query) | address)
 
