@@ -66,12 +66,7 @@ def child(mode, step, per_month):
 
 def checkpoint(base_url):
     """Flush the previous run's dirty pages first, so that no run pays for the other's writes."""
-    import dj_database_url
-    import psycopg2
-
-    db = dj_database_url.parse(base_url)
-    admin = psycopg2.connect(dbname="postgres", user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432)
-    admin.autocommit = True
+    admin = benchdb.admin_connection(base_url)
     with admin.cursor() as cursor:
         cursor.execute("CHECKPOINT")
     admin.close()
@@ -87,16 +82,9 @@ def run(mode, step, per_month, base_url):
 
 def recreate(base_url):
     import dj_database_url
-    import psycopg2
 
-    db = dj_database_url.parse(base_url)
-    admin = psycopg2.connect(dbname="postgres", user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        for mode in MODES:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}_{mode}"')
-            cursor.execute(f'CREATE DATABASE "{db["NAME"]}_{mode}"')
-    admin.close()
+    name = dj_database_url.parse(base_url)["NAME"]
+    benchdb.recreate_databases(base_url, [f"{name}_{mode}" for mode in MODES])
 
 
 def main():

@@ -12,14 +12,12 @@ figures as JSON; ``--before F`` prints them beside the saved ones.
 import argparse
 import json
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import bench.benchdb  # noqa: E402,F401  (bench settings: throw-away key, plain http)
+from bench.benchdb import timed_get  # noqa: E402  (its import sets the bench settings)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 RUNS = 7
@@ -43,15 +41,9 @@ def deep_url(client, user):
 
 
 def timed(client, url):
-    response = client.get(url)  # warm-up
+    response, median, worst = timed_get(client, url, RUNS)
     assert response.status_code == 200, (url, response.status_code, response.content[:300])
-    runs = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        client.get(url)
-        runs.append((time.perf_counter() - started) * 1000)
-    runs.sort()
-    return statistics.median(runs), runs[-1]  # p95 of 7 runs is the worst
+    return median, worst  # p95 of 7 runs is the worst
 
 
 def main():

@@ -10,13 +10,11 @@ worst milliseconds per page and the pages over the 300 ms goal.
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.benchdb import ensure_postgres_database, prepare_for_pages  # noqa: E402
+from bench.benchdb import ensure_postgres_database, prepare_for_pages, timed_get  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 GOAL_MS = 300
@@ -72,13 +70,8 @@ def main():
     for username, label, url in pages(street_ticket, top):
         client = Client()
         client.force_login(users[username])
-        status = client.get(url).status_code  # warm-up
-        runs = []
-        for _ in range(RUNS):
-            started = time.perf_counter()
-            client.get(url)
-            runs.append((time.perf_counter() - started) * 1000)
-        median, worst = statistics.median(runs), max(runs)
+        response, median, worst = timed_get(client, url, RUNS)
+        status = response.status_code
         print(f"{username:<16} {label:<14} {url:<36} {status}  median {median:6.1f} ms  max {worst:6.1f} ms")
         if status != 200 or worst > GOAL_MS:
             slow.append(label)

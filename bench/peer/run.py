@@ -44,8 +44,9 @@ os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASES['ou
 os.environ["REDIS_URL"] = REDIS_URL
 
 from bench import intake_api  # noqa: E402
+from bench.benchdb import recreate_databases  # noqa: E402
 from bench.peer import measure  # noqa: E402
-from bench.peer.sides import Ours, Peer, recreate_databases  # noqa: E402
+from bench.peer.sides import Ours, Peer, database_url  # noqa: E402
 
 ROUNDS = int(os.environ.get("PEER_ROUNDS", 6))
 ROUND_SECONDS = float(os.environ.get("PEER_ROUND_SECONDS", 10))
@@ -155,7 +156,7 @@ def ratio_table(created, listed, bench):
 def main():
     print(f"cores={os.cpu_count()} gunicorn sync workers={WORKERS} per side, clients={intake_api.CLIENTS}, "
           f"rounds={ROUNDS}×{ROUND_SECONDS:.0f}s per side, rows={ROWS:,}", flush=True)
-    recreate_databases(DATABASES.values())
+    recreate_databases(database_url("postgres"), DATABASES.values())  # every run starts fresh
     ours = Ours(DATABASES["ours"], REDIS_URL, WORKERS)
     peer = Peer(DATABASES["peer"], VENV, WORKERS)
     ours.prepare()

@@ -21,19 +21,6 @@ def database_url(name):
     return f"postgres://postgres@127.0.0.1:5432/{name}"
 
 
-def recreate_databases(names):
-    """Drop (forcing out any session) and create each database: every run starts from a fresh state."""
-    import psycopg2
-
-    admin = psycopg2.connect(dbname="postgres", user="postgres", host="127.0.0.1", port=5432)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        for name in names:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-
-
 class Ours:
     """Our intake: bench/intake_api.py's preparation, token and bodies; this process runs Django on its database."""
 
