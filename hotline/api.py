@@ -5,7 +5,6 @@ core.errors (400/403/404/409 via config.api_errors). A ticket, whistle or extens
 is 404 before any service runs.
 """
 
-import django_filters
 from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -24,13 +23,11 @@ from config.openapi import EMPTY_BODY
 from core.errors import NotFoundInScope
 from core.permissions import require_role
 from core.tokens import ExpiringTokenAuthentication
-from dispatch.choices import Tier
 from dispatch.models import ExtensionRequest, Whistle
 
-from . import privacy, selectors
+from . import listing, privacy, selectors
 from . import serializers as s
 from .api_paging import KeysetPagination
-from .choices import Status
 from .models import Ticket
 from .services import caller, center, handling, intake, repeats, whistles
 
@@ -41,13 +38,14 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
-class TicketFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="状态")
-    tier = django_filters.ChoiceFilter(choices=Tier.choices, label="响应级别")
-    street = django_filters.CharFilter(field_name="street__code", label="街乡镇代码")
-    lead_unit = django_filters.CharFilter(field_name="lead_unit__code", label="主办单位代码")
-    received_from = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte", label="受理时间起")
-    received_to = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt", label="受理时间止")
+class TicketApiFilter(listing.TicketListFilter):
+    """The pages' filters (hotline/listing.py); the API's order is its cursor's (newest first), so no sort."""
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        filters.pop("sort", None)
+        return filters
 
 
 class DomainInputMixin:
@@ -98,7 +96,7 @@ class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericVie
 
     authentication_classes = [authentication.SessionAuthentication, ExpiringTokenAuthentication]
     throttle_scopes = {"create": "intake"}  # core/throttling.py: the rest reads ("read") or acts ("actions")
-    filterset_class = TicketFilter
+    filterset_class = TicketApiFilter
     pagination_class = KeysetPagination
     lookup_value_regex = r"\d{1,18}"
 

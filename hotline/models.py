@@ -283,3 +283,25 @@ class CallerReveal(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M} 查看工单{self.ticket_id}号码"
+
+
+class SavedListFilter(models.Model):
+    """A user's named filter of one list (its page's path and query string), offered above that list."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_list_filters")
+    list_path = models.CharField("列表", max_length=100)
+    name = models.CharField("名称", max_length=40)
+    query = models.CharField("筛选条件", max_length=1000)
+    created_at = models.DateTimeField("保存时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "常用筛选"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "list_path", "name"], name="saved_filter_name")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def url(self):
+        return f"{self.list_path}?{self.query}"

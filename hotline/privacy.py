@@ -44,6 +44,8 @@ NUMBER_IN_TEXT = re.compile(r"(?<![\d-])(1\d{10}|0\d{2,3}-?\d{7,8}|\d{7,8})(?![\
 NUMBER_IN_QUERY = re.compile(r"[\d*xX]{5,}")
 SEPARATORS = re.compile(r"[\s\-()（）+]")
 MIN_PHONE_LENGTH = 5
+MIN_PHONE_TAIL, MAX_PHONE_TAIL = 4, 8  # a phone's last digits, as a caller reads them out
+CALLER_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,6}$")
 
 
 # --- masks: any number, at least half of its digits hidden ----------------------------------------------------
@@ -87,6 +89,11 @@ def has_number(query):
     """A query holding 5 or more digits (or */X) in a row, separators aside: it may not search free text, whose
     numbers are masked (mask_numbers)."""
     return bool(NUMBER_IN_QUERY.search(SEPARATORS.sub("", query or "")))
+
+
+def name_shaped(query):
+    """A query that may be a caller's name: 2 to 6 Chinese characters (张先生, 欧阳娜娜)."""
+    return bool(CALLER_NAME.match(query or ""))
 
 
 def phone_forms(query):

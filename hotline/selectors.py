@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from assessment.clock.overdue import not_past_q, past_q
 from assessment.clock.selectors import open_dispatch_due
+from core.paging import CappedPaginator
 from core.permissions import visible_unit_ids
 from core.planner import estimated_rows
 from dispatch.models import (
@@ -24,11 +25,12 @@ from dispatch.models import (
 
 from . import privacy, text_search
 from .choices import AWAITING_CALLBACK_STATUSES, AWAITING_DISPATCH_STATUSES, HANDLING_STATUSES, OPEN_STATUSES, Status
-from .models import CallerReveal, Ticket
+from .models import CallerReveal, SavedListFilter, Ticket
 
 LIST_RELATED = ("district", "street", "lead_unit", "catalog_item")
 DUE_SOON = dt.timedelta(hours=24)
 UNIT_WORKLIST_TABS = ("to_sign", "in_progress", "due_soon", "overdue")
+PHONE_MATCH_LIMIT = 1000  # a number or a name never matches more of the orders one must call now
 TICKET_DATE = re.compile(r"^\d{8}$")  # the date part of a quoted ticket number
 
 
@@ -163,44 +165,74 @@ def repeats_of(ticket):
 
 
 def search_tickets(user, query):
-    """(tickets, note): by number (20261122-123 or 123), phone or content words, within the user's scope. A
-    phone-shaped query matches a caller number only on orders the user must call now (privacy.phone_search_q),
-    never their content or address; ``note`` says so. Each shape goes to its own index: the id, caller_phone,
-    the grams of content and address (text_search); none is OR-ed with a scan of another."""
+    """(tickets, note): by number (20261122-123 or 123), phone or its last digits, content words, or a caller's
+    name, within the user's scope. A phone-shaped query, a phone's last 4 to 8 digits and a caller's name match only
+    orders the user must call now (privacy.phone_search_q), never their content or address; ``note`` says so. Each
+    shape goes to its own index: the id, caller_phone, the grams of content and address (text_search); none is OR-ed
+    with a scan of another."""
     tickets = visible_tickets(user)
     query = query.strip()
     head, _, tail = query.rpartition("-")
     if tail.isdigit() and len(tail) < 11 and (not head or TICKET_DATE.match(head)):
-        if head or not privacy.phone_shaped(query):
+        if head:
             return tickets.filter(pk=int(tail)), ""
-        matches = [int(tail), *_phone_matches(user, query)]
-        return tickets.filter(pk__in=matches), privacy.PHONE_SEARCH_NOTE
+        phones = _phone_matches(user, query)
+        if not phones and not privacy.phone_shaped(query) and len(tail) < privacy.MIN_PHONE_TAIL:
+            return tickets.filter(pk=int(tail)), ""
+        return tickets.filter(pk__in=[int(tail), *phones]), privacy.PHONE_SEARCH_NOTE
     if privacy.phone_shaped(query):
         return tickets.filter(pk__in=_phone_matches(user, query)), privacy.PHONE_SEARCH_NOTE
     if privacy.has_number(query):  # numbers in content and addresses are masked: no oracle for them
         return tickets.none(), privacy.PHONE_SEARCH_NOTE
-    return _word_matches(user, query), ""
+    words, named = _word_matches(user, query), _name_matches(user, query)
+    if named:
+        return visible_tickets(user).filter(Q(pk__in=named) | Q(pk__in=words.order_by().values("pk"))), ""
+    return words, ""
 
 
-def search_page(user, query, limit):
-    """(the newest ``limit`` orders search_tickets finds, note). The page's ids are chosen first, in one query that
-    joins nothing, and only those rows are then read with their units and leaf: joined before the limit, the
-    planner (which cannot estimate a word's matches) loops the small tables over every match."""
-    tickets, note = search_tickets(user, query)
+def search_page(user, query, limit, *, narrow=None, page=None):
+    """(one page of the orders search_tickets finds, newest first unless ``narrow`` sorts them; note).
+    ``narrow`` is the list's filters (a function of a queryset, hotline/listing.py). The page's ids are chosen
+    first, in one query that joins nothing but what the filters need, and only those rows are then read with their
+    units and leaf: joined before the limit, the planner (which cannot estimate a word's matches) loops the small
+    tables over every match. With no query, the filters alone choose from the user's scope."""
+    tickets, note = search_tickets(user, query) if query else (visible_tickets(user), "")
+    tickets = tickets.order_by("-received_at", "-pk")
+    if narrow is not None:
+        tickets = narrow(tickets)
+    paginator = CappedPaginator(tickets.select_related(None).values_list("pk", flat=True), limit)
     with transaction.atomic():
         text_search.keep_gram_bitmap_exact()
-        ids = list(tickets.order_by("-received_at").values_list("pk", flat=True)[:limit])
+        ids_page = paginator.get_page(page)
+        ids = list(ids_page.object_list)
     rows = privacy.with_address_access(Ticket.objects.select_related(*LIST_RELATED).filter(pk__in=ids), user)
-    return list(rows.order_by("-received_at")), note
+    by_id = {row.pk: row for row in rows}
+    ids_page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    return ids_page, note
 
 
 def _phone_matches(user, query):
-    """The ids of the orders whose caller number the query is and the user may search by (caller_phone index)."""
+    """The ids of the orders whose caller number the query is, or ends with (4 to 8 digits), and the user may
+    search by (the caller_phone index, or the few orders the user must call now)."""
     allowed = privacy.phone_search_q(user)
     if allowed is None:
         return []
     by_phone = Ticket.objects.filter(caller_phone__in=privacy.phone_forms(query)).filter(allowed)
-    return list(by_phone.values_list("pk", flat=True))
+    found = list(by_phone.values_list("pk", flat=True)[:PHONE_MATCH_LIMIT])
+    digits = privacy.SEPARATORS.sub("", query)
+    if digits.isdigit() and privacy.MIN_PHONE_TAIL <= len(digits) <= privacy.MAX_PHONE_TAIL:
+        by_tail = Ticket.objects.filter(allowed, caller_phone__endswith=digits).exclude(pk__in=found)
+        found += list(by_tail.values_list("pk", flat=True)[:PHONE_MATCH_LIMIT])
+    return found
+
+
+def _name_matches(user, query):
+    """The ids of the orders whose caller's name is the query (张先生) and the user must call now; names are masked
+    for everyone else, so no one else may search by them."""
+    allowed = privacy.phone_search_q(user)
+    if allowed is None or not privacy.name_shaped(query):
+        return []
+    return list(Ticket.objects.filter(allowed, caller_name=query).values_list("pk", flat=True)[:PHONE_MATCH_LIMIT])
 
 
 def _word_matches(user, query):
@@ -215,6 +247,21 @@ def _word_matches(user, query):
         tickets = tickets.filter(text_search.indexed_words_match(query))
     address = Q(address__icontains=query) & Q(address_shown=True)
     return privacy.with_address_access(tickets, user).filter(Q(content__icontains=query) | address)
+
+
+def within_list(user, queryset, query):
+    """A list (a queue, a worklist tab) narrowed to the orders its search box names: the same search as the
+    search page, within the list's own rows."""
+    query = (query or "").strip()
+    if not query:
+        return queryset
+    found, _ = search_tickets(user, query)
+    return queryset.filter(pk__in=found.order_by().values("pk"))
+
+
+def saved_filters(user, list_path):
+    """The user's 常用筛选 of one list."""
+    return list(SavedListFilter.objects.filter(user=user, list_path=list_path))
 
 
 def caller_reveals():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import intake, lists, notifications, reveals, tickets
+from .views import intake, lists, notifications, reveals, saved_filters, tickets
 
 app_name = "hotline"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("center/deadlines/", lists.deadlines, name="deadlines"),
     path("callbacks/", lists.callback_queue, name="callback_queue"),
     path("tickets/", lists.search, name="search"),
+    path("lists/saved/", saved_filters.save_filter, name="save_filter"),
+    path("lists/saved/<int:saved_id>/delete/", saved_filters.delete_filter, name="delete_saved_filter"),
     path("audit/caller-reveals/", reveals.caller_reveals, name="caller_reveals"),
     path("notifications/", notifications.inbox, name="notifications"),
     path("notifications/read/", notifications.mark_notifications_read, name="notifications_read"),

@@ -221,8 +221,9 @@ def test_worklist_query_count_does_not_grow_with_orders(client, users, directory
     if tab == "due_soon":
         Ticket.objects.update(due_at=now + dt.timedelta(hours=3))
     login(client, users["wangjing"])
-    # session, user, the tab counts, the header's unread count, user.unit, the list and its total
-    with django_assert_num_queries(7):
+    # session, user, the tab counts, the header's unread count, user.unit, the list and its total; the filter bar's
+    # districts and first-level catalog, the user's saved filters
+    with django_assert_num_queries(10):
         response = client.get(f"/work/?tab={tab}")
     assert response.content.decode().count("/tickets/") >= 3
 
@@ -231,11 +232,13 @@ def test_queue_pages_query_counts(client, users, directory, catalog, now, django
     for i in range(3):
         take_call(users, directory, catalog["sanitation"], content=f"垃圾{i}", now=now)
     login(client, users["dispatcher"])
-    # session, user, unit, queue and its total, its return requests, extensions, deadlines, holiday overrides, unread
-    with django_assert_num_queries(10):
+    # session, user, unit, queue and its total, its return requests, extensions, deadlines, holiday overrides, unread;
+    # the filter bar's districts and first-level catalog, the user's saved filters
+    with django_assert_num_queries(13):
         client.get("/center/queue/")
     login(client, users["callback"])
-    with django_assert_num_queries(6):  # session, user, unit, completed (empty: its total only), called back, unread
+    # session, user, unit, completed (empty: its total only), called back, unread; the filter bar (3)
+    with django_assert_num_queries(9):
         client.get("/callbacks/")
 
 

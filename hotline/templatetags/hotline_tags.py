@@ -7,6 +7,7 @@ from assessment.clock.overdue import is_past
 from core.permissions import role_may
 
 from ..choices import OPEN_STATUSES
+from ..listing import SORT_LABELS
 from ..services.common import ACTION_LABELS
 from ..views.actions import ACTIONS, form_auto_id
 
@@ -73,3 +74,16 @@ def person(user):
     if user is None:
         return "系统"
     return user.first_name or user.username
+
+
+@register.inclusion_tag("hotline/_sort_header.html", takes_context=True)
+def sort_header(context, name):
+    """A list's column header that sorts by it (?sort=name, again for descending), keeping the filters."""
+    current = context["request"].GET.get("sort", "")
+    if current == name:
+        state, next_sort = "ascending", f"-{name}"
+    elif current == f"-{name}":
+        state, next_sort = "descending", name
+    else:
+        state, next_sort = "none", name
+    return {"request": context["request"], "label": SORT_LABELS[name], "state": state, "next_sort": next_sort}

@@ -13,7 +13,8 @@ from core.paging import CappedPaginator
 from core.throttling import SearchThrottle, retry_message
 from dispatch.choices import Role
 
-from .. import selectors
+from .. import listing, selectors
+from ..models import Ticket
 from .allowed import mark_extension_actions, mark_whistle_actions, mark_whistle_call, may_urge
 
 LIST_LIMIT = 100
@@ -24,6 +25,15 @@ def paged(request, queryset):
     """One page of LIST_LIMIT rows (?page=N); a page number out of range or not a number gives the nearest page.
     The count stops at 10 000 (core/paging.py)."""
     return CappedPaginator(queryset, LIST_LIMIT).get_page(request.GET.get("page"))
+
+
+def filtered_list(request, queryset):
+    """The list's filters, sort, search box (?q=) and page, all from the URL (hotline/listing.py): a context for
+    templates/hotline/_list_filters.html and _ticket_table.html."""
+    queryset = selectors.within_list(request.user, queryset, request.GET.get("q"))
+    filters, rows = listing.filtered(request, queryset)
+    return {"filters": filters, "tickets": paged(request, rows),
+            "saved_filters": selectors.saved_filters(request.user, request.path)}
 
 
 def _tabs(user):
@@ -53,8 +63,7 @@ def worklist(request):
         for call in calls:
             mark_whistle_call(user, call.whistle, call)
     else:
-        context["tickets"] = paged(request, selectors.unit_worklist(user, tab))
-        context["keep"] = f"tab={tab}&"
+        context.update(filtered_list(request, selectors.unit_worklist(user, tab)))
     return render(request, "hotline/worklist.html", context)
 
 
@@ -63,7 +72,7 @@ def dispatch_queue(request):
     user = request.user
     extensions = mark_extension_actions(user, list(selectors.pending_extensions()[:LIST_LIMIT]))
     return render(request, "hotline/dispatch_queue.html", {
-        "queue": paged(request, selectors.dispatch_queue()),
+        **filtered_list(request, selectors.dispatch_queue()),
         "extensions": extensions,
         "deadlines": selectors.near_or_past_deadline(user)[:LIST_LIMIT],
         "missing_holiday_year": missing_holiday_year(),
@@ -73,7 +82,7 @@ def dispatch_queue(request):
 @role_required("callback")
 def callback_queue(request):
     return render(request, "hotline/callback_queue.html", {
-        "queue": paged(request, selectors.callback_queue()),
+        **filtered_list(request, selectors.callback_queue()),
         "decisions": selectors.callback_decisions()[:LIST_LIMIT],
     })
 
@@ -106,5 +115,11 @@ def search(request):
     if query and not throttle.allow_request(request, None):  # per user: a search is not an oracle to hammer
         context = {"query": query, "tickets": [], "throttled": retry_message(throttle.wait())}
         return render(request, "hotline/search.html", context, status=429)
-    tickets, note = selectors.search_page(request.user, query, LIST_LIMIT) if query else ([], "")
-    return render(request, "hotline/search.html", {"query": query, "tickets": tickets, "note": note})
+    filters = listing.TicketListFilter(request.GET, queryset=Ticket.objects.none())
+    if not (query or filters.active):
+        return render(request, "hotline/search.html", {"query": query, "tickets": [], "filters": filters})
+    tickets, note = selectors.search_page(request.user, query, LIST_LIMIT, page=request.GET.get("page"),
+                                          narrow=lambda rows: listing.filtered(request, rows)[1])
+    return render(request, "hotline/search.html", {
+        "query": query, "tickets": tickets, "note": note, "filters": filters,
+        "saved_filters": selectors.saved_filters(request.user, request.path)})
