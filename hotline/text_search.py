@@ -12,15 +12,13 @@ word for a wide scope: the page's hundred come soon). The fewest expected rows w
 """
 
 from django.db import connection
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Func, Value
 
 from core.planner import estimated_rows
 
 PAGE_ROWS = 100  # the search page's length (hotline.views.lists.LIST_LIMIT)
 INDEX, SCOPE, WALK = "index", "scope", "walk"
 INDEXED_CHARS = 20000  # of content: hotline_bigrams reads no further (migration 0006)
-GRAMS_MATCH = 'hotline_bigrams("hotline_ticket"."content", "hotline_ticket"."address") @@ %s::tsquery'
 
 
 def grams(text):
@@ -37,7 +35,9 @@ def gram_query(text):
 
 def indexed_words_match(query):
     """A condition over tickets narrowing to those whose content or address may hold the query (the index)."""
-    return RawSQL(GRAMS_MATCH, [gram_query(query)], output_field=BooleanField())
+    grams_of_order = Func(F("content"), F("address"), function="hotline_bigrams")  # the index's expression
+    wanted = Func(Value(gram_query(query)), template="%(expressions)s::tsquery")
+    return Func(grams_of_order, wanted, template="%(expressions)s", arg_joiner=" @@ ", output_field=BooleanField())
 
 
 def keep_gram_bitmap_exact():

@@ -85,6 +85,18 @@ def test_deadlines_page_query_count_does_not_grow(client, users, directory, cata
         street_order(users, directory, catalog, now, content=f"垃圾{i}")
     heating_order(users, directory, catalog, now)
     login(client, users["dispatcher"])
-    with django_assert_num_queries(5):  # session, user, the clocks with their orders, the header's count, unit
+    # session, user, the clocks with their orders and their total, the header's count, unit; the filter bar (3)
+    with django_assert_num_queries(9):
         response = client.get(DEADLINES)
     assert response.content.decode().count(">督办</button>") == 4
+
+
+def test_deadlines_filter_by_the_orders_and_find_by_words(client, users, directory, catalog, now):
+    for i in range(3):
+        street_order(users, directory, catalog, now - dt.timedelta(days=8), content=f"垃圾{i}")
+    heating = heating_order(users, directory, catalog, now - dt.timedelta(hours=23))
+    login(client, users["dispatcher"])
+    by_catalog = client.get(DEADLINES, {"catalog": "0101"}).content.decode()
+    assert by_catalog.count(">督办</button>") == 1 and heating.number in by_catalog
+    assert client.get(DEADLINES, {"q": "垃圾1"}).content.decode().count(">督办</button>") == 1
+    assert "没有符合条件的临期或超期工单" in client.get(DEADLINES, {"q": "不存在的词"}).content.decode()

@@ -103,9 +103,15 @@ def urge_rows(user, clocks, now):
 @role_required("urge")
 def deadlines(request):
     """督办: every running clock (orders and whistled departments) due within a day or past, in the user's scope."""
-    now = timezone.now()
-    clocks = deadlines_to_urge(request.user, now=now).select_related("ticket__lead_unit", "ticket__street")
-    return render(request, "hotline/deadlines.html", {"rows": urge_rows(request.user, clocks[:LIST_LIMIT], now)})
+    now, user = timezone.now(), request.user
+    clocks = deadlines_to_urge(user, now=now).select_related("ticket__lead_unit", "ticket__street")
+    filters, tickets = listing.filtered(request, Ticket.objects.all(), now=now)
+    if filters.active or filters.searched:  # the clocks of the orders the filters and the search box leave
+        clocks = clocks.filter(ticket__in=selectors.within_list(user, tickets, request.GET.get("q")).values("pk"))
+    page = paged(request, clocks)
+    return render(request, "hotline/deadlines.html", {
+        "rows": urge_rows(user, page.object_list, now), "clocks": page, "filters": filters,
+        "saved_filters": selectors.saved_filters(user, request.path)})
 
 
 @login_required
