@@ -4,6 +4,7 @@ saves its filters per user (常用筛选)."""
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from hotline.models import SavedListFilter, Ticket
 from hotline.services import handling, intake
@@ -154,3 +155,12 @@ def test_the_api_lists_take_the_same_filters(client, users, directory, queue):
     assert [row["id"] for row in body["results"]] == [queue["urgent"].pk]
     assert client.get("/api/tickets/", {"received_from": "昨天"}).status_code == 400
     assert len(client.get("/api/tickets/", {"unit": "望京"}).json()["results"]) == 3
+
+
+def test_search_page_query_count_does_not_grow_with_matches(client, users, queue, django_assert_num_queries):
+    login(client, users["agent"])
+    # session, user, the name matches, a savepoint around the page's total and its ids (4), the rows, the header's
+    # count, unit, the filter bar (3); PostgreSQL also: the plan's two estimates and the bitmap's work_mem
+    with django_assert_num_queries(16 if connection.vendor == "postgresql" else 13):
+        response = client.get("/tickets/", {"q": "垃圾", "urgency": "normal"})
+    assert len(numbers(response)) == 2
