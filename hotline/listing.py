@@ -108,8 +108,7 @@ class TicketListFilter(django_filters.FilterSet):
     # API clients' exact codes (kept from the first API)
     street = django_filters.CharFilter(field_name="street__code", label="街乡镇代码")
     lead_unit = django_filters.CharFilter(field_name="lead_unit__code", label="主办单位代码")
-    sort = SortFilter(fields=[(column, name) for column, name, _ in SORTS],
-                                         field_labels={name: label for _, name, label in SORTS}, label="排序")
+    sort = SortFilter(fields=[(column, name) for column, name, _ in SORTS], field_labels=SORT_LABELS, label="排序")
 
     PAGE_FIELDS = ("status", "received_from", "received_to", "due_from", "due_to", "district", "unit", "catalog1",
                    "catalog", "tier", "urgency", "channel", "overdue", "repeat")
@@ -160,9 +159,8 @@ class TicketListFilter(django_filters.FilterSet):
         return bool((self.data or {}).get("q", "").strip())
 
 
-def filtered(request_or_data, queryset, *, now=None):
+def filtered(request, queryset, *, now=None):
     """(the FilterSet bound to the request's GET, its filtered and sorted queryset). Invalid filters are left out
     of the list and shown beside their field (``filterset.errors``)."""
-    data = getattr(request_or_data, "GET", request_or_data)
-    filterset = TicketListFilter(data, queryset=queryset, now=now)
+    filterset = TicketListFilter(request.GET, queryset=queryset, now=now)
     return filterset, filterset.qs

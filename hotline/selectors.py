@@ -186,7 +186,7 @@ def search_tickets(user, query):
         return tickets.none(), privacy.PHONE_SEARCH_NOTE
     words, named = _word_matches(user, query), _name_matches(user, query)
     if named:
-        return visible_tickets(user).filter(Q(pk__in=named) | Q(pk__in=words.order_by().values("pk"))), ""
+        return tickets.filter(Q(pk__in=named) | Q(pk__in=words.order_by().values("pk"))), ""
     return words, ""
 
 

@@ -32,8 +32,12 @@ def filtered_list(request, queryset):
     templates/hotline/_list_filters.html and _ticket_table.html."""
     queryset = selectors.within_list(request.user, queryset, request.GET.get("q"))
     filters, rows = listing.filtered(request, queryset)
-    return {"filters": filters, "tickets": paged(request, rows),
-            "saved_filters": selectors.saved_filters(request.user, request.path)}
+    return {**filter_bar(request, filters), "tickets": paged(request, rows)}
+
+
+def filter_bar(request, filters):
+    """What templates/hotline/_list_filters.html shows: the bound filters and the user's saved ones of this list."""
+    return {"filters": filters, "saved_filters": selectors.saved_filters(request.user, request.path)}
 
 
 def _tabs(user):
@@ -110,8 +114,7 @@ def deadlines(request):
         clocks = clocks.filter(ticket__in=selectors.within_list(user, tickets, request.GET.get("q")).values("pk"))
     page = paged(request, clocks)
     return render(request, "hotline/deadlines.html", {
-        "rows": urge_rows(user, page.object_list, now), "clocks": page, "filters": filters,
-        "saved_filters": selectors.saved_filters(user, request.path)})
+        "rows": urge_rows(user, page.object_list, now), "clocks": page, **filter_bar(request, filters)})
 
 
 @login_required
@@ -122,10 +125,10 @@ def search(request):
         context = {"query": query, "tickets": [], "throttled": retry_message(throttle.wait())}
         return render(request, "hotline/search.html", context, status=429)
     filters = listing.TicketListFilter(request.GET, queryset=Ticket.objects.none())
+    filters.is_valid()  # cleans the form once: its valid fields narrow the search, its errors show beside them
     if not (query or filters.active):
         return render(request, "hotline/search.html", {"query": query, "tickets": [], "filters": filters})
     tickets, note = selectors.search_page(request.user, query, LIST_LIMIT, page=request.GET.get("page"),
-                                          narrow=lambda rows: listing.filtered(request, rows)[1])
+                                          narrow=filters.filter_queryset)
     return render(request, "hotline/search.html", {
-        "query": query, "tickets": tickets, "note": note, "filters": filters,
-        "saved_filters": selectors.saved_filters(request.user, request.path)})
+        "query": query, "tickets": tickets, "note": note, **filter_bar(request, filters)})
