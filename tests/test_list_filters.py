@@ -164,3 +164,10 @@ def test_search_page_query_count_does_not_grow_with_matches(client, users, queue
     with django_assert_num_queries(16 if connection.vendor == "postgresql" else 13):
         response = client.get("/tickets/", {"q": "垃圾", "urgency": "normal"})
     assert len(numbers(response)) == 2
+
+
+def test_a_second_table_on_the_page_is_not_sorted_or_emptied_by_the_main_lists_filters(client, users, queue):
+    login(client, users["dispatcher"])
+    html = client.get("/center/queue/", {"urgency": "urgent"}).content.decode()
+    deadlines = html[html.index('id="d-title"'):]
+    assert "aria-sort" not in deadlines and "没有临期或超期的工单" in deadlines
