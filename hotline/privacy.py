@@ -198,6 +198,7 @@ RECORD_KEYS = {
     "returns": ("unit_id", "requested_at"),
     "feedbacks": ("unit_id", "told_at"),
     "callbacks": (None, "created_at"),
+    "clocks": ("unit_id", "started_at"),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import intake, lists, notifications, reveals, saved_filters, tickets
+from .views import intake, lists, notifications, printing, reveals, saved_filters, tickets
 
 app_name = "hotline"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("notifications/", notifications.inbox, name="notifications"),
     path("notifications/read/", notifications.mark_notifications_read, name="notifications_read"),
     path("tickets/<int:pk>/", tickets.ticket_detail, name="ticket"),
+    path("tickets/<int:pk>/print/", printing.ticket_print, name="ticket_print"),
     path("tickets/<int:pk>/caller/", tickets.reveal_caller, name="reveal_caller"),
     path("tickets/<int:pk>/<slug:action>/", tickets.ticket_action, name="ticket_action"),
     path("tickets/<int:pk>/<slug:action>/<int:obj_id>/", tickets.ticket_action, name="ticket_action_on"),

@@ -61,3 +61,14 @@ def missing_holiday_year(today=None):
             if year not in entered:
                 return year
     return None
+
+
+def ticket_deadlines(ticket):
+    """Every deadline of the order as it stands: the latest clock of each limit and unit (dispatch, sign, contact,
+    complete, and each whistled department's report-in and completion), in the order they started."""
+    clocks = (Clock.objects.filter(ticket=ticket).select_related("unit")
+              .order_by("-started_at", "-pk"))
+    latest = {}
+    for clock in clocks:
+        latest.setdefault((clock.key, clock.unit_id, clock.whistle_target_id), clock)
+    return sorted(latest.values(), key=lambda clock: (clock.started_at, clock.due_at, clock.pk))

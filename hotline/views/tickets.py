@@ -26,7 +26,7 @@ from .allowed import mark_extension_actions, mark_whistle_actions, may_review_un
 UNIT_KINDS = [UnitKind.STREET, UnitKind.DISTRICT, UnitKind.DEPARTMENT, UnitKind.ENTERPRISE]
 
 
-def _ticket_or_404(user, pk):
+def ticket_or_404(user, pk):
     ticket = selectors.ticket_for(user, pk)
     if ticket is None:
         raise Http404("工单不存在或不在您的权限范围内")
@@ -35,7 +35,7 @@ def _ticket_or_404(user, pk):
 
 @login_required
 def ticket_detail(request, pk):
-    return _render_ticket(request, _ticket_or_404(request.user, pk))
+    return _render_ticket(request, ticket_or_404(request.user, pk))
 
 
 def _render_ticket(request, ticket, bound=None, status=200, revealed=False):
@@ -83,7 +83,7 @@ def _merge_candidates(ticket):
 def reveal_caller(request, pk):
     """查看完整号码: the page again with the caller's full number, for whoever must call them now (recorded);
     anyone else gets the page with the reason and a 403."""
-    ticket = _ticket_or_404(request.user, pk)
+    ticket = ticket_or_404(request.user, pk)
     try:
         ticket, _ = caller.reveal_caller(request.user, ticket.pk)
     except DomainError as error:
@@ -95,7 +95,7 @@ def reveal_caller(request, pk):
 @login_required
 def ticket_action(request, pk, action, obj_id=None):
     """Run one action through its service; a domain error re-shows the page with the message, never a 500."""
-    ticket = _ticket_or_404(request.user, pk)
+    ticket = ticket_or_404(request.user, pk)
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404("未知操作")
@@ -110,7 +110,7 @@ def ticket_action(request, pk, action, obj_id=None):
             return redirect(_next_url(request, ticket))
     else:
         status = 400
-    ticket = _ticket_or_404(request.user, pk)  # fresh state after a failed attempt
+    ticket = ticket_or_404(request.user, pk)  # fresh state after a failed attempt
     return _render_ticket(request, ticket, bound=(action, obj_id, form), status=status)
 
 
