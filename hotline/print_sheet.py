@@ -3,7 +3,7 @@
 A read only, like the ticket page (which records nothing on view). The caller is masked as on the ticket page (the
 full number is never printed: it comes only through the recorded 查看完整号码 action), the address as the user may
 see it, and a unit whose part ended reads only its own records (privacy.record_for). A long timeline prints its
-latest PRINT_EVENTS events with a note saying how many there are.
+latest PRINT_EVENTS events (notes cut to two lines on paper) with a note saying how many there are.
 """
 
 from dataclasses import dataclass
@@ -15,7 +15,7 @@ from assessment.clock.selectors import ticket_deadlines
 
 from . import privacy, selectors
 
-PRINT_EVENTS = 12
+PRINT_EVENTS = 10  # with each event's note at most two lines, the sheet stays one A4 page
 
 
 @dataclass(frozen=True)
