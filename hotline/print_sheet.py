@@ -26,20 +26,18 @@ class Deadline:
     unit: str
     due_at: object
     state: str
-    late: bool
 
 
-def deadline_row(clock, now):
+def deadline_state(clock, now):
+    """已停止于 … (超时 when after the due time), 暂停, or 计时中 with 临期 / 已超期."""
     if clock.stopped_at:
-        state, late = f"已停止于 {timezone.localtime(clock.stopped_at):%m-%d %H:%M}", is_past(clock.due_at,
-                                                                                           clock.stopped_at)
-    elif clock.paused_at:
-        state, late = "暂停（退单待裁定）", False
-    elif is_past(clock.due_at, now):
-        state, late = "计时中，已超期", True
-    else:
-        state, late = ("计时中，临期" if clock.warn_at <= now else "计时中"), False
-    return Deadline(clock.get_key_display(), clock.unit.name, clock.due_at, state, late or bool(clock.breached_at))
+        late = "（超时）" if is_past(clock.due_at, clock.stopped_at) else ""
+        return f"已停止于 {timezone.localtime(clock.stopped_at):%m-%d %H:%M}{late}"
+    if clock.paused_at:
+        return "暂停（退单待裁定）"
+    if is_past(clock.due_at, now):
+        return "计时中，已超期"
+    return "计时中，临期" if clock.warn_at <= now else "计时中"
 
 
 def print_sheet(user, ticket, now=None):
@@ -52,7 +50,8 @@ def print_sheet(user, ticket, now=None):
     return {
         "ticket": ticket, "record": record, "address": privacy.shown_address(user, ticket),
         "assignments": record["assignments"],
-        "deadlines": [deadline_row(clock, now) for clock in record["clocks"]],
+        "deadlines": [Deadline(clock.get_key_display(), clock.unit.name, clock.due_at, deadline_state(clock, now))
+                      for clock in record["clocks"]],
         "events": events[-PRINT_EVENTS:], "events_total": len(events), "events_cut": len(events) > PRINT_EVENTS,
         "printed_at": now,
     }

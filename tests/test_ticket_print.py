@@ -3,12 +3,13 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from hotline import print_sheet
 from hotline.models import CallerReveal, TicketEvent
 
 from .lifecycle_helpers import T0, handling, walk_to_completed
-from .page_helpers import login
+from .page_helpers import login, whistled_order
 from .test_caller_privacy import ADDRESS, CHENGGUAN, PHONE, call, handed_to_andingmen
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +43,17 @@ def test_the_sheet_lists_every_deadline_with_its_due_time(client, users, directo
     for label in ("派单时限（一般）", "签收时限", "联系诉求人时限（7天级）", "办结时限（7天级）"):
         assert label in html, label
     ticket.refresh_from_db()
-    assert f"{ticket.due_at.astimezone(dt.timezone(dt.timedelta(hours=8))):%Y-%m-%d %H:%M}" in html
+    assert f"{timezone.localtime(ticket.due_at):%Y-%m-%d %H:%M}" in html
     assert "已停止于 11-16 17:10" in html  # the sign clock, met by the signature (17:10 Beijing time)
     assert "计时中" in html
+
+
+def test_a_whistled_departments_limits_are_on_the_sheet(client, users, directory, catalog):
+    ticket = whistled_order(users, directory, catalog, T0)
+    html = printed(client, users["chengguan"], ticket)
+    deadlines = html.split("<h2>时限</h2>")[1].split("</table>")[0]
+    assert "吹哨报到时限</td><td>北京市城市管理综合行政执法局" in deadlines
+    assert "吹哨办结时限</td><td>北京市城市管理综合行政执法局" in deadlines
 
 
 @pytest.mark.parametrize("name", ["leader", "admin", "chaoyang", "chengguan", "dispatcher", "callback"])
@@ -100,7 +109,8 @@ def test_a_long_timeline_prints_its_latest_events_with_a_note(client, users, dir
     total = ticket.events.count()
     html = printed(client, users["dispatcher"], ticket)
     assert f"共 {total} 条，仅打印最近 {print_sheet.PRINT_EVENTS} 条" in html
-    assert "第30次督办" in html and "第19次督办" in html and "第18次督办" not in html
+    oldest = 30 - print_sheet.PRINT_EVENTS + 1
+    assert "第30次督办" in html and f"第{oldest}次督办" in html and f"第{oldest - 1}次督办" not in html
 
 
 def test_a_short_timeline_prints_whole_without_the_note(client, users, directory, catalog):
