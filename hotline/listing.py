@@ -5,6 +5,7 @@ received and due date ranges, district, unit (lead or street, by name or code), 
 by code), tier, urgency, channel, overdue, repeat; ``sort`` orders by any column. The filters live in the URL
 (a GET form), so a filtered list can be shared and saved (``SavedListFilter``)."""
 
+import copy
 import datetime as dt
 
 import django_filters
@@ -80,11 +81,19 @@ class SortFilter(django_filters.OrderingFilter):
     def filter(self, queryset, value):
         if not value:
             return queryset
-        ordering = [self.get_ordering_value(param) for param in value]
+        prefix = self.parent.prefix if self.parent else ""
+        ordering = [_prefixed(self.get_ordering_value(param), prefix) for param in value]
         return queryset.order_by(*ordering, "-pk" if ordering[0].startswith("-") else "pk")
 
 
+def _prefixed(ordering, prefix):
+    """ "-due_at" through "ticket__" is "-ticket__due_at"."""
+    descending = ordering.startswith("-")
+    return ("-" if descending else "") + prefix + ordering.lstrip("-")
+
+
 class TicketListFilter(django_filters.FilterSet):
+    prefix = ""  # the path from the listed rows to their order: "ticket__" for clocks, whistles (see ``over``)
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="状态",
                                                  widget=forms.CheckboxSelectMultiple)
     received_from = MomentFilter(field_name="received_at", end=False, label="受理日期起")
@@ -118,22 +127,38 @@ class TicketListFilter(django_filters.FilterSet):
         self.now = now or timezone.now()
         self.filters["catalog1"].queryset = CatalogItem.objects.filter(version__is_current=True, level=1)
 
+    @classmethod
+    def over(cls, relation):
+        """The same filters and sort for rows that each belong to one order (clocks, whistles, whistle calls):
+        every field is reached through ``relation`` ("ticket", "whistle__ticket"), so the rows' own index and
+        order drive the query and the order's columns are joined, not a subquery over every order."""
+        prefix = f"{relation}__"
+        subclass = type(f"{cls.__name__}Over{relation.title()}", (cls,), {"prefix": prefix})
+        subclass.base_filters = copy.deepcopy(cls.base_filters)
+        for name, filter_ in subclass.base_filters.items():
+            if filter_.field_name and name != "sort":
+                filter_.field_name = prefix + filter_.field_name
+        return subclass
+
+    def _q(self, **lookups):
+        return Q(**{self.prefix + path: value for path, value in lookups.items()})
+
     def filter_unit(self, queryset, name, value):
         value = value.strip()
         units = Unit.objects.filter(Q(code=value) | Q(name__contains=value) | Q(short_name=value))
         ids = list(units.values_list("pk", flat=True)[:50])
-        return queryset.filter(Q(lead_unit_id__in=ids) | Q(street_id__in=ids))
+        return queryset.filter(self._q(lead_unit_id__in=ids) | self._q(street_id__in=ids))
 
     def filter_catalog1(self, queryset, name, item):
-        return queryset.filter(catalog_item__parent__parent__code=item.code)
+        return queryset.filter(self._q(catalog_item__parent__parent__code=item.code))
 
     def filter_catalog(self, queryset, name, value):
         code = value.strip()
-        return queryset.filter(Q(catalog_item__code=code) | Q(catalog_item__parent__code=code)
-                               | Q(catalog_item__parent__parent__code=code))
+        return queryset.filter(self._q(catalog_item__code=code) | self._q(catalog_item__parent__code=code)
+                               | self._q(catalog_item__parent__parent__code=code))
 
     def filter_overdue(self, queryset, name, value):
-        late = overdue_q(self.now)
+        late = overdue_q(self.now, due=f"{self.prefix}due_at", done=f"{self.prefix}completed_at")
         return queryset.filter(late) if value else queryset.exclude(late)
 
     @property
@@ -159,8 +184,10 @@ class TicketListFilter(django_filters.FilterSet):
         return bool((self.data or {}).get("q", "").strip())
 
 
-def filtered(request, queryset, *, now=None):
+def filtered(request, queryset, *, relation=None, now=None):
     """(the FilterSet bound to the request's GET, its filtered and sorted queryset). Invalid filters are left out
-    of the list and shown beside their field (``filterset.errors``)."""
-    filterset = TicketListFilter(request.GET, queryset=queryset, now=now)
+    of the list and shown beside their field (``filterset.errors``). ``relation``: the rows are not orders but
+    belong to one (``TicketListFilter.over``)."""
+    filter_class = TicketListFilter.over(relation) if relation else TicketListFilter
+    filterset = filter_class(request.GET, queryset=queryset, now=now)
     return filterset, filterset.qs

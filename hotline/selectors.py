@@ -83,7 +83,8 @@ def unit_worklist(user, tab, now=None):
 
 def whistles_awaiting_approval(user):
     requested = Whistle.objects.filter(street_id=user.unit_id, status=WhistleStatus.REQUESTED)
-    return requested.select_related("ticket", "raised_by").prefetch_related("targets__unit")
+    return (requested.select_related("ticket", "raised_by").prefetch_related("targets__unit")
+            .order_by("raised_at", "pk"))
 
 
 def whistle_calls_for(user):
@@ -93,7 +94,7 @@ def whistle_calls_for(user):
             unit_id=user.unit_id, whistle__status=WhistleStatus.APPROVED, acted_at__isnull=True
         )
         .select_related("whistle", "whistle__ticket", "whistle__street")
-        .order_by("report_in_due_at")
+        .order_by("report_in_due_at", "pk")
     )
 
 
@@ -249,14 +250,15 @@ def _word_matches(user, query):
     return privacy.with_address_access(tickets, user).filter(Q(content__icontains=query) | address)
 
 
-def within_list(user, queryset, query):
+def within_list(user, queryset, query, *, relation="pk"):
     """A list (a queue, a worklist tab) narrowed to the orders its search box names: the same search as the
-    search page, within the list's own rows."""
+    search page, within the list's own rows (``relation``: the rows' path to their order, when they are clocks
+    or whistles)."""
     query = (query or "").strip()
     if not query:
         return queryset
     found, _ = search_tickets(user, query)
-    return queryset.filter(pk__in=found.order_by().values("pk"))
+    return queryset.filter(**{f"{relation}__in": found.order_by().values("pk")})
 
 
 def saved_filters(user, list_path):

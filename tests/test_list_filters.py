@@ -171,3 +171,42 @@ def test_a_second_table_on_the_page_is_not_sorted_or_emptied_by_the_main_lists_f
     html = client.get("/center/queue/", {"urgency": "urgent"}).content.decode()
     deadlines = html[html.index('id="d-title"'):]
     assert "aria-sort" not in deadlines and "没有临期或超期的工单" in deadlines
+
+
+def test_whistle_lists_take_the_same_filters_and_search_box(client, users, directory, catalog, now):
+    """A leader's whistles to approve and a department's whistle calls are lists of orders too."""
+    from hotline.services import whistles
+
+    from .page_helpers import whistled_order
+
+    called = [whistled_order(users, directory, catalog, now - dt.timedelta(days=d)) for d in (1, 3)]
+    pending = street_order(users, directory, catalog, now, content="井盖松动需要协调")
+    handling.sign(users["wangjing"], pending.pk, now=now)
+    whistles.raise_whistle(users["wangjing"], pending.pk, units=[directory["D002"]], reason="需要协调", now=now)
+    login(client, users["wangjing_leader"])
+    assert pending.number in client.get("/work/", {"tab": "whistles"}).content.decode()
+    assert pending.number not in client.get("/work/", {"tab": "whistles", "q": "占道"}).content.decode()
+    login(client, users["chengguan"])
+    everything = client.get("/work/", {"tab": "whistle_calls"})
+    assert [c.whistle.ticket_id for c in everything.context["calls"]] == [t.pk for t in reversed(called)]
+    assert "共 2 条" in everything.content.decode()
+    today = f"{now.astimezone(dt.timezone(dt.timedelta(hours=8))):%Y-%m-%d}"
+    recent = client.get("/work/", {"tab": "whistle_calls", "received_from": today, "sort": "-number"})
+    assert [c.whistle.ticket_id for c in recent.context["calls"]] == []
+    newest_first = client.get("/work/", {"tab": "whistle_calls", "sort": "-received"})
+    assert [c.whistle.ticket_id for c in newest_first.context["calls"]] == [t.pk for t in called]
+
+
+def test_deadlines_filter_overdue_and_sort_through_their_orders(client, users, directory, catalog, now):
+    from .page_helpers import heating_order
+
+    late = street_order(users, directory, catalog, now - dt.timedelta(days=9), content="垃圾一")
+    soon = heating_order(users, directory, catalog, now - dt.timedelta(hours=23))
+    login(client, users["dispatcher"])
+
+    def urged(params):
+        return [row.ticket.pk for row in client.get("/center/deadlines/", params).context["rows"]]
+
+    assert set(urged({})) == {late.pk, soon.pk}
+    assert urged({"overdue": "true"}) == [late.pk] and urged({"overdue": "false"}) == [soon.pk]
+    assert urged({"sort": "-received"})[0] == soon.pk and urged({"sort": "received"})[0] == late.pk

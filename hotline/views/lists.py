@@ -27,12 +27,13 @@ def paged(request, queryset):
     return CappedPaginator(queryset, LIST_LIMIT).get_page(request.GET.get("page"))
 
 
-def filtered_list(request, queryset):
+def filtered_list(request, queryset, *, relation=None, rows="tickets"):
     """The list's filters, sort, search box (?q=) and page, all from the URL (hotline/listing.py): a context for
-    templates/hotline/_list_filters.html and _ticket_table.html."""
-    queryset = selectors.within_list(request.user, queryset, request.GET.get("q"))
-    filters, rows = listing.filtered(request, queryset)
-    return {**filter_bar(request, filters), "tickets": paged(request, rows)}
+    templates/hotline/_list_filters.html and _ticket_table.html (the page under ``rows``). ``relation``: the
+    rows' path to their order when they are not orders (whistles)."""
+    queryset = selectors.within_list(request.user, queryset, request.GET.get("q"), relation=relation or "pk")
+    filters, queryset = listing.filtered(request, queryset, relation=relation)
+    return {**filter_bar(request, filters), rows: paged(request, queryset)}
 
 
 def filter_bar(request, filters):
@@ -60,11 +61,16 @@ def worklist(request):
     tab = request.GET.get("tab") if request.GET.get("tab") in labels else "to_sign"
     context = {"tabs": tabs, "tab": tab, "tab_label": labels[tab], "tickets": [], "whistles": [], "calls": []}
     if tab == "whistles":
-        context["whistles"] = mark_whistle_actions(user, list(selectors.whistles_awaiting_approval(user)[:LIST_LIMIT]))
+        context.update(filtered_list(request, selectors.whistles_awaiting_approval(user), relation="ticket",
+                                     rows="whistles"))
+        page = context["whistles"]
+        page.object_list = mark_whistle_actions(user, list(page.object_list))
     elif tab == "whistle_calls":
-        calls = list(selectors.whistle_calls_for(user)[:LIST_LIMIT])
-        context["calls"] = calls
-        for call in calls:
+        context.update(filtered_list(request, selectors.whistle_calls_for(user), relation="whistle__ticket",
+                                     rows="calls"))
+        page = context["calls"]
+        page.object_list = list(page.object_list)
+        for call in page.object_list:
             mark_whistle_call(user, call.whistle, call)
     else:
         context.update(filtered_list(request, selectors.unit_worklist(user, tab)))
@@ -109,9 +115,8 @@ def deadlines(request):
     """督办: every running clock (orders and whistled departments) due within a day or past, in the user's scope."""
     now, user = timezone.now(), request.user
     clocks = deadlines_to_urge(user, now=now).select_related("ticket__lead_unit", "ticket__street")
-    filters, tickets = listing.filtered(request, Ticket.objects.all(), now=now)
-    if filters.active or filters.searched:  # the clocks of the orders the filters and the search box leave
-        clocks = clocks.filter(ticket__in=selectors.within_list(user, tickets, request.GET.get("q")).values("pk"))
+    clocks = selectors.within_list(user, clocks, request.GET.get("q"), relation="ticket")
+    filters, clocks = listing.filtered(request, clocks, relation="ticket", now=now)
     page = paged(request, clocks)
     return render(request, "hotline/deadlines.html", {
         "rows": urge_rows(user, page.object_list, now), "clocks": page, **filter_bar(request, filters)})
