@@ -16,6 +16,7 @@ from core.errors import DomainError, InvalidInput
 from core.pages import domain_errors, show_error
 from core.permissions import role_may
 from dispatch.selectors import districts
+from hotline.views.lists import filtered_list
 
 from .models import MonthClose, UnreasonableReview
 
@@ -119,8 +120,8 @@ class AppealForm(TicketNumberForm):
 
 
 def _appeals_page(request, form, status=200):
-    return render(request, "assessment/appeals.html", {"appeals": selectors.appeals_for(request.user), "form": form},
-                  status=status)
+    appeals = filtered_list(request, selectors.appeals_for(request.user), relation="ticket", rows="appeals")
+    return render(request, "assessment/appeals.html", {**appeals, "form": form}, status=status)
 
 
 @login_required

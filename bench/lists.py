@@ -91,6 +91,10 @@ def main():
         ("查找 filters only page 30 · agent", "agent", "/tickets/?urgency=urgent&page=30"),
         ("查找 张先生 (name) · callback", "callback", "/tickets/?q=张先生"),
         ("督办 filtered catalog · chaoyang", "chaoyang", "/center/deadlines/?catalog1=%d"),
+        ("督办 · dispatcher", "dispatcher", "/center/deadlines/"),
+        ("督办 filtered catalog · dispatcher", "dispatcher", "/center/deadlines/?catalog1=%d"),
+        ("督办 overdue, sorted -received · dispatcher", "dispatcher", "/center/deadlines/?overdue=true&sort=-received"),
+        ("督办 district, page 20 · dispatcher", "dispatcher", "/center/deadlines/?district=%d&page=20"),
         ("API filtered urgency+district · agent", "agent", "/api/tickets/?limit=50&urgency=urgent&district=%d"),
     ]
     from dispatch.models import CatalogItem, Unit

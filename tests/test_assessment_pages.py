@@ -107,3 +107,21 @@ def test_a_refused_appeal_form_keeps_what_was_typed_and_names_the_field(client, 
     assert "诉求人长期联系不上，无法入户处置" in body  # nothing typed is lost
     response = client.post(reverse("assessment:file_appeal"), {**typed, "month": ""})
     assert response.status_code == 302 and order.appeals.get().month == OCT
+
+
+def test_the_appeal_list_takes_the_lists_filters_and_search_box(client, demo_users, directory, catalog):
+    from assessment.monthly import appeals
+
+    from .assessment_helpers import at
+
+    orders = [make_order(demo_users, directory["110105026"], leaf, due=at(20), completed=False, called_back=False)
+              for leaf in (catalog["sanitation"], catalog["sanitation"])]
+    for order in orders:
+        appeals.file_appeal(demo_users["wangjing"], order.pk, reason="诉求人长期联系不上", month=None)
+    login(client, demo_users["dispatcher"])
+    everything = client.get(reverse("assessment:appeals"))
+    assert "共 2 条" in everything.content.decode() and len(everything.context["appeals"]) == 2
+    one = client.get(reverse("assessment:appeals"), {"q": orders[0].number})
+    assert [a.ticket_id for a in one.context["appeals"]] == [orders[0].pk]
+    none = client.get(reverse("assessment:appeals"), {"status": "closed"}).content.decode()
+    assert "没有符合条件的申诉" in none

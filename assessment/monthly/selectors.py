@@ -131,10 +131,10 @@ def orders_behind(unit, month, measure, page=1, now=None):
 
 
 def appeals_for(user):
-    """Pending appeals for the center; a unit's own appeals for its staff."""
-    appeals = Appeal.objects.select_related("ticket", "unit", "appealed_by", "ruled_by").order_by("-appealed_at")
+    """Every appeal for the center, newest first; a unit's own appeals for its staff."""
+    appeals = Appeal.objects.select_related("ticket", "unit", "appealed_by", "ruled_by").order_by("-appealed_at", "-pk")
     if user.role in (Role.DISPATCHER, Role.ADMIN):
-        return list(appeals[:200])
+        return appeals
     if user.unit_id is None:
-        return []
-    return list(appeals.filter(unit_id=user.unit_id)[:200])
+        return appeals.none()
+    return appeals.filter(unit_id=user.unit_id)
