@@ -114,7 +114,7 @@ def pending_extensions():
     return (
         ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING)
         .select_related("ticket", "unit", "requested_by")
-        .order_by("requested_at")
+        .order_by("requested_at", "pk")
     )
 
 

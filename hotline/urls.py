@@ -14,6 +14,7 @@ urlpatterns = [
     path("work/", lists.worklist, name="worklist"),
     path("center/queue/", lists.dispatch_queue, name="dispatch_queue"),
     path("center/deadlines/", lists.deadlines, name="deadlines"),
+    path("center/extensions/", lists.extensions, name="extensions"),
     path("callbacks/", lists.callback_queue, name="callback_queue"),
     path("tickets/", lists.search, name="search"),
     path("lists/saved/", saved_filters.save_filter, name="save_filter"),

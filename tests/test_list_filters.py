@@ -210,3 +210,24 @@ def test_deadlines_filter_overdue_and_sort_through_their_orders(client, users, d
     assert set(urged({})) == {late.pk, soon.pk}
     assert urged({"overdue": "true"}) == [late.pk] and urged({"overdue": "false"}) == [soon.pk]
     assert urged({"sort": "-received"})[0] == soon.pk and urged({"sort": "received"})[0] == late.pk
+
+
+def test_the_extension_requests_list_filters_by_their_orders_and_only_the_center_opens_it(client, users, directory,
+                                                                                          catalog, now):
+    from .page_helpers import heating_order
+
+    street = street_order(users, directory, catalog, now)
+    heating = heating_order(users, directory, catalog, now)
+    for user, ticket in ((users["wangjing"], street), (users["heating"], heating)):
+        handling.sign(user, ticket.pk, now=now)
+        ticket.refresh_from_db()
+        handling.request_extension(user, ticket.pk, reason="需协调施工", now=now,
+                                   requested_due_at=ticket.due_at + dt.timedelta(days=3))
+    login(client, users["dispatcher"])
+    everything = client.get("/center/extensions/")
+    assert [e.ticket_id for e in everything.context["extensions"]] == [street.pk, heating.pk]
+    assert everything.content.decode().count(">批准</button>") == 2
+    by_unit = client.get("/center/extensions/", {"unit": "热力"})
+    assert [e.ticket_id for e in by_unit.context["extensions"]] == [heating.pk]
+    assert "全部延期申请" in client.get("/center/queue/").content.decode()
+    assert login(client, users["wangjing"]).get("/center/extensions/").status_code == 403

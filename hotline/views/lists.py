@@ -89,6 +89,15 @@ def dispatch_queue(request):
     })
 
 
+@role_required("dispatch")
+def extensions(request):
+    """延期申请: every pending extension request, with the lists' filters on their orders, oldest first."""
+    context = filtered_list(request, selectors.pending_extensions(), relation="ticket", rows="extensions")
+    page = context["extensions"]
+    page.object_list = mark_extension_actions(request.user, list(page.object_list))
+    return render(request, "hotline/extensions.html", context)
+
+
 @role_required("callback")
 def callback_queue(request):
     return render(request, "hotline/callback_queue.html", {
