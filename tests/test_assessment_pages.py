@@ -109,7 +109,8 @@ def test_a_refused_appeal_form_keeps_what_was_typed_and_names_the_field(client, 
     assert response.status_code == 302 and order.appeals.get().month == OCT
 
 
-def test_the_appeal_list_takes_the_lists_filters_and_search_box(client, demo_users, directory, catalog):
+def test_the_appeal_list_takes_the_lists_filters_and_search_box(client, demo_users, directory, catalog,
+                                                               django_assert_num_queries):
     from assessment.monthly import appeals
 
     from .assessment_helpers import at
@@ -119,7 +120,9 @@ def test_the_appeal_list_takes_the_lists_filters_and_search_box(client, demo_use
     for order in orders:
         appeals.file_appeal(demo_users["wangjing"], order.pk, reason="诉求人长期联系不上", month=None)
     login(client, demo_users["dispatcher"])
-    everything = client.get(reverse("assessment:appeals"))
+    client.get(reverse("assessment:appeals"))
+    with django_assert_num_queries(9):  # the appeals and their total, the filter bar (3), session, user, menu
+        everything = client.get(reverse("assessment:appeals"))
     assert "共 2 条" in everything.content.decode() and len(everything.context["appeals"]) == 2
     one = client.get(reverse("assessment:appeals"), {"q": orders[0].number})
     assert [a.ticket_id for a in one.context["appeals"]] == [orders[0].pk]

@@ -231,3 +231,34 @@ def test_the_extension_requests_list_filters_by_their_orders_and_only_the_center
     assert [e.ticket_id for e in by_unit.context["extensions"]] == [heating.pk]
     assert "全部延期申请" in client.get("/center/queue/").content.decode()
     assert login(client, users["wangjing"]).get("/center/extensions/").status_code == 403
+
+
+@pytest.mark.parametrize("username, url, queries", [
+    ("dispatcher", "/center/extensions/", 9), ("wangjing_leader", "/work/?tab=whistles", 12),
+    ("chengguan", "/work/?tab=whistle_calls", 10),
+])
+def test_the_other_lists_query_counts_do_not_grow_with_rows(client, users, directory, catalog, now, username, url,
+                                                            queries, django_assert_num_queries):
+    """One, then three orders each with an extension request, a whistle awaiting approval and an approved one."""
+    from hotline.services import whistles
+
+    def add_order(i):
+        ticket = street_order(users, directory, catalog, now, content=f"垃圾{i}")
+        handling.sign(users["wangjing"], ticket.pk, now=now)
+        ticket.refresh_from_db()
+        handling.request_extension(users["wangjing"], ticket.pk, reason="需协调施工", now=now,
+                                   requested_due_at=ticket.due_at + dt.timedelta(days=3))
+        approved = whistles.raise_whistle(users["wangjing"], ticket.pk, units=[directory["D002"]], reason="需要执法",
+                                          now=now)
+        whistles.decide_whistle(users["wangjing_leader"], approved.pk, approve=True, now=now)
+        whistles.raise_whistle(users["wangjing"], ticket.pk, units=[directory["D002"]], reason="需要协调", now=now)
+
+    add_order(0)
+    login(client, users[username])
+    client.get(url)
+    for total in (1, 3):
+        while Ticket.objects.count() < total:
+            add_order(Ticket.objects.count())
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert f"共 {total} 条" in response.content.decode()
