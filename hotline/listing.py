@@ -10,7 +10,8 @@ import datetime as dt
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assessment.clock.overdue import overdue_q
@@ -82,14 +83,19 @@ class SortFilter(django_filters.OrderingFilter):
         if not value:
             return queryset
         prefix = self.parent.prefix if self.parent else ""
-        ordering = [_prefixed(self.get_ordering_value(param), prefix) for param in value]
-        return queryset.order_by(*ordering, "-pk" if ordering[0].startswith("-") else "pk")
+        ordering = [_through(self.get_ordering_value(param), prefix) for param in value]
+        return queryset.order_by(*ordering, "-pk" if value[0].startswith("-") else "pk")
 
 
-def _prefixed(ordering, prefix):
-    """ "-due_at" through "ticket__" is "-ticket__due_at"."""
-    descending = ordering.startswith("-")
-    return ("-" if descending else "") + prefix + ordering.lstrip("-")
+def _through(ordering, prefix):
+    """An order's column as the sort of rows that belong to orders ("-received_at" through "ticket__"). Those rows
+    are few (running clocks, pending whistles), so they are sorted as an expression, which keeps the planner from
+    walking the orders' own index backwards through a million orders to find them."""
+    if not prefix:
+        return ordering
+    column = F(prefix + ordering.lstrip("-"))
+    expression = Coalesce(column, column)
+    return expression.desc() if ordering.startswith("-") else expression.asc()
 
 
 class TicketListFilter(django_filters.FilterSet):
@@ -150,12 +156,17 @@ class TicketListFilter(django_filters.FilterSet):
         return queryset.filter(self._q(lead_unit_id__in=ids) | self._q(street_id__in=ids))
 
     def filter_catalog1(self, queryset, name, item):
-        return queryset.filter(self._q(catalog_item__parent__parent__code=item.code))
+        return self._within_catalog(queryset, item.code)
 
     def filter_catalog(self, queryset, name, value):
-        code = value.strip()
-        return queryset.filter(self._q(catalog_item__code=code) | self._q(catalog_item__parent__code=code)
-                               | self._q(catalog_item__parent__parent__code=code))
+        return self._within_catalog(queryset, value.strip())
+
+    def _within_catalog(self, queryset, code):
+        """Orders filed under the catalog entry ``code`` or below it (any catalog version). The entries are looked
+        up first: an IN list of ids is what the planner can estimate (through the tree's joins it guessed one
+        leaf where a first level has a hundred, and walked 600 000 orders to find 8 000 running clocks)."""
+        items = CatalogItem.objects.filter(Q(code=code) | Q(parent__code=code) | Q(parent__parent__code=code))
+        return queryset.filter(self._q(catalog_item_id__in=list(items.values_list("pk", flat=True))))
 
     def filter_overdue(self, queryset, name, value):
         late = overdue_q(self.now, due=f"{self.prefix}due_at", done=f"{self.prefix}completed_at")
