@@ -3,6 +3,9 @@
 Two questions, asked by every service and selector:
 - role_may(user, action): does the user's role allow this kind of action at all?
 - visible_unit_ids(user): which units' orders may the user see (None = every unit)?
+- address_district_id(user): the district whose addresses' orders the user also sees, whoever leads them
+  (a district supervisor: the street-led orders through the streets, the department- or enterprise-led ones at
+  addresses in the district through this); hotline/selectors.py visible_tickets composes the two.
 Unit-level checks (is this the unit the order is assigned to?) stay with the service that knows the order.
 """
 
@@ -37,6 +40,8 @@ ACTION_ROLES = {
     "close": {Role.CALLBACK_AGENT},
     "rehandle": {Role.CALLBACK_AGENT, Role.DISPATCHER},
     "urge": {Role.DISPATCHER, Role.DISTRICT_SUPERVISOR},
+    "district_orders": {Role.DISTRICT_SUPERVISOR},  # 本区工单: the district's orders, whoever leads them
+    "batch_dispatch": {Role.DISPATCHER},  # 批量派单 from the dispatcher's queue, each order its own dispatch
     "appeal": HANDLER_ROLES,
     "rule_appeal": {Role.DISPATCHER, Role.ADMIN},
     "review_unreasonable": {Role.DISPATCHER, Role.ADMIN},
@@ -70,6 +75,14 @@ def visible_unit_ids(user):
     if user.role == Role.DISTRICT_SUPERVISOR and user.unit.kind == UnitKind.DISTRICT:
         return {user.unit_id, *user.unit.children.values_list("id", flat=True)}
     return {user.unit_id}
+
+
+def address_district_id(user):
+    """The district whose dispatched orders a district supervisor sees by their address (any lead unit), else None.
+    Orders not yet dispatched stay the center's."""
+    if user.role == Role.DISTRICT_SUPERVISOR and user.unit_id and user.unit.kind == UnitKind.DISTRICT:
+        return user.unit_id
+    return None
 
 
 def acts_for_unit(user, unit_id):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from assessment.clock.overdue import not_past_q, past_q
 from assessment.clock.selectors import open_dispatch_due
 from core.paging import CappedPaginator
-from core.permissions import visible_unit_ids
+from core.permissions import address_district_id, visible_unit_ids
 from core.planner import estimated_rows
 from dispatch.models import (
     Assignment,
@@ -35,22 +35,32 @@ TICKET_DATE = re.compile(r"^\d{8}$")  # the date part of a quoted ticket number
 
 
 def visible_tickets(user, *, tested_per_order=False):
-    """Tickets the user may see: all for the center; else those assigned or whistled to the user's units.
+    """Tickets the user may see: all for the center; else those assigned or whistled to the user's units, and for
+    a district supervisor also the dispatched orders at addresses in the district, whoever leads them
+    (core/permissions.py address_district_id). The one home of a user's scope: lists, search, the ticket page,
+    the API, urging and the deadlines read it.
 
-    The scope is one set of ticket ids (a UNION read from the units' assignment and whistle-target indexes), so the
-    planner can start from the unit's few thousand ids or, for one ticket, push its id into both halves. With
-    ``tested_per_order`` the same scope is a test of each order through those indexes (EXISTS), for a query that
-    walks or matches many orders: no hash of a district's every id first."""
+    The scope is one set of ticket ids (a UNION read from the units' assignment and whistle-target indexes, and the
+    tickets' district index), so the planner can start from the unit's few thousand ids or, for one ticket, push its
+    id into every part. With ``tested_per_order`` the same scope is a test of each order through those indexes
+    (EXISTS), for a query that walks or matches many orders: no hash of a district's every id first."""
     tickets = Ticket.objects.select_related(*LIST_RELATED)
     unit_ids = visible_unit_ids(user)
     if unit_ids is None:
         return tickets
     assigned = Assignment.objects.filter(unit_id__in=unit_ids)
     whistled = WhistleTarget.objects.filter(unit_id__in=unit_ids)
+    district_id = address_district_id(user)
     if tested_per_order:
-        return tickets.filter(Exists(assigned.filter(ticket=OuterRef("pk")))
-                              | Exists(whistled.filter(whistle__ticket=OuterRef("pk"))))
-    return tickets.filter(pk__in=assigned.values("ticket_id").union(whistled.values("whistle__ticket_id")))
+        scope = Exists(assigned.filter(ticket=OuterRef("pk"))) | Exists(whistled.filter(whistle__ticket=OuterRef("pk")))
+        if district_id is not None:
+            scope |= Q(district_id=district_id, dispatched_at__isnull=False)
+        return tickets.filter(scope)
+    parts = [whistled.values("whistle__ticket_id")]
+    if district_id is not None:
+        parts.append(Ticket.objects.filter(district_id=district_id, dispatched_at__isnull=False).values("pk"))
+    ids = assigned.values("ticket_id").union(*parts)
+    return tickets.filter(pk__in=ids)
 
 
 def ticket_for(user, ticket_id):

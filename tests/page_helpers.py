@@ -17,8 +17,9 @@ def street_order(users, directory, catalog, at, content="楼下垃圾堆放多�
     return take_call(users, directory, catalog["sanitation"], content=content, now=at, then=intake.DISPATCH)
 
 
-def heating_order(users, directory, catalog, at):
-    ticket = take_call(users, directory, catalog["heating"], content="家中暖气不热", now=at)
+def heating_order(users, directory, catalog, at, street="110105026"):
+    """A heating complaint (热力集团 leads) at ``street`` (default 望京街道, 朝阳区), dispatched at ``at``."""
+    ticket = take_call(users, directory, catalog["heating"], content="家中暖气不热", now=at, street=street)
     intake.dispatch_ticket(users["agent"], ticket.pk, now=at)
     return ticket
 

@@ -33,9 +33,10 @@ def test_deadlines_page_lists_every_running_clock_with_an_urge_button(client, us
 
 def test_district_supervisor_sees_only_the_district_and_urges_from_the_page(client, users, directory, catalog, now):
     street = street_order(users, directory, catalog, now)
-    heating = heating_order(users, directory, catalog, now)
+    heating = heating_order(users, directory, catalog, now)  # 热力集团 at a 朝阳 address: the district's too
+    haidian = heating_order(users, directory, catalog, now, street="110108001")  # at 海淀 万寿路街道
     page = login(client, users["chaoyang"]).get(DEADLINES).content.decode()
-    assert street.number in page and heating.number not in page
+    assert street.number in page and heating.number in page and haidian.number not in page
     response = client.post(reverse("hotline:ticket_action", args=[street.pk, "urge"]),
                            {"note": "居民反映强烈，请今日内联系", "next": DEADLINES})
     assert response.status_code == 302 and response["Location"] == DEADLINES

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import chinese_calendar
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from assessment.models import Clock, HolidayOverride, Notification
@@ -14,12 +14,15 @@ NEAR = dt.timedelta(hours=24)
 
 def deadlines_to_urge(user, now=None, within=NEAR):
     """Running clocks (orders and whistled departments) due within ``within`` or already past, soonest first; the
-    center sees all, a district supervisor those of the district and its streets."""
+    center sees all, anyone else those of the orders in their scope (hotline/selectors.py visible_tickets: a district
+    supervisor the district's, whoever leads them), each order tested through the scope's indexes."""
+    from hotline.selectors import visible_tickets  # hotline's selectors read this module
+
     now = now or timezone.now()
     clocks = Clock.objects.filter(stopped_at__isnull=True, paused_at__isnull=True, due_at__lte=now + within)
-    unit_ids = visible_unit_ids(user)
-    if unit_ids is not None:
-        clocks = clocks.filter(unit_id__in=unit_ids)
+    if visible_unit_ids(user) is not None:
+        scope = visible_tickets(user, tested_per_order=True).filter(pk=OuterRef("ticket_id"))
+        clocks = clocks.filter(Exists(scope.select_related(None)))
     return clocks.select_related("ticket", "unit").order_by("due_at", "pk")
 
 
