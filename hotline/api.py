@@ -159,6 +159,21 @@ class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericVie
                                note=data["note"])
         return detail_response(request, pk)
 
+    @extend_schema(
+        summary="批量派单（逐件派单，报告每件的结果）", request=s.BatchDispatchSerializer,
+        responses={200: s.BatchDispatchResultSerializer},
+        description=("把多件待派单工单派给同一个主办单位：每件单独派单（各自一个事务、一条办理记录），"
+                     "某件不能派（如已派单、已退单）时列明原因，其余照常派出。输入有误（未选工单、单位代码不对）"
+                     "时 400 并指明字段，不派任何一件。"),
+    )
+    @action(detail=False, methods=["post"], url_path="batch-dispatch")
+    def batch_dispatch(self, request):
+        data = self.validated(s.BatchDispatchSerializer)
+        outcomes = center.batch_dispatch(request.user, data["ticket_ids"], data["lead_unit"], note=data["note"])
+        body = {"dispatched": sum(o.dispatched for o in outcomes), "failed": sum(not o.dispatched for o in outcomes),
+                "results": outcomes}
+        return Response(s.BatchDispatchResultSerializer(body).data)
+
     @ticket_action(s.RedispatchSerializer, "redispatch")
     def redispatch(self, request, pk):
         pk, data = self.visible(pk), self.validated(s.RedispatchSerializer)

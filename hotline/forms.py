@@ -98,6 +98,35 @@ class DispatchForm(forms.Form):
         return self.cleaned_data["assist_units"].replace("，", " ").replace(",", " ").split()
 
 
+class TicketIdsField(forms.Field):
+    """The ticked rows of a list (checkboxes named like the field), as distinct ticket ids."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"required": "请勾选要派单的工单", "invalid": "工单编号须为数字"}
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        try:
+            return list(dict.fromkeys(int(v) for v in values if str(v).strip()))
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+
+class BatchDispatchForm(forms.Form):
+    """批量派单 from the dispatcher's queue: the ticked orders, one lead unit, one note."""
+
+    ticket_ids = TicketIdsField(label="勾选的工单")
+    lead_unit = forms.CharField(label="派至（主办单位代码）", max_length=20,
+                                error_messages={"required": "请选择承办单位"},
+                                widget=forms.TextInput(attrs={"list": "unit-list", "autocomplete": "off",
+                                                              "placeholder": "输入名称选择，如 望京街道"}))
+    note = forms.CharField(label="派单说明（可不填）", max_length=500, required=False)
+
+
 class RedispatchForm(DispatchForm):
     lead_unit = forms.CharField(label="改派至（单位代码）", required=False,
                                 widget=forms.TextInput(attrs={"list": "unit-list", "autocomplete": "off"}))

@@ -109,14 +109,15 @@ def whistle_calls_for(user):
 
 
 def dispatch_queue():
-    """The dispatcher's queue: received (not yet dispatched) and returned tickets, oldest first; a received one
-    carries ``dispatch_due_at``, when it must be dispatched by."""
+    """The dispatcher's queue: received (not yet dispatched) and returned tickets, the earliest dispatch deadline
+    first (``dispatch_due_at``, when a received one must be dispatched by: an emergency taken later can come before
+    an ordinary call taken earlier), then the returned ones awaiting a ruling, oldest first."""
     return (
         Ticket.objects.select_related(*LIST_RELATED)
         .filter(status__in=AWAITING_DISPATCH_STATUSES)
         .annotate(dispatch_due_at=open_dispatch_due())
         .prefetch_related("return_requests")
-        .order_by("received_at", "pk")
+        .order_by(F("dispatch_due_at").asc(nulls_last=True), "received_at", "pk")
     )
 
 
@@ -133,6 +134,12 @@ def near_or_past_deadline(user, now=None):
     now = now or timezone.now()
     tickets = visible_tickets(user).filter(status__in=OPEN_STATUSES, due_at__lte=now + DUE_SOON)
     return tickets.order_by("due_at", "pk")
+
+
+def district_orders(user):
+    """本区工单: the district supervisor's scope (the district's streets' orders and the dispatched orders at its
+    addresses, whoever leads them), newest first."""
+    return visible_tickets(user).order_by("-received_at", "-pk")
 
 
 def callback_queue():

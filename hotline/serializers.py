@@ -147,6 +147,27 @@ class DispatchSerializer(NoteSerializer):
                                          max_length=10)
 
 
+class BatchDispatchSerializer(NoteSerializer):
+    ticket_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), label="工单编号", min_length=1, max_length=100,
+        error_messages={"empty": "请至少选择一件工单", "min_length": "请至少选择一件工单",
+                        "max_length": "一次最多派100件工单"})
+    lead_unit = UnitCodeField(label="主办单位")
+
+
+class BatchOutcomeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="ticket_id", label="工单编号")
+    number = serializers.CharField(label="工单号")
+    dispatched = serializers.BooleanField(label="已派单")
+    reason = serializers.CharField(label="未派单的原因（已派单时为空）")
+
+
+class BatchDispatchResultSerializer(serializers.Serializer):
+    dispatched = serializers.IntegerField(label="已派单件数")
+    failed = serializers.IntegerField(label="未派单件数")
+    results = BatchOutcomeSerializer(many=True, label="逐件结果（按提交顺序）")
+
+
 class RedispatchSerializer(DispatchSerializer):
     lead_unit = UnitCodeField(label="主办单位")
 

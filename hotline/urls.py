@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import intake, lists, notifications, printing, reveals, saved_filters, tickets
+from .views import intake, lists, notifications, printing, queue, reveals, saved_filters, tickets
 
 app_name = "hotline"
 
@@ -12,10 +12,12 @@ urlpatterns = [
     path("intake/suggest/streets/", intake.suggest_streets_json, name="suggest_streets"),
     path("intake/suggest/repeats/", intake.suggest_repeats_json, name="suggest_repeats"),
     path("work/", lists.worklist, name="worklist"),
-    path("center/queue/", lists.dispatch_queue, name="dispatch_queue"),
+    path("center/queue/", queue.dispatch_queue, name="dispatch_queue"),
+    path("center/queue/batch-dispatch/", queue.batch_dispatch, name="batch_dispatch"),
     path("center/deadlines/", lists.deadlines, name="deadlines"),
     path("center/extensions/", lists.extensions, name="extensions"),
     path("callbacks/", lists.callback_queue, name="callback_queue"),
+    path("district/tickets/", lists.district_orders, name="district_orders"),
     path("tickets/", lists.search, name="search"),
     path("lists/saved/", saved_filters.save_filter, name="save_filter"),
     path("lists/saved/<int:saved_id>/delete/", saved_filters.delete_filter, name="delete_saved_filter"),

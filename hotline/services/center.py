@@ -1,7 +1,10 @@
-"""What the hotline center does: re-dispatch, rule on returns, decide extensions, callback, close, re-handle."""
+"""What the hotline center does: batch dispatch, re-dispatch, rule on returns, decide extensions, callback, close,
+re-handle."""
+
+from dataclasses import dataclass
 
 from assessment.clock import clocks
-from core.errors import InvalidInput
+from core.errors import DomainError, InvalidInput
 from core.permissions import require_role
 from dispatch.models import (
     Assignment,
@@ -13,7 +16,7 @@ from dispatch.models import (
 )
 
 from ..choices import Satisfaction
-from ..models import Callback
+from ..models import Callback, Ticket, ticket_number
 from .checks import (
     Facts,
     check_can_callback,
@@ -24,7 +27,51 @@ from .checks import (
     check_can_rule_return,
 )
 from .common import apply_transition, locked_ticket, now_or, record_event, require_text
-from .intake import check_dispatch_units, create_assignments, dispatch_note, start_clocks
+from .intake import check_dispatch_units, create_assignments, dispatch_note, dispatch_ticket, start_clocks
+
+BATCH_LIMIT = 100  # a queue page's rows
+NOT_FOUND = "工单不存在"
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """One order of a batch dispatch: dispatched, or why not (the Chinese message of the check that refused it)."""
+
+    ticket_id: int
+    number: str
+    dispatched: bool
+    reason: str = ""
+
+
+def batch_dispatch(actor, ticket_ids, lead_unit, *, note="", now=None):
+    """批量派单: every selected order to one lead unit, each its own single dispatch (dispatch_ticket: its own
+    transaction, row lock, check_can_dispatch, audit event and clocks), so one that fails (already dispatched,
+    returned, merged) is reported with its reason and the others are dispatched all the same. Returns one
+    BatchOutcome per distinct id, in the order given. Bad input as a whole (no order, too many, no or a wrong unit)
+    is an InvalidInput naming its field, before any order is touched."""
+    require_role(actor, "batch_dispatch")
+    ids = list(dict.fromkeys(ticket_ids or ()))
+    if not ids:
+        raise InvalidInput("请勾选要派单的工单", field="ticket_ids")
+    if len(ids) > BATCH_LIMIT:
+        raise InvalidInput(f"一次最多派{BATCH_LIMIT}件工单", field="ticket_ids")
+    if lead_unit is None:
+        raise InvalidInput("请选择承办单位", field="lead_unit")
+    check_dispatch_units(lead_unit, ())
+    received = dict(Ticket.objects.filter(pk__in=ids).values_list("pk", "received_at"))
+    outcomes = []
+    for pk in ids:
+        if pk not in received:
+            outcomes.append(BatchOutcome(pk, str(pk), False, NOT_FOUND))
+            continue
+        number = ticket_number(received[pk], pk)
+        try:
+            dispatch_ticket(actor, pk, lead_unit=lead_unit, note=note, now=now)
+        except DomainError as error:
+            outcomes.append(BatchOutcome(pk, number, False, error.message))
+        else:
+            outcomes.append(BatchOutcome(pk, number, True))
+    return outcomes
 
 
 def redispatch(actor, ticket_id, *, lead_unit, assist_units=(), note="", now=None):

@@ -1,4 +1,5 @@
-"""The work lists: a unit's tabs, the dispatcher's queue, the callback queue, deadlines, search."""
+"""The work lists: a unit's tabs, the district's orders, the callback queue, deadlines, search (the dispatcher's
+queue: queue.py)."""
 
 from types import SimpleNamespace
 
@@ -7,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from assessment.clock.overdue import is_past
-from assessment.clock.selectors import deadlines_to_urge, missing_holiday_year
+from assessment.clock.selectors import deadlines_to_urge
 from core.pages import role_required
 from core.paging import CappedPaginator
 from core.throttling import SearchThrottle, retry_message
@@ -15,7 +16,7 @@ from dispatch.choices import Role
 
 from .. import listing, selectors
 from ..models import Ticket
-from .allowed import mark_extension_actions, mark_whistle_actions, mark_whistle_call, may_urge
+from .allowed import mark_whistle_actions, mark_whistle_call, may_urge
 
 LIST_LIMIT = 100
 UNIT_TABS = [("to_sign", "待签收"), ("in_progress", "办理中"), ("due_soon", "临期"), ("overdue", "已超期")]
@@ -77,16 +78,13 @@ def worklist(request):
     return render(request, "hotline/worklist.html", context)
 
 
-@role_required("dispatch")
-def dispatch_queue(request):
-    user = request.user
-    extensions = mark_extension_actions(user, list(selectors.pending_extensions()[:LIST_LIMIT]))
-    return render(request, "hotline/dispatch_queue.html", {
-        **filtered_list(request, selectors.dispatch_queue()),
-        "extensions": extensions,
-        "deadlines": selectors.near_or_past_deadline(user)[:LIST_LIMIT],
-        "missing_holiday_year": missing_holiday_year(),
-    })
+@role_required("district_orders")
+def district_orders(request):
+    """本区工单: the district's orders with the lists' filters, each open one with 督办 in its row."""
+    context = filtered_list(request, selectors.district_orders(request.user))
+    for ticket in context["tickets"]:
+        ticket.can_urge = may_urge(request.user, ticket)
+    return render(request, "hotline/district_orders.html", context)
 
 
 @role_required("dispatch")
