@@ -5,7 +5,8 @@ lifecycle), not from core/permissions.py:
 - ALLOWED: which roles do each action (DOMAIN.md wording in the comment);
 - OWN_UNIT_ONLY: actions a handling unit does only on its own orders/whistles;
 - what a user sees (DOMAIN.md "Each sees only what their unit is entitled to"): center roles every order,
-  a handling unit the orders assigned or whistled to it, a district supervisor its district's streets.
+  a handling unit the orders assigned or whistled to it, a district supervisor its district's streets' orders and
+  the dispatched orders at addresses in the district (tests/test_district_orders.py checks that scope across units).
 Allowed → 2xx. Denied → 404 when the order is outside what the user sees, else 403.
 """
 
@@ -29,6 +30,7 @@ ALLOWED = {
     "intake": {AGENT, DISPATCHER},  # 受理: the center's agents record requests (dispatchers stand in)
     "answer": {AGENT},  # 直接答复: "consultations the agent answers from the knowledge base"
     "dispatch": {AGENT, DISPATCHER},  # 直派: agents dispatch at intake, dispatchers work the queue
+    "batch_dispatch": {DISPATCHER},  # 派单员 work the queue: several orders to one unit in one step
     "redispatch": {DISPATCHER},  # 退单: "the center re-dispatches or rules"
     "rule_return": {DISPATCHER},  # 派单争议裁定
     "sign": {STAFF, LEADER, DEPARTMENT},  # 签收: "the unit acknowledges the order"
@@ -78,7 +80,7 @@ def expected(role, case, action):
     allowed = role in ALLOWED[action] and (case == "own" or action not in OWN_UNIT_ONLY or role in CENTER)
     if allowed:
         return "2xx"
-    if action == "intake":
+    if action in ("intake", "batch_dispatch"):  # no order in the path: the role decides
         return 403
     return 403 if sees(role, case, action) else 404
 
@@ -168,6 +170,8 @@ def request(world, action, unit, street, department):
     other = CHENGGUAN if unit != CHENGGUAN else HEATING
     if action == "intake":
         return "/api/tickets/", intake_body(world.catalog["sanitation"], world.directory[WANGJING])
+    if action == "batch_dispatch":
+        return "/api/tickets/batch-dispatch/", {"ticket_ids": [world.received(unit)], "lead_unit": unit_obj.code}
     if action == "answer":
         return t(world.received(unit)) + "answer/", {"answer": "按政策答复"}
     if action == "dispatch":
