@@ -28,8 +28,8 @@ def numbers(response):
 
 @pytest.fixture
 def district(users, directory, catalog, now):
-    """朝阳's orders and others': a 望京 street order, 热力集团's orders at a 朝阳 and at a 海淀 address, one at 朝阳 not
-    yet dispatched, and a street order of 东城."""
+    """朝阳's orders and others': a 望京 street order, 热力集团's orders at a 朝阳 and at a 海淀 address, one at
+    朝阳 not yet dispatched, and a street order of 东城."""
     return {
         "street": street_order(users, directory, catalog, now - dt.timedelta(hours=2), content="楼下垃圾堆放多日"),
         "heating": heating_order(users, directory, catalog, now - dt.timedelta(hours=1)),
