@@ -16,7 +16,7 @@ from dispatch.choices import Role
 
 from .. import listing, selectors
 from ..models import Ticket
-from .allowed import mark_whistle_actions, mark_whistle_call, may_urge
+from .allowed import mark_extension_actions, mark_whistle_actions, mark_whistle_call, may_urge
 
 LIST_LIMIT = 100
 UNIT_TABS = [("to_sign", "待签收"), ("in_progress", "办理中"), ("due_soon", "临期"), ("overdue", "已超期")]
