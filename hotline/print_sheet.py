@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from assessment.clock import countdown
 from assessment.clock.overdue import is_past
 from assessment.clock.selectors import ticket_deadlines
 
@@ -35,9 +36,8 @@ def deadline_state(clock, now):
         return f"已停止于 {timezone.localtime(clock.stopped_at):%m-%d %H:%M}{late}"
     if clock.paused_at:
         return "暂停（退单待裁定）"
-    if is_past(clock.due_at, now):
-        return "计时中，已超期"
-    return "计时中，临期" if clock.warn_at <= now else "计时中"
+    return {countdown.OVERDUE: "计时中，已超期", countdown.WARN: "计时中，临期",
+            countdown.RUNNING: "计时中"}[countdown.state(clock.due_at, clock.warn_at, now)]
 
 
 def print_sheet(user, ticket, now=None):

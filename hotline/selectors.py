@@ -4,10 +4,13 @@ import datetime as dt
 import re
 
 from django.db import transaction
-from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-from assessment.clock.overdue import not_past_q, past_q
+from assessment.clock import countdown
+from assessment.clock.models import OPEN as OPEN_CLOCK
+from assessment.clock.models import Clock
+from assessment.clock.overdue import past_q
 from assessment.clock.selectors import open_dispatch_due
 from core.paging import CappedPaginator
 from core.permissions import address_district_id, visible_unit_ids
@@ -90,22 +93,35 @@ def timeline(ticket):
 
 
 def unit_worklist(user, tab, now=None):
-    """A handling unit's tabs: to_sign, in_progress, due_soon, overdue (orders whose lead is the user's unit)."""
+    """A handling unit's tabs: to_sign, in_progress, due_soon, overdue (orders whose lead is the user's unit), each
+    row with the unit's running clocks (``running_clocks``: sign, contact, complete) for its countdowns.
+
+    临期 and 已超期 follow the unit's own clocks, sign limit included (countdown.py): 已超期 when one of them is past
+    (or the order's limit is), 临期 when one is in its warning and none is past. The tab counts ask these same
+    querysets (worklist_counts), so a tab counts exactly the rows it shows."""
     now = now or timezone.now()
     mine = Assignment.objects.filter(ticket=OuterRef("pk"), unit_id=user.unit_id)
-    base = Ticket.objects.select_related(*LIST_RELATED)
+    base = Ticket.objects.select_related(*LIST_RELATED).prefetch_related(running_clocks(user.unit_id))
     if tab == "to_sign":
         pending = mine.filter(status=AssignmentStatus.DISPATCHED)
         return base.filter(Exists(pending)).order_by("dispatched_at", "pk")
-    handling = base.filter(lead_unit_id=user.unit_id, status__in=HANDLING_STATUSES)
     if tab == "in_progress":
-        return handling.order_by("due_at", "pk")
+        return base.filter(lead_unit_id=user.unit_id, status__in=HANDLING_STATUSES).order_by("due_at", "pk")
+    led = base.filter(lead_unit_id=user.unit_id, status__in=OPEN_STATUSES)
+    unit_clocks = Clock.objects.filter(OPEN_CLOCK, unit_id=user.unit_id, whistle_target__isnull=True)
+    late = Q(pk__in=unit_clocks.filter(countdown.breached_q(now)).values("ticket_id")) | past_q(now)
     if tab == "due_soon":
-        return handling.filter(not_past_q(now), due_at__lte=now + DUE_SOON).order_by("due_at", "pk")
+        warned = led.filter(pk__in=unit_clocks.filter(countdown.warning_q(now)).values("ticket_id"))
+        return warned.exclude(late).order_by("due_at", "pk")
     if tab == "overdue":
-        overdue = base.filter(lead_unit_id=user.unit_id, status__in=OPEN_STATUSES).filter(past_q(now))
-        return overdue.order_by("due_at", "pk")
+        return led.filter(late).order_by("due_at", "pk")
     raise ValueError(f"unknown worklist tab {tab!r}")
+
+
+def running_clocks(unit_id):
+    """Prefetch (``ticket.running_clocks``): the unit's running clocks of each order, soonest due first."""
+    clocks = Clock.objects.filter(OPEN_CLOCK, unit_id=unit_id, whistle_target__isnull=True).order_by("due_at", "pk")
+    return Prefetch("clocks", queryset=clocks, to_attr="running_clocks")
 
 
 def whistles_awaiting_approval(user):
@@ -310,7 +326,6 @@ def caller_reveals():
 
 def ticket_detail(user, ticket_id):
     """One ticket in scope with everything the detail view shows, in a fixed number of queries; else None."""
-    from django.db.models import Prefetch
 
     from .models import TicketEvent
 

@@ -346,8 +346,8 @@ def test_the_ticket_page_query_count_does_not_grow_with_whistles_and_extensions(
     # user.unit, the catalog path (2), callbacks, feedbacks, events, the events' unit; the checks add none;
     # the dispatch clock, the repeats merged into it, and the whistle form's limits (current policy, whistle
     # limit's working calendar): 4 more; whether the user must call the caller now and sees the address
-    # (hotline/privacy.py): 2 more
+    # (hotline/privacy.py): 2 more; the order's clocks for its countdowns: 1 more
     for order in (small, big):
-        with django_assert_num_queries(22):
+        with django_assert_num_queries(23):
             response = client.get(reverse("hotline:ticket", args=[order.pk]))
         assert response.status_code == 200

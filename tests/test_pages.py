@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from assessment.models import Clock
 from dispatch.models import Whistle
 from hotline.choices import Status
 from hotline.models import Ticket
@@ -218,12 +219,12 @@ def test_worklist_query_count_does_not_grow_with_orders(client, users, directory
     if tab != "to_sign":
         for ticket in Ticket.objects.all():
             handling.sign(users["wangjing"], ticket.pk, now=now)
-    if tab == "due_soon":
-        Ticket.objects.update(due_at=now + dt.timedelta(hours=3))
+    if tab == "due_soon":  # the complete clocks enter their warning
+        Clock.objects.filter(key__startswith="complete:").update(warn_at=now - dt.timedelta(hours=1))
     login(client, users["wangjing"])
-    # session, user, the tab counts, the header's unread count, user.unit, the list and its total; the filter bar's
-    # districts and first-level catalog, the user's saved filters
-    with django_assert_num_queries(10):
+    # session, user, the tab counts, the header's unread count, user.unit, the list and its total, the rows' running
+    # clocks; the filter bar's districts and first-level catalog, the user's saved filters
+    with django_assert_num_queries(11):
         response = client.get(f"/work/?tab={tab}")
     assert response.content.decode().count("/tickets/") >= 3
 

@@ -3,6 +3,7 @@
 from django import template
 from django.utils import timezone
 
+from assessment.clock import countdown as countdowns
 from assessment.clock.overdue import is_past
 from core.permissions import role_may
 
@@ -26,15 +27,20 @@ def action_form(context, action, obj_id=None):
 
 @register.inclusion_tag("hotline/_due.html")
 def due(ticket):
-    """The deadline with a badge: overdue in red, within a day in amber."""
-    now = timezone.now()
-    state = ""
-    if ticket.due_at and ticket.status in OPEN_STATUSES:
-        if is_past(ticket.due_at, now):
-            state = "overdue"
-        elif (ticket.due_at - now).total_seconds() <= 24 * 3600:
-            state = "warn"
-    return {"due_at": ticket.due_at, "state": state}
+    """The order's deadline, with a red badge once an open order is past it (临期 is the clocks' warning, shown by
+    their countdowns)."""
+    late = ticket.status in OPEN_STATUSES and is_past(ticket.due_at, timezone.now())
+    return {"due_at": ticket.due_at, "state": "overdue" if late else ""}
+
+
+@register.inclusion_tag("hotline/_countdown.html")
+def countdown(clock, now=None):
+    """A running clock as 签收 剩余 3小时12分 / 办结 已超期 2小时, amber in its warning, red once past; the page's
+    countdown.js keeps the text and colour current from data-due / data-warn."""
+    now = now or timezone.now()
+    return {"clock": clock, "label": countdowns.short_label(clock.key),
+            "state": countdowns.state(clock.due_at, clock.warn_at, now),
+            "text": countdowns.remaining(clock.due_at, now)}
 
 
 @register.inclusion_tag("hotline/_due.html")

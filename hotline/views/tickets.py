@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from assessment.clock.selectors import dispatch_clock
+from assessment.clock import countdown
+from assessment.clock.selectors import dispatch_clock, ticket_deadlines
 from assessment.clock.whistle_limits import whistle_limits
 from core.errors import DomainError
 from core.pages import show_error
@@ -51,7 +52,7 @@ def _render_ticket(request, ticket, bound=None, status=200, revealed=False):
     record = privacy.record_for(
         user, ticket, assignments=assignments, whistles=whistles, extensions=extensions, returns=returns,
         events=selectors.timeline(ticket), callbacks=ticket.callbacks.select_related("agent").order_by("id"),
-        feedbacks=ticket.caller_feedbacks.select_related("unit").order_by("id"))
+        feedbacks=ticket.caller_feedbacks.select_related("unit").order_by("id"), clocks=ticket_deadlines(ticket))
     allowed, reasons = ticket_actions(user, ticket, facts)
     mark_whistle_actions(user, whistles)
     mark_extension_actions(user, extensions)
@@ -64,6 +65,7 @@ def _render_ticket(request, ticket, bound=None, status=200, revealed=False):
         "callbacks": record["callbacks"], "feedbacks": record["feedbacks"],
         "allowed": allowed, "reasons": reasons, "bound": bound or (None, None, None),
         "may_review": may_review_unreasonable(user), "dispatch_clock": dispatch_clock(ticket),
+        "running_clocks": countdown.running(record["clocks"]),
         "units": Unit.objects.filter(kind__in=UNIT_KINDS, is_active=True).only("code", "name") if needs_units else [],
         "whistle_limits": whistle_limits(ticket, timezone.now()) if "raise_whistle" in allowed else None,
         "repeats": selectors.repeats_of(ticket),
