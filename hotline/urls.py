@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import intake, lists, notifications, printing, queue, reveals, saved_filters, tickets
+from .views import intake, lists, notifications, printing, queue, reveals, saved_filters, tickets, units
 
 app_name = "hotline"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("intake/suggest/leaves/", intake.suggest_leaves_json, name="suggest_leaves"),
     path("intake/suggest/streets/", intake.suggest_streets_json, name="suggest_streets"),
     path("intake/suggest/repeats/", intake.suggest_repeats_json, name="suggest_repeats"),
+    path("intake/suggest/request-type/", intake.suggest_request_type_json, name="suggest_request_type"),
+    path("units/search/", units.unit_search_json, name="unit_search"),
     path("work/", lists.worklist, name="worklist"),
     path("center/queue/", queue.dispatch_queue, name="dispatch_queue"),
     path("center/queue/batch-dispatch/", queue.batch_dispatch, name="batch_dispatch"),

@@ -22,6 +22,7 @@ from ..forms import IntakeForm
 from ..services import intake
 from ..suggest import find_repeats, guess_district, resolve_address, suggest_leaves
 from ..suggest.repeats import repeat_window
+from ..suggest.request_type import suggest_request_type
 
 
 @role_required("intake")
@@ -133,6 +134,13 @@ def suggest_leaves_json(request):
     """The three catalog leaves that best fit the content typed so far, with their scores."""
     ranked = suggest_leaves(_param(request, "text"))
     return JsonResponse({"leaves": [_leaf_json(leaf, score) for leaf, score in ranked]})
+
+
+@role_required("intake")
+def suggest_request_type_json(request):
+    """The 诉求类型 the content typed so far suggests, with the words that suggest it (null: no suggestion)."""
+    kind, cues = suggest_request_type(_param(request, "text"))
+    return JsonResponse({"request_type": {"value": kind.value, "label": kind.label, "cues": cues} if kind else None})
 
 
 @role_required("intake")
