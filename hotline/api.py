@@ -127,7 +127,8 @@ class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericVie
             "urgency", "catalog_item", "tier_reason")}
         then = intake.DISPATCH if data["dispatch"] else intake.ANSWER if data["answer"].strip() else None
         ticket, created = intake.take_call(request.user, then=then, lead_unit=data["lead_unit"],
-                                           assist_units=data["assist_units"], answer=data["answer"],
+                                           lead_reason=data["lead_reason"], assist_units=data["assist_units"],
+                                           answer=data["answer"],
                                            tier=data["tier"], idempotency_key=key, **fields)
         return Response(s.IntakeResultSerializer(ticket).data, status=201 if created else 200)
 

@@ -60,3 +60,6 @@ class CallerEntitlement(models.TextChoices):
     INTAKE = "intake", "受理话务员（受理后派单前）"
     LEAD = "lead", "主办单位（办理中）"
     CALLBACK = "callback", "回访员（待回访）"
+
+
+CONTENT_MAX_LENGTH = 2000  # 诉求内容: a call's gist, not a whole letter (the suggesters read as much)

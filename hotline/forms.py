@@ -8,13 +8,17 @@ from django import forms
 from core.errors import InvalidInput
 from dispatch.catalog.selectors import current_version
 from dispatch.choices import RequestType, Tier
-from dispatch.models import CatalogItem, Unit
-from dispatch.selectors import districts, handling_units, street_named
+from dispatch.models import CatalogItem
+from dispatch.selectors import districts, street_named
 
-from .choices import Channel, FeedbackMethod, Satisfaction, Urgency
+from .choices import CONTENT_MAX_LENGTH, Channel, FeedbackMethod, Satisfaction, Urgency
+from .services import intake
+from .unit_fields import UnitPickerField
 
 YES_NO = [("yes", "是"), ("no", "否")]
-LOCAL_DT = {"type": "datetime-local"}
+# a date-time the picker script (static/js/pickers.js) opens a Chinese calendar for; typed as 2026-11-22 08:00
+LOCAL_DT = {"data-picker": "datetime", "autocomplete": "off", "placeholder": "如 2026-11-22 08:00"}
+DT_FORMAT = "%Y-%m-%d %H:%M"
 
 
 def _yes_no(label):
@@ -22,9 +26,27 @@ def _yes_no(label):
                                   coerce=lambda v: v == "yes", empty_value=None)
 
 
+def mark_required(form, messages):
+    """Required in the browser too: ``required`` and the message the page script shows beside the field (the
+    server says the same, all fields at once: intake.intake_errors)."""
+    for name, message in messages.items():
+        form.fields[name].widget.attrs.update({"required": True, "data-required-message": message})
+
+
+INTAKE_REQUIRED = {"caller_phone": "诉求人电话不能为空", "channel": "请选择受理渠道",
+                   "district": "请选择事发地所在的区", "address": "事发地址不能为空", "content": "诉求内容不能为空",
+                   "request_type": "请选择诉求类型",
+                   "urgency": "请选择紧急程度", "catalog_item": "请选择当前版本派单目录的三级条目"}
+INTAKE_CHECKED = ("channel", "caller_phone", "address", "district", "street", "content", "request_type",
+                  "catalog_item", "tier", "tier_reason", "urgency")
+
+
 class IntakeForm(forms.Form):
     caller_phone = forms.CharField(label="诉求人电话", max_length=20, required=False,
-                                   widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+                                   widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off",
+                                                                 "pattern": r"1\d{10}|0\d{2,3}-?\d{7,8}|\d{7,8}",
+                                                                 "data-pattern-message":
+                                                                 "诉求人电话格式不正确（手机号11位或固定电话）"}))
     caller_name = forms.CharField(label="诉求人姓名（可不填）", max_length=50, required=False)
     channel = forms.ChoiceField(label="渠道", choices=Channel.choices, initial=Channel.PHONE)
     district = forms.ModelChoiceField(label="区", queryset=districts(), required=False, empty_label="请选择区")
@@ -32,14 +54,24 @@ class IntakeForm(forms.Form):
                              widget=forms.TextInput(attrs={"list": "street-list", "autocomplete": "off",
                                                            "placeholder": "输入街乡镇名称，如 望京"}))
     address = forms.CharField(label="事发地址", max_length=200, required=False)
-    content = forms.CharField(label="诉求内容", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    request_type = forms.ChoiceField(label="诉求类型", choices=RequestType.choices)
+    content = forms.CharField(label="诉求内容", required=False, max_length=CONTENT_MAX_LENGTH,
+                              error_messages={"max_length": f"诉求内容不能超过{CONTENT_MAX_LENGTH}字"
+                                                            "（现有%(show_value)d字）"},
+                              widget=forms.Textarea(attrs={"rows": 4, "aria-describedby": "content-counter"}))
+    request_type = forms.ChoiceField(label="诉求类型", choices=[("", "请选择诉求类型")] + RequestType.choices,
+                                     required=False)
     urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
     catalog_item = forms.ModelChoiceField(
         label="派单目录（三级）", queryset=CatalogItem.objects.none(), required=False, widget=forms.HiddenInput,
     )
     tier = forms.ChoiceField(label="响应级别", choices=[("", "按建议")] + Tier.choices, required=False)
     tier_reason = forms.CharField(label="调整响应级别理由（降低级别时必填）", max_length=200, required=False)
+    lead_unit = UnitPickerField(label="主办单位（默认按目录和地址，可改）",
+                                placeholder="留空按目录建议；输入名称或代码")
+    lead_reason = forms.CharField(label="改变主办单位理由（主办单位不是目录建议的单位时必填）", max_length=200,
+                                  required=False)
+    assist_units = UnitPickerField(label="协办单位（可多个，可不填）", multiple=True,
+                                   placeholder="输入名称或代码，可选多个")
     answer = forms.CharField(label="答复内容（直接答复时填写）", required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -50,24 +82,42 @@ class IntakeForm(forms.Form):
         self.fields["catalog_item"].queryset = CatalogItem.objects.filter(version=version, level=3).select_related(
             "parent__parent")
         self.fields["catalog_item"].error_messages["invalid_choice"] = "请选择当前版本派单目录的三级条目"
+        mark_required(self, INTAKE_REQUIRED)
         if not self.is_bound:
             self.initial["idempotency_key"] = uuid.uuid4().hex
 
     def clean(self):
+        """Every field's problem at once: the fields' own, the street's, then the intake service's checks."""
         data = super().clean()
         try:
             street = street_named(data.get("street"), data.get("district"))
         except InvalidInput as error:
             street = None
-            self.add_error(error.field, error.message)  # drops the field from cleaned_data
+            if not self.has_error("street"):
+                self.add_error(error.field, error.message)  # drops the field from cleaned_data
         data["street"] = street
         if street is not None:
             data["district"] = data.get("district") or street.parent
+        checked = {name: data.get(name) for name in INTAKE_CHECKED}
+        checked["content"] = self.data.get("content", "") if self.has_error("content") else checked["content"]
+        errors = intake.intake_errors(**checked)
+        if self.dispatching and data.get("catalog_item") and not any(f == "catalog_item" for f, _ in errors):
+            suggested = intake.suggested_lead(data["catalog_item"], street, data.get("district"))
+            errors.append(intake.lead_override_error(suggested, data.get("lead_unit"), data.get("lead_reason")))
+        for field, message in filter(None, errors):
+            if field in self.fields and not self.has_error(field):
+                self.add_error(field, message)
         return data
+
+    @property
+    def dispatching(self):
+        """Dispatched after intake (not answered directly, not linked as a repeat)."""
+        return self.data.get("submit") != "answer" and not self.data.get("repeat_of", "").strip()
 
     def service_kwargs(self):
         data = dict(self.cleaned_data)
-        data.pop("answer")
+        for name in ("answer", "lead_unit", "lead_reason", "assist_units"):
+            data.pop(name)
         data["tier"] = data["tier"] or None
         return data
 
@@ -89,13 +139,9 @@ class AnswerForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
-    lead_unit = forms.CharField(label="主办单位代码（留空按目录和地址直派）", required=False,
-                                widget=forms.TextInput(attrs={"list": "unit-list", "autocomplete": "off"}))
-    assist_units = forms.CharField(label="协办单位代码（多个用空格分隔）", required=False)
+    lead_unit = UnitPickerField(label="主办单位（留空按目录和地址直派）")
+    assist_units = UnitPickerField(label="协办单位（可多个）", multiple=True, placeholder="输入名称或代码，可选多个")
     note = forms.CharField(label="派单说明", required=False)
-
-    def assist_codes(self):
-        return self.cleaned_data["assist_units"].replace("，", " ").replace(",", " ").split()
 
 
 class TicketIdsField(forms.Field):
@@ -128,8 +174,7 @@ class BatchDispatchForm(forms.Form):
 
 
 class RedispatchForm(DispatchForm):
-    lead_unit = forms.CharField(label="改派至（单位代码）", required=False,
-                                widget=forms.TextInput(attrs={"list": "unit-list", "autocomplete": "off"}))
+    lead_unit = UnitPickerField(label="改派至")
 
 
 class RulingForm(forms.Form):
@@ -139,15 +184,14 @@ class RulingForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(label="退单理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    suggested_unit = forms.CharField(label="建议承办单位代码（可不填）", required=False,
-                                     widget=forms.TextInput(attrs={"list": "unit-list", "autocomplete": "off"}))
+    suggested_unit = UnitPickerField(label="建议承办单位（可不填）")
 
 
 class CompleteForm(forms.Form):
     caller_feedback_method = forms.ChoiceField(label="告知诉求人方式", required=False,
                                                choices=[("", "请选择")] + FeedbackMethod.choices)
     caller_told_at = forms.DateTimeField(label="告知时间", required=False,
-                                         widget=forms.DateTimeInput(attrs=LOCAL_DT, format="%Y-%m-%dT%H:%M"))
+                                         widget=forms.DateTimeInput(attrs=LOCAL_DT, format=DT_FORMAT))
     caller_feedback = forms.CharField(label="告知诉求人的内容", required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
     result = forms.CharField(label="办理结果（书面反馈热线）", required=False,
@@ -156,34 +200,18 @@ class CompleteForm(forms.Form):
 
 class ExtensionForm(forms.Form):
     requested_due_at = forms.DateTimeField(label="申请延至", required=False,
-                                           widget=forms.DateTimeInput(attrs=LOCAL_DT, format="%Y-%m-%dT%H:%M"))
+                                           widget=forms.DateTimeInput(attrs=LOCAL_DT, format=DT_FORMAT))
     reason = forms.CharField(label="延期理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class UnitsField(forms.ModelMultipleChoiceField):
-    """Several units by id; an id that is no 64-bit integer is refused before the lookup (SQLite cannot even
-    compare such a number, and Django checks the range for single lookups only)."""
-
-    def clean(self, value):
-        for pk in value or ():
-            if not str(pk).isdigit() or int(pk) >= 2**63:
-                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
-                                            params={"pk": pk})
-        return super().clean(value)
-
-
 class WhistleForm(forms.Form):
-    units = UnitsField(label="被吹哨部门（可多选，按住 Ctrl）", queryset=Unit.objects.none(), required=False,
-                       widget=forms.SelectMultiple(attrs={"size": 8}))
+    units = UnitPickerField(label="被吹哨单位（部门、企业或其他街乡镇，可多个）", scope="whistle", multiple=True,
+                            placeholder="输入名称或代码，如 城管、热力")
     reason = forms.CharField(label="吹哨事由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     extension_due_at = forms.DateTimeField(label="同时申请延期至（可选）", required=False,
-                                           widget=forms.DateTimeInput(attrs=LOCAL_DT, format="%Y-%m-%dT%H:%M"))
+                                           widget=forms.DateTimeInput(attrs=LOCAL_DT, format=DT_FORMAT))
     extension_reason = forms.CharField(label="延期理由（申请延期时必填）", required=False,
                                        widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = handling_units()
 
 
 class DecisionForm(forms.Form):

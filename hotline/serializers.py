@@ -15,7 +15,7 @@ from dispatch.choices import RequestType, Tier
 from dispatch.models import CatalogItem, Unit
 
 from . import privacy
-from .choices import Channel, FeedbackMethod, Satisfaction, Urgency
+from .choices import CONTENT_MAX_LENGTH, Channel, FeedbackMethod, Satisfaction, Urgency
 from .models import Ticket
 
 TEXT = {"max_length": 2000, "trim_whitespace": True}
@@ -109,7 +109,7 @@ class IntakeSerializer(SharedFieldsMixin, serializers.Serializer):
     address = serializers.CharField(label="事发地址", max_length=200)
     district = UnitCodeField(label="区")
     street = UnitCodeField(label="街乡镇", required=False, allow_null=True, default=None)
-    content = serializers.CharField(label="诉求内容", max_length=5000)
+    content = serializers.CharField(label="诉求内容", max_length=CONTENT_MAX_LENGTH)
     request_type = choice(RequestType.choices, "诉求类型")
     urgency = choice(Urgency.choices, "紧急程度", required=False, default=Urgency.NORMAL)
     catalog_item = CatalogLeafField(label="派单目录")
@@ -118,6 +118,8 @@ class IntakeSerializer(SharedFieldsMixin, serializers.Serializer):
                                         default="")
     dispatch = serializers.BooleanField(label="受理后直派", required=False, default=False)
     lead_unit = UnitCodeField(label="主办单位", required=False, allow_null=True, default=None)
+    lead_reason = serializers.CharField(label="改变主办单位理由（主办单位不是目录建议的单位时必填）", max_length=200,
+                                        required=False, allow_blank=True, default="")
     assist_units = serializers.ListField(child=UnitCodeField(), label="协办单位", required=False, default=list,
                                          max_length=10)
     answer = serializers.CharField(label="直接答复内容", required=False, allow_blank=True, default="", **TEXT)

@@ -132,7 +132,7 @@ def test_7d_whistle_with_an_extension_in_the_same_submission_leaves_a_pending_ex
     time_machine.move_to(RAISED, tick=False)
     url = reverse("hotline:ticket_action", args=[ticket.pk, "raise_whistle"])
     response = login(client, users["wangjing"]).post(url, {
-        "units": [directory["D002"].pk], "reason": "占道经营需执法",
+        "units": directory["D002"].name, "reason": "占道经营需执法",
         "extension_due_at": "2026-12-10T18:00", "extension_reason": "需城管执法局处置，预计12月9日完成",
     }, follow=True)
     assert "已吹哨，待街乡镇领导审批；延期申请已提交，待中心审批" in response.content.decode()
@@ -151,7 +151,7 @@ def test_a_refused_extension_in_the_whistle_submission_writes_neither(client, us
     time_machine.move_to(RAISED, tick=False)
     url = reverse("hotline:ticket_action", args=[ticket.pk, "raise_whistle"])
     response = login(client, users["wangjing"]).post(url, {
-        "units": [directory["D002"].pk], "reason": "占道经营需执法", "extension_due_at": "2026-12-10T18:00"})
+        "units": directory["D002"].name, "reason": "占道经营需执法", "extension_due_at": "2026-12-10T18:00"})
     assert response.status_code == 400
     html = response.content.decode()
     assert 'id="id_raise_whistle_extension_reason_error" role="alert">延期理由不能为空' in html

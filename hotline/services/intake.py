@@ -17,34 +17,60 @@ from dispatch.choices import RequestType, Responsible, Tier, UnitKind
 from dispatch.models import LIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentRole, AssignmentStatus
 from dispatch.tiers import suggested_tier, tier_rank
 
-from ..choices import Channel, Urgency
+from ..choices import CONTENT_MAX_LENGTH, Channel, Urgency
 from ..models import Ticket
 from .checks import check_can_answer, check_can_dispatch
 from .common import apply_transition, locked_ticket, now_or, record_event, require_text
 
 PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
+REQUIRED_TEXT = (("caller_phone", "诉求人电话"), ("address", "事发地址"), ("content", "诉求内容"))
 
 
-def _validate_intake(*, channel, request_type, caller_phone, district, street, catalog_item, tier, tier_reason,
-                     urgency):
+def intake_errors(*, channel, request_type, caller_phone, address, content, district, street, catalog_item, tier,
+                  tier_reason, urgency, **_):
+    """Every problem of a call's fields at once, as [(field, message)] (the page shows them all beside their
+    fields; the service refuses the first)."""
+    given = {"caller_phone": caller_phone, "address": address, "content": content}
+    errors = [(field, f"{label}不能为空") for field, label in REQUIRED_TEXT if not str(given[field] or "").strip()]
     for field, value, choices, label in (("channel", channel, Channel, "受理渠道"),
                                          ("request_type", request_type, RequestType, "诉求类型"),
                                          ("urgency", urgency, Urgency, "紧急程度")):
         if value not in choices.values:
-            raise InvalidInput(f"请选择{label}", field=field)
-    if not PHONE_RE.match(caller_phone):
-        raise InvalidInput("诉求人电话格式不正确（手机号11位或固定电话）", field="caller_phone")
+            errors.append((field, f"请选择{label}"))
+    phone = (caller_phone or "").strip().replace(" ", "")
+    if phone and not PHONE_RE.match(phone):
+        errors.append(("caller_phone", "诉求人电话格式不正确（手机号11位或固定电话）"))
+    if len((content or "").strip()) > CONTENT_MAX_LENGTH:
+        errors.append(("content", f"诉求内容不能超过{CONTENT_MAX_LENGTH}字（现有{len(content.strip())}字）"))
     if district is None or district.kind != UnitKind.DISTRICT:
-        raise InvalidInput("请选择事发地所在的区", field="district")
-    if street is not None and (street.kind != UnitKind.STREET or street.parent_id != district.pk):
-        raise InvalidInput(f"{street.name}不属于{district.name}，请重新选择街乡镇", field="street")
+        errors.append(("district", "请选择事发地所在的区"))
+    elif street is not None and (street.kind != UnitKind.STREET or street.parent_id != district.pk):
+        errors.append(("street", f"{street.name}不属于{district.name}，请重新选择街乡镇"))
     if catalog_item is None or not catalog_item.is_leaf or not catalog_item.version.is_current:
-        raise InvalidInput("请选择当前版本派单目录的三级条目", field="catalog_item")
-    suggested = suggested_tier(catalog_item, urgency)
-    if tier_rank(tier) > tier_rank(suggested) and not tier_reason.strip():
-        raise InvalidInput(
-            f"响应级别低于建议的「{suggested.label}」，必须填写降级理由", field="tier_reason"
-        )
+        errors.append(("catalog_item", "请选择当前版本派单目录的三级条目"))
+    elif tier in Tier.values or tier is None:
+        suggested = suggested_tier(catalog_item, urgency if urgency in Urgency.values else Urgency.NORMAL)
+        if tier and tier_rank(tier) > tier_rank(suggested) and not (tier_reason or "").strip():
+            errors.append(("tier_reason", f"响应级别低于建议的「{suggested.label}」，必须填写降级理由"))
+    if tier and tier not in Tier.values:
+        errors.append(("tier", "响应级别必须是 2小时/24小时/7天/15天 之一"))
+    return errors
+
+
+def suggested_lead(catalog_item, street, district):
+    """The unit the catalog and the address name as lead: the leaf's unit, else the street, else the district;
+    None when the leaf names the center itself (matters handled outside the system)."""
+    if catalog_item.responsible == Responsible.UNIT and catalog_item.responsible_unit_id:
+        unit = catalog_item.responsible_unit
+        return None if unit.kind == UnitKind.CENTER else unit
+    return street or district
+
+
+def lead_override_error(suggested, lead_unit, reason):
+    """(field, message) when intake names a lead other than the suggested one without a reason, else None."""
+    if lead_unit is None or suggested is None or lead_unit.pk == suggested.pk or (reason or "").strip():
+        return None
+    return ("lead_reason", f"主办单位与目录建议的「{suggested.name}」不同，请填写改变主办单位的理由")
 
 
 def intake_ticket(actor, *, idempotency_key=None, fingerprint=None, now=None, **call):
@@ -95,14 +121,13 @@ def record_call(actor, *, channel, caller_phone, address, district, content, req
                 now=None):
     """Check and record a request with its intake event and dispatch clock; `idempotency`: (key, fingerprint)."""
     key, fingerprint = idempotency or (None, None)
-    caller_phone = require_text(caller_phone, "caller_phone", "诉求人电话").replace(" ", "")
-    address = require_text(address, "address", "事发地址")
-    content = require_text(content, "content", "诉求内容")
-    if tier and tier not in Tier.values:
-        raise InvalidInput("响应级别必须是 2小时/24小时/7天/15天 之一", field="tier")
-    tier = Tier(tier) if tier else (suggested_tier(catalog_item, urgency) if catalog_item else None)
-    _validate_intake(channel=channel, request_type=request_type, caller_phone=caller_phone, district=district,
-                     street=street, catalog_item=catalog_item, tier=tier, tier_reason=tier_reason, urgency=urgency)
+    errors = intake_errors(channel=channel, request_type=request_type, caller_phone=caller_phone, address=address,
+                           content=content, district=district, street=street, catalog_item=catalog_item, tier=tier,
+                           tier_reason=tier_reason, urgency=urgency)
+    if errors:
+        raise InvalidInput(errors[0][1], field=errors[0][0])
+    caller_phone, address, content = caller_phone.strip().replace(" ", ""), address.strip(), content.strip()
+    tier = Tier(tier) if tier else suggested_tier(catalog_item, urgency)
     now = now_or(now)
     with transaction.atomic():
         ticket = Ticket.objects.create(
@@ -131,31 +156,33 @@ def answer_directly(actor, ticket_id, answer, now=None):
 
 
 def route(ticket):
-    """The unit a ticket goes to: the leaf's named unit, else the street of the address, else the district.
-
-    None when the leaf names the center itself (matters handled outside the system: the agent answers or the
-    dispatcher names a unit).
-    """
-    item = ticket.catalog_item
-    if item.responsible == Responsible.UNIT and item.responsible_unit_id:
-        unit = item.responsible_unit
-        return None if unit.kind == UnitKind.CENTER else unit
-    return ticket.street or ticket.district
+    """The unit a ticket goes to (suggested_lead of its leaf and address); None when the leaf names the center."""
+    return suggested_lead(ticket.catalog_item, ticket.street, ticket.district)
 
 
-def dispatch_ticket(actor, ticket_id, *, lead_unit=None, assist_units=(), note="", now=None):
-    """直派: one lead (default: the route) and any assisting units; the district sees street orders."""
+def dispatch_ticket(actor, ticket_id, *, lead_unit=None, assist_units=(), note="", lead_reason=None, now=None):
+    """直派: one lead (default: the route) and any assisting units; the district sees street orders.
+
+    ``lead_reason`` (at intake): a lead other than the route needs it; the event records the route and the reason."""
     require_role(actor, "dispatch")
     now = now_or(now)
     with locked_ticket(ticket_id) as ticket:
         check_can_dispatch(actor, ticket)
-        lead_unit = lead_unit or route(ticket)
+        suggested = route(ticket)
+        lead_unit = lead_unit or suggested
         if lead_unit is None:
             raise InvalidInput("此类诉求由中心转办，请直接答复或指定承办单位", field="lead_unit")
         check_dispatch_units(lead_unit, assist_units)
-        apply_transition(ticket, "dispatch", "dispatch", actor=actor, now=now, lead_unit=lead_unit,
-                         note=note or dispatch_note(ticket, lead_unit, assist_units),
-                         data={"lead": lead_unit.code, "assist": [u.code for u in assist_units]})
+        data = {"lead": lead_unit.code, "assist": [u.code for u in assist_units]}
+        note = note or dispatch_note(ticket, lead_unit, assist_units)
+        if lead_reason is not None and suggested is not None and lead_unit.pk != suggested.pk:
+            error = lead_override_error(suggested, lead_unit, lead_reason)
+            if error:
+                raise InvalidInput(error[1], field=error[0])
+            data.update(suggested_lead=suggested.code, lead_reason=lead_reason.strip())
+            note += f"；改变目录建议的主办单位{suggested.name}，理由：{lead_reason.strip()}"
+        apply_transition(ticket, "dispatch", "dispatch", actor=actor, now=now, lead_unit=lead_unit, note=note,
+                         data=data)
         create_assignments(ticket, lead_unit, assist_units, now)
         start_clocks(ticket, now)
     return ticket
@@ -202,18 +229,19 @@ def start_clocks(ticket, now):
 DISPATCH, ANSWER, REPEAT = "dispatch", "answer", "repeat"
 
 
-def take_call(actor, *, then=None, lead_unit=None, assist_units=(), answer="", repeat_of=None, idempotency_key=None,
-              now=None, **call):
+def take_call(actor, *, then=None, lead_unit=None, assist_units=(), lead_reason="", answer="", repeat_of=None,
+              idempotency_key=None, now=None, **call):
     """受理 a call (`call`: intake_ticket's fields) and, all or nothing, follow it up: `then` = DISPATCH (to
-    `lead_unit`, default the route), ANSWER (with `answer`), REPEAT (link to ticket `repeat_of`) or None (record
-    only). Returns (ticket, created); the user's repeated idempotency key returns the first ticket as it is, when
-    the request (the call and its follow-up) is the same."""
+    `lead_unit`, default the route; another unit than the route needs `lead_reason`), ANSWER (with `answer`),
+    REPEAT (link to ticket `repeat_of`) or None (record only). Returns (ticket, created); the user's repeated
+    idempotency key returns the first ticket as it is, when the request (the call and its follow-up) is the same."""
     if then not in (None, DISPATCH, ANSWER, REPEAT):
         raise ValueError(f"unknown follow-up {then!r}")
     keyed = {"idempotency_key": idempotency_key, "now": now}
     if idempotency_key:
+        reason = {"lead_reason": lead_reason} if lead_reason else {}  # keys sent before it existed keep their digest
         keyed["fingerprint"] = request_fingerprint(then=then, lead_unit=lead_unit, assist_units=assist_units,
-                                                   answer=answer, repeat_of=repeat_of, **call)
+                                                   answer=answer, repeat_of=repeat_of, **reason, **call)
     if then is None:
         return intake_ticket(actor, **keyed, **call)
     with transaction.atomic():  # an error in the follow-up rolls the intake back too
@@ -226,4 +254,5 @@ def take_call(actor, *, then=None, lead_unit=None, assist_units=(), answer="", r
             return link_repeat(actor, ticket.pk, repeat_of, now=now), True
         if then == ANSWER:
             return answer_directly(actor, ticket.pk, answer, now=now), True
-        return dispatch_ticket(actor, ticket.pk, lead_unit=lead_unit, assist_units=assist_units, now=now), True
+        return dispatch_ticket(actor, ticket.pk, lead_unit=lead_unit, assist_units=assist_units,
+                               lead_reason=lead_reason or "", now=now), True

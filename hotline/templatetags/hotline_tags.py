@@ -59,7 +59,8 @@ def stars(value):
 def widget(field):
     """The field's widget, tied to its error message for screen readers when there is one."""
     if field.errors:
-        return field.as_widget(attrs={"aria-invalid": "true", "aria-describedby": f"{field.auto_id}_error"})
+        described = " ".join(filter(None, [f"{field.auto_id}_error", field.field.widget.attrs.get("aria-describedby")]))
+        return field.as_widget(attrs={"aria-invalid": "true", "aria-describedby": described})
     return field.as_widget()
 
 

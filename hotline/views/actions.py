@@ -12,25 +12,20 @@ from django import forms as django_forms
 from assessment.clock.urging import urge
 from core.errors import InvalidInput
 from dispatch.models import WhistleTarget
-from dispatch.selectors import units_by_codes
 
 from .. import forms, selectors
 from ..services import center, handling, intake, repeats, whistles
 
 
-def _unit(code, field):
-    return units_by_codes([code.strip()], field)[0] if code and code.strip() else None
-
-
 def _dispatch(user, ticket, _, d):
-    ticket = intake.dispatch_ticket(user, ticket.pk, lead_unit=_unit(d["lead_unit"], "lead_unit"),
-                                    assist_units=units_by_codes(d["assist_codes"], "assist_units"), note=d["note"])
+    ticket = intake.dispatch_ticket(user, ticket.pk, lead_unit=d["lead_unit"], assist_units=d["assist_units"],
+                                    note=d["note"])
     return f"已派至{ticket.lead_unit.name}"
 
 
 def _redispatch(user, ticket, _, d):
-    ticket = center.redispatch(user, ticket.pk, lead_unit=_unit(d["lead_unit"], "lead_unit"),
-                               assist_units=units_by_codes(d["assist_codes"], "assist_units"), note=d["note"])
+    ticket = center.redispatch(user, ticket.pk, lead_unit=d["lead_unit"], assist_units=d["assist_units"],
+                               note=d["note"])
     return f"已改派至{ticket.lead_unit.name}"
 
 
@@ -71,7 +66,7 @@ def _simple(service, message, *fields):
 
 
 def _return(user, ticket, _, d):
-    handling.return_order(user, ticket.pk, d["reason"], suggested_unit=_unit(d["suggested_unit"], "suggested_unit"))
+    handling.return_order(user, ticket.pk, d["reason"], suggested_unit=d["suggested_unit"])
     return "已退单，待中心裁定"
 
 
@@ -160,10 +155,8 @@ def form_auto_id(action, obj_id=None):
 
 
 def form_data(form, request):
-    """The cleaned data in the shape the runner expects (approve/refuse buttons, assist unit codes)."""
+    """The cleaned data in the shape the runner expects (approve/refuse buttons)."""
     data = dict(form.cleaned_data)
-    if isinstance(form, forms.DispatchForm):
-        data["assist_codes"] = form.assist_codes()
     if isinstance(form, forms.DecisionForm):
         data["approve"] = request.POST.get("decision") == "approve"
     return data

@@ -17,7 +17,7 @@ from dispatch.selectors import districts, street_named
 from dispatch.tiers import suggested_tier
 
 from .. import selectors
-from ..choices import Urgency
+from ..choices import CONTENT_MAX_LENGTH, Urgency
 from ..forms import IntakeForm
 from ..services import intake
 from ..suggest import find_repeats, guess_district, resolve_address, suggest_leaves
@@ -42,11 +42,13 @@ def intake_page(request):
             status = 400
     done = selectors.ticket_for(request.user, request.GET["done"]) if request.GET.get("done", "").isdigit() else None
     streets = Unit.objects.filter(kind=UnitKind.STREET, is_active=True).select_related("parent").order_by("code")
+    leaf = form.cleaned_data.get("catalog_item") if form.is_bound and hasattr(form, "cleaned_data") else None
     return render(request, "hotline/intake.html", {
         "form": form, "streets": streets, "districts": districts(), "done": done,
-        "repeat_window_days": repeat_window().days,
-        "selected_leaf": form.cleaned_data.get("catalog_item") if form.is_bound and hasattr(form, "cleaned_data")
-        else None,
+        "repeat_window_days": repeat_window().days, "content_max": CONTENT_MAX_LENGTH,
+        "selected_leaf": leaf,
+        "suggested_lead": intake.suggested_lead(leaf, form.cleaned_data.get("street"),
+                                                form.cleaned_data.get("district")) if leaf else None,
     }, status=status)
 
 
@@ -59,7 +61,9 @@ def _take(request, form):
         then = intake.REPEAT
     else:
         then = intake.ANSWER if request.POST.get("submit") == "answer" else intake.DISPATCH
-    ticket, _ = intake.take_call(request.user, then=then, answer=form.cleaned_data["answer"],
+    data = form.cleaned_data
+    ticket, _ = intake.take_call(request.user, then=then, answer=data["answer"], lead_unit=data["lead_unit"],
+                                 assist_units=data["assist_units"], lead_reason=data["lead_reason"],
                                  repeat_of=int(original_id) if original_id else None, **form.service_kwargs())
     return ticket
 
@@ -122,7 +126,7 @@ def _tier_label(tier):
 
 # --- smart intake --------------------------------------------------------------------------------------------
 
-MAX_TEXT = 2000  # longer input is cut: suggestions read the gist, not a whole letter
+MAX_TEXT = CONTENT_MAX_LENGTH  # longer input is cut: suggestions read the gist, not a whole letter
 
 
 def _param(request, name):

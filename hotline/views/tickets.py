@@ -15,7 +15,7 @@ from assessment.clock.selectors import dispatch_clock, ticket_deadlines
 from assessment.clock.whistle_limits import whistle_limits
 from core.errors import DomainError
 from core.pages import show_error
-from dispatch.models import Unit, UnitKind, WhistleTarget
+from dispatch.models import WhistleTarget
 
 from .. import privacy, selectors
 from ..services import caller
@@ -23,8 +23,6 @@ from ..services.checks import Facts
 from ..suggest import find_repeats
 from .actions import ACTIONS, form_auto_id, form_data
 from .allowed import mark_extension_actions, mark_whistle_actions, may_review_unreasonable, ticket_actions
-
-UNIT_KINDS = [UnitKind.STREET, UnitKind.DISTRICT, UnitKind.DEPARTMENT, UnitKind.ENTERPRISE]
 
 
 def ticket_or_404(user, pk):
@@ -56,7 +54,6 @@ def _render_ticket(request, ticket, bound=None, status=200, revealed=False):
     allowed, reasons = ticket_actions(user, ticket, facts)
     mark_whistle_actions(user, whistles)
     mark_extension_actions(user, extensions)
-    needs_units = allowed & {"dispatch", "redispatch", "return"}
     context = {
         "ticket": ticket, "revealed": revealed, "address": privacy.shown_address(user, ticket),
         "may_reveal": not revealed and privacy.caller_entitlement(user, ticket) is not None,
@@ -66,7 +63,6 @@ def _render_ticket(request, ticket, bound=None, status=200, revealed=False):
         "allowed": allowed, "reasons": reasons, "bound": bound or (None, None, None),
         "may_review": may_review_unreasonable(user), "dispatch_clock": dispatch_clock(ticket),
         "running_clocks": countdown.running(record["clocks"]),
-        "units": Unit.objects.filter(kind__in=UNIT_KINDS, is_active=True).only("code", "name") if needs_units else [],
         "whistle_limits": whistle_limits(ticket, timezone.now()) if "raise_whistle" in allowed else None,
         "repeats": selectors.repeats_of(ticket),
         "merge_candidates": _merge_candidates(ticket) if "merge_repeat" in allowed else [],

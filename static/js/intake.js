@@ -1,5 +1,6 @@
 // Intake form helpers: caller history on blur, street → district, catalog leaf search, suggested tier, and the
-// smart-intake suggestions: catalog leaves from the content, streets from the address, possible repeat requests.
+// smart-intake suggestions: catalog leaves from the content, streets from the address, possible repeat requests,
+// the 诉求类型 from the content; the suggested lead unit; the content counter; every missing field shown at once.
 (function () {
   "use strict";
   var form = document.getElementById("intake-form");
@@ -96,15 +97,16 @@
     suggested.textContent = t.label + "（" + leaf.responsible + "）";
   }
 
-  function choose(item) {
+  var choose = function (item) {
     leaf = item;
     leafInput.value = item.id;
     chosen.textContent = "已选：" + item.path + " → " + item.responsible;
-    if (item.request_type) requestType.value = item.request_type;
+    if (item.request_type && !requestType.value) requestType.value = item.request_type;  // the text's first
     results.textContent = "";
     showSuggested();
     markPressed(leafBox, String(item.id));
-  }
+    clearError(leafInput);
+  };
 
   var timer = null;
   search.addEventListener("input", function () {
@@ -267,7 +269,132 @@
   street.addEventListener("change", refreshRepeats);
   district.addEventListener("change", refreshRepeats);
 
+  // --- 诉求类型 from the content: filled in until the agent chooses one themselves --------------------------------
+  var typeBox = $("type-suggest"), typeChosen = !!requestType.value;
+  requestType.addEventListener("change", function (e) { if (e.isTrusted) typeChosen = true; });
+  var suggestType = debounce(function () {
+    var value = content.value.trim();
+    if (value.length < 2) { typeBox.textContent = ""; return; }
+    getLatest("type", form.dataset.suggestTypeUrl + "?" + query({ text: value }), function (data) {
+      typeBox.textContent = "";
+      var t = data.request_type;
+      if (!t) { typeBox.textContent = "未能从内容判断诉求类型，请选择。"; return; }
+      typeBox.appendChild(text("span", "建议诉求类型：" + t.label + "（依据：" + t.cues.join("、") + "）"));
+      if (!typeChosen) { requestType.value = t.value; clearError(requestType); return; }
+      if (requestType.value !== t.value) {
+        var b = text("button", "采用「" + t.label + "」");
+        b.type = "button";
+        b.className = "link";
+        b.addEventListener("click", function () { requestType.value = t.value; clearError(requestType); });
+        typeBox.appendChild(document.createTextNode(" "));
+        typeBox.appendChild(b);
+      }
+    });
+  }, 300);
+  content.addEventListener("input", suggestType);
+
+  // --- the content's length -------------------------------------------------------------------------------------
+  var counter = $("content-counter"), maxLength = parseInt(counter.dataset.max, 10);
+  function count() {
+    var n = content.value.length;
+    counter.textContent = "已输入 " + n + " / " + maxLength + " 字" + (n > maxLength ? "，超出 " + (n - maxLength) + " 字" : "");
+    counter.className = "counter " + (n > maxLength ? "error" : n > maxLength * 0.9 ? "warn" : "muted");
+  }
+  content.addEventListener("input", count);
+
+  // --- the lead unit the catalog and the address suggest; another one needs a reason ----------------------------
+  var leadInput = $("id_lead_unit"), leadReason = $("id_lead_reason"), leadNote = $("lead-suggested");
+  function suggestedLead() {
+    if (!leaf) return "";
+    if (leaf.responsible !== "属地街乡镇") return leaf.responsible;
+    return street.value.trim() || (district.value ? district.options[district.selectedIndex].text : "");
+  }
+  function showLead() {
+    var name = suggestedLead();
+    if (name) leadNote.textContent = "目录建议的主办单位：" + name + "（不改则派给它；改为其他单位须填写理由）";
+    var typed = leadInput.value.trim().replace(/（.*）$/, "");
+    var overriding = typed && name && typed !== name;
+    if (overriding) {
+      leadReason.setAttribute("required", "");
+      leadReason.dataset.requiredMessage = "主办单位与目录建议的「" + name + "」不同，请填写改变主办单位的理由";
+    } else {
+      leadReason.removeAttribute("required");
+      delete leadReason.dataset.requiredMessage;
+    }
+  }
+  leadInput.addEventListener("change", showLead);
+  leadInput.addEventListener("input", showLead);
+  street.addEventListener("change", showLead);
+  district.addEventListener("change", showLead);
+  var chooseLeaf = choose;
+  choose = function (item) { chooseLeaf(item); showLead(); };
+
+  // --- every problem at once, beside its field (the server says the same when the script is off) ----------------
+  function errorFor(el) {
+    var box = el.closest(".field");
+    var id = (el === leafInput ? "id_catalog_item" : el.id) + "_error";
+    var p = $(id);
+    if (!p) {
+      p = text("p", "", "error");
+      p.id = id;
+      p.setAttribute("role", "alert");
+      box.appendChild(p);
+    }
+    return p;
+  }
+  function clearError(el) {
+    var p = $((el === leafInput ? "id_catalog_item" : el.id) + "_error");
+    if (p) p.remove();
+    var target = el === leafInput ? search : el;
+    target.removeAttribute("aria-invalid");
+    if (el.closest(".field")) el.closest(".field").classList.remove("has-error");
+  }
+  function problem(el) {
+    var value = el.value.trim();
+    if (el.dataset.requiredMessage && !value && (el.hasAttribute("required") || el === leafInput)) {
+      return el.dataset.requiredMessage;
+    }
+    if (value && el.pattern && !new RegExp("^(?:" + el.pattern + ")$").test(value.replace(/\s/g, ""))) {
+      return el.dataset.patternMessage || "格式不正确";
+    }
+    var max = parseInt(el.getAttribute("maxlength"), 10);
+    if (max && el.value.length > max) return "不能超过" + max + "字（现有" + el.value.length + "字）";
+    return "";
+  }
+  form.addEventListener("submit", function (e) {
+    var submitter = e.submitter;
+    var answering = submitter && submitter.value === "answer";
+    var first = null, problems = 0;
+    form.querySelectorAll("input, select, textarea").forEach(function (el) {
+      if (el.type === "hidden" && el !== leafInput) return;
+      if (el === leadReason && answering) return;
+      var message = problem(el);
+      if (!message) { if (el.closest(".field")) clearError(el); return; }
+      problems += 1;
+      var p = errorFor(el);
+      p.textContent = message;
+      var target = el === leafInput ? search : el;
+      target.setAttribute("aria-invalid", "true");
+      target.setAttribute("aria-describedby", p.id);
+      el.closest(".field").classList.add("has-error");
+      if (!first) first = target;
+    });
+    var summary = $("form-errors");
+    if (!problems) { if (summary) summary.remove(); return; }
+    e.preventDefault();
+    if (!summary) {
+      summary = text("p", "", "error");
+      summary.id = "form-errors";
+      summary.setAttribute("role", "alert");
+      form.querySelector("h1").insertAdjacentElement("afterend", summary);
+    }
+    summary.textContent = "有 " + problems + " 项需要修改，见各字段下方的提示。";
+    first.focus();
+  });
+
   // A form shown again after an error keeps its values: show their suggestions at once.
+  count();
+  if (content.value.trim()) suggestType();
   if (content.value.trim()) suggestLeaves();
   if (address.value.trim()) suggestStreets();
   refreshRepeats();
