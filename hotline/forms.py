@@ -105,6 +105,8 @@ class IntakeForm(forms.Form):
             suggested = intake.suggested_lead(data["catalog_item"], street, data.get("district"))
             errors.append(intake.lead_override_error(suggested, data.get("lead_unit"), data.get("lead_reason")))
         for field, message in filter(None, errors):
+            if field == "district" and self.has_error("street"):
+                continue  # the district comes from the street the page must correct first
             if field in self.fields and not self.has_error(field):
                 self.add_error(field, message)
         return data
