@@ -13,7 +13,7 @@ from dispatch.selectors import districts, street_named
 
 from .choices import CONTENT_MAX_LENGTH, Channel, FeedbackMethod, Satisfaction, Urgency
 from .services import intake
-from .unit_fields import UnitPickerField
+from .unit_fields import UnitPickerField, unit_picker
 
 YES_NO = [("yes", "是"), ("no", "否")]
 # a date-time the picker script (static/js/pickers.js) opens a Chinese calendar for; typed as 2026-11-22 08:00
@@ -51,8 +51,7 @@ class IntakeForm(forms.Form):
     channel = forms.ChoiceField(label="渠道", choices=Channel.choices, initial=Channel.PHONE)
     district = forms.ModelChoiceField(label="区", queryset=districts(), required=False, empty_label="请选择区")
     street = forms.CharField(label="街乡镇", max_length=100, required=False,
-                             widget=forms.TextInput(attrs={"list": "street-list", "autocomplete": "off",
-                                                           "placeholder": "输入街乡镇名称，如 望京"}))
+                             widget=unit_picker("street", name_only=True, placeholder="输入街乡镇名称，如 望京"))
     address = forms.CharField(label="事发地址", max_length=200, required=False)
     content = forms.CharField(label="诉求内容", required=False, max_length=CONTENT_MAX_LENGTH,
                               error_messages={"max_length": f"诉求内容不能超过{CONTENT_MAX_LENGTH}字"

@@ -20,6 +20,7 @@ from dispatch.models import CatalogItem, Unit
 from dispatch.selectors import districts
 
 from .choices import Channel, Status, Urgency
+from .unit_fields import unit_picker
 
 DATE_INPUT = forms.TextInput(attrs={"type": "date", "autocomplete": "off"})
 YES_NO_ANY = [("", "不限"), ("true", "是"), ("false", "否")]
@@ -108,7 +109,7 @@ class TicketListFilter(django_filters.FilterSet):
     due_to = MomentFilter(field_name="due_at", end=True, label="办结时限止")
     district = django_filters.ModelChoiceFilter(queryset=districts(), label="区", empty_label="全部区")
     unit = django_filters.CharFilter(method="filter_unit", label="承办单位或街乡镇",
-                                     widget=forms.TextInput(attrs={"placeholder": "名称或代码，如 望京"}))
+                                     widget=unit_picker("any", name_only=True, placeholder="名称或代码，如 望京"))
     catalog1 = django_filters.ModelChoiceFilter(queryset=CatalogItem.objects.none(), method="filter_catalog1",
                                                 field_name="catalog_item__parent__parent",
                                                 label="一级目录", empty_label="全部目录")

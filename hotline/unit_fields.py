@@ -8,12 +8,15 @@ from core.errors import InvalidInput
 from dispatch.unit_search import unit_from_text, units_from_text
 
 
-def unit_picker(scope, *, multiple=False, placeholder="输入名称或代码，如 望京"):
-    """A text input the picker script turns into a searchable list of units of ``scope`` (with their district)."""
+def unit_picker(scope, *, multiple=False, name_only=False, placeholder="输入名称或代码，如 望京"):
+    """A text input the picker script turns into a searchable list of units of ``scope`` (with their district);
+    ``name_only``: a pick writes the bare name (the page knows the district otherwise, or matches by name)."""
     attrs = {"data-unit-picker": scope, "data-search-url": reverse_lazy("hotline:unit_search"),
              "autocomplete": "off", "placeholder": placeholder, "maxlength": 300 if multiple else 120}
     if multiple:
         attrs["data-multiple"] = "true"
+    if name_only:
+        attrs["data-write"] = "name"
     return forms.TextInput(attrs=attrs)
 
 

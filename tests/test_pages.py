@@ -115,7 +115,7 @@ def test_an_illegal_transition_is_a_409_page_with_the_message_on_top(client, use
 def test_agent_takes_a_call_and_sees_where_it_went(client, users, directory, catalog):
     login(client, users["agent"])
     form = client.get("/intake/").content.decode()
-    assert 'list="street-list"' in form and "望京街道" in form
+    assert 'data-unit-picker="street"' in form and 'data-write="name"' in form
     response = client.post("/intake/", {
         "caller_phone": "13912345678", "channel": "phone", "street": "望京街道", "address": "望京西园三区2号楼",
         "content": "楼道垃圾无人清理", "request_type": "complaint", "urgency": "normal",

@@ -43,7 +43,8 @@ def test_units_are_found_by_name_short_name_and_code_with_their_district(client,
     login(client, users["dispatcher"])
     by_name = search(client, "望京街道")[0]
     assert by_name == {"id": directory[WANGJING].pk, "code": WANGJING, "name": "望京街道", "short_name": "望京",
-                       "kind": "街乡镇", "district": "朝阳区", "value": "望京街道"}
+                       "kind": "街乡镇", "district": "朝阳区", "district_id": directory[CHAOYANG].pk,
+                       "value": "望京街道"}
     assert search(client, "望京")[0]["code"] == WANGJING  # the short name
     assert search(client, WANGJING)[0]["name"] == "望京街道"  # the code
     assert search(client, "城管执法局")[0]["code"] == CHENGGUAN  # a department by its short name
@@ -182,7 +183,7 @@ def test_several_wrong_fields_are_reported_together(client, users, catalog):
 def test_required_fields_are_marked_and_limited_in_the_browser(client, users):
     login(client, users["agent"])
     html = client.get("/intake/").content.decode()
-    assert html.count('<span class="req" aria-hidden="true"> *</span>') >= 8
+    assert html.count('<span class="req" aria-hidden="true">*</span>') >= 8
     assert 'data-required-message="诉求内容不能为空"' in html
     assert f'maxlength="{CONTENT_MAX_LENGTH}"' in html and f"最多 {CONTENT_MAX_LENGTH} 字" in html
     assert 'data-unit-picker="dispatch"' in html  # the lead and assisting units are pickers

@@ -12,7 +12,6 @@ from core.pages import role_required, show_error
 from core.throttling import NumberLookupThrottle, retry_message
 from dispatch.catalog.selectors import search_leaves
 from dispatch.choices import Responsible, UnitKind
-from dispatch.models import Unit
 from dispatch.selectors import districts, street_named
 from dispatch.tiers import suggested_tier
 
@@ -41,10 +40,9 @@ def intake_page(request):
         else:
             status = 400
     done = selectors.ticket_for(request.user, request.GET["done"]) if request.GET.get("done", "").isdigit() else None
-    streets = Unit.objects.filter(kind=UnitKind.STREET, is_active=True).select_related("parent").order_by("code")
     leaf = form.cleaned_data.get("catalog_item") if form.is_bound and hasattr(form, "cleaned_data") else None
     return render(request, "hotline/intake.html", {
-        "form": form, "streets": streets, "districts": districts(), "done": done,
+        "form": form, "districts": districts(), "done": done,
         "repeat_window_days": repeat_window().days, "content_max": CONTENT_MAX_LENGTH,
         "selected_leaf": leaf,
         "suggested_lead": intake.suggested_lead(leaf, form.cleaned_data.get("street"),

@@ -17,6 +17,7 @@ def unit_search_json(request):
     shared = shared_names(units)
     return JsonResponse({"units": [
         {"id": u.pk, "code": u.code, "name": u.name, "short_name": u.short_name, "kind": u.get_kind_display(),
-         "district": district_name(u), "value": picked_label(u, u.name in shared)}
+         "district": district_name(u), "district_id": u.parent_id if district_name(u) else None,
+         "value": picked_label(u, u.name in shared)}
         for u in units
     ]})

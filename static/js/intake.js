@@ -72,24 +72,15 @@
     });
   });
 
-  // Street typed or picked from the list → its district. A name streets of several districts share (八里庄街道 in
-  // 朝阳区 and 海淀区) never picks one: the district already chosen decides, else the agent is asked to choose.
+  // A street picked from the list (static/js/pickers.js) sets its district: a name streets of several districts
+  // share (八里庄街道 in 朝阳区 and 海淀区) is offered once per district. A name typed without picking is resolved
+  // by the server within the district chosen, else it asks which district.
   var streetNote = $("street-note");
-  function matchDistrict(setDistrict) {
-    var sameName = document.querySelectorAll('#street-list option[value="' + CSS.escape(street.value.trim()) + '"]');
-    var inDistrict = Array.prototype.some.call(sameName, function (o) { return o.dataset.district === district.value; });
+  street.addEventListener("unit-picked", function (e) {
+    if (e.detail.district_id) district.value = String(e.detail.district_id);
     streetNote.textContent = "";
-    if (!sameName.length || inDistrict) return;
-    if (sameName.length === 1) {
-      if (setDistrict) district.value = sameName[0].dataset.district;
-      return;
-    }
-    var names = Array.prototype.map.call(sameName, function (o) { return o.textContent; });
-    if (setDistrict) district.value = "";
-    streetNote.textContent = street.value.trim() + "在" + names.join("、") + "都有，请选择区";
-  }
-  street.addEventListener("change", function () { matchDistrict(true); });
-  district.addEventListener("change", function () { if (streetNote.textContent) matchDistrict(false); });
+    showLead();
+  });
 
   function showSuggested() {
     if (!leaf) return;
@@ -351,6 +342,7 @@
   }
   function problem(el) {
     var value = el.value.trim();
+    if (el === district && street.value.trim()) return "";  // the server takes the street's district
     if (el.dataset.requiredMessage && !value && (el.hasAttribute("required") || el === leafInput)) {
       return el.dataset.requiredMessage;
     }

@@ -13,7 +13,8 @@
   // --- units ------------------------------------------------------------------------------------------------
   // <input data-unit-picker="dispatch|whistle|street|any" data-search-url=… [data-multiple]>: typing shows a list
   // of matching units (name · district · code); a click or Enter writes the unit's name into the input (with its
-  // district when the name is shared). Several units are separated by 、.
+  // district when the name is shared; data-write="name": the name only, the page sets the district from the
+  // "unit-picked" event). Several units are separated by 、.
   var SEPARATORS = /[\s,，、;；]+/;
   var pickerCount = 0;
 
@@ -24,7 +25,7 @@
     list.id = id;
     list.className = "picker-options";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", (input.labels && input.labels[0] ? input.labels[0].textContent : "单位") + " 候选");
+    list.setAttribute("aria-label", "候选单位");
     list.hidden = true;
     var note = text("p", "", "picker-note muted");
     note.setAttribute("aria-live", "polite");
@@ -69,11 +70,12 @@
         if (parts.indexOf(unit.value) < 0) parts.push(unit.value);
         input.value = parts.join("、") + "、";
       } else {
-        input.value = unit.value;
+        input.value = input.dataset.write === "name" ? unit.name : unit.value;  // the page sets the district
       }
       note.textContent = "已选：" + unit.name + (unit.district ? "（" + unit.district + "）" : "") + " · " +
         unit.kind + " · " + unit.code;
       close();
+      input.dispatchEvent(new CustomEvent("unit-picked", { bubbles: true, detail: unit }));
       input.dispatchEvent(new Event("change", { bubbles: true }));
       input.focus();
     }
@@ -146,7 +148,8 @@
       input.type = "text";
       input.value = value;
     }
-    var options = { locale: "zh", dateFormat: FORMATS[kind], allowInput: true, disableMobile: true };
+    var zh = Object.assign({}, window.flatpickr.l10ns.zh, { firstDayOfWeek: 1 });  // weeks start on 周一
+    var options = { locale: zh, dateFormat: FORMATS[kind], allowInput: true, disableMobile: true };
     if (kind === "datetime") { options.enableTime = true; options.time_24hr = true; }
     if (kind === "month" && window.monthSelectPlugin) {
       options.plugins = [new window.monthSelectPlugin({ shorthand: false, dateFormat: "Y-m", altFormat: "Y年n月" })];
