@@ -33,6 +33,15 @@ def building_heating_leaf(catalog):
     )
 
 
+def pick(scope, label, typed, option):
+    """Type into the unit picker labelled ``label`` and click the offered unit whose name starts with ``option``."""
+    field = scope.get_by_label(label, exact=True)
+    field.fill(typed)
+    picker = field.locator("xpath=..")  # the script wraps the input, its list and its note
+    picker.get_by_role("option", name=re.compile("^" + re.escape(option))).first.click()
+    return picker
+
+
 def as_user(browser, live_server, username):
     """A fresh browser session logged in through the login page."""
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
@@ -62,8 +71,7 @@ def test_heating_pipe_leak_from_call_to_close(browser, live_server, demo_users, 
     page.get_by_label("诉求人电话").fill("13812345678")
     page.get_by_label("诉求人姓名（可不填）").click()  # blur: the caller's history loads
     page.get_by_text("该电话没有历史诉求。").wait_for()
-    page.get_by_label("街乡镇").fill("望京街道")
-    page.get_by_label("街乡镇").dispatch_event("change")
+    pick(page, "街乡镇", "望京", "望京街道")  # a name typed, the street picked from the list: its district follows
     assert page.get_by_label("区", exact=True).input_value() == str(demo_users["wangjing"].unit.parent_id)
     page.get_by_label("事发地址").fill("望京西园三区312号楼2单元")
     page.get_by_label("诉求内容").fill("楼内暖气管道漏水，家里暖气不热，室温只有14度")
@@ -88,8 +96,9 @@ def test_heating_pipe_leak_from_call_to_close(browser, live_server, demo_users, 
     form = action(page, "联系诉求人")
     form.get_by_label("联系情况").fill("已电话联系诉求人，确认3单元立管漏水")
     form.get_by_role("button", name="记录联系").click()
+    page.get_by_text("已记录联系诉求人").wait_for()  # the page is reloaded before the whistle form is typed into
     form = action(page, "吹哨")
-    form.get_by_label("被吹哨部门（可多选，按住 Ctrl）").select_option(label="北京市热力集团有限责任公司")
+    pick(form, "被吹哨单位（部门、企业或其他街乡镇，可多个）", "热力", "北京市热力集团有限责任公司")
     form.get_by_label("吹哨事由").fill("楼内供热立管漏水，需热力集团到场关阀抢修")
     form.get_by_role("button", name="吹哨").click()
     page.get_by_text("已吹哨，待街乡镇领导审批").wait_for()
@@ -123,10 +132,11 @@ def test_heating_pipe_leak_from_call_to_close(browser, live_server, demo_users, 
     form.get_by_label("评价意见").fill("到场及时")
     form.get_by_role("button", name=re.compile("评价")).click()
     page.get_by_text("已评价北京市热力集团有限责任公司5星").wait_for()
-    told = timezone.localtime(timezone.now() - dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    told = timezone.localtime(timezone.now() - dt.timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M")
     form = action(page, "办结")
     form.get_by_label("告知诉求人方式").select_option(label="电话")
-    form.get_by_label("告知时间").fill(told)
+    form.get_by_label("告知时间").fill(told)  # typed into the calendar's field (a Chinese date-time picker)
+    form.get_by_label("告知时间").press("Escape")
     form.get_by_label("告知诉求人的内容").fill("电话告知已更换阀门、恢复供暖")
     form.get_by_label("办理结果（书面反馈热线）").fill("热力集团更换立管阀门，室温恢复至20度")
     shots(page, "street-complete")

@@ -1,25 +1,20 @@
 """The pickers in a real browser: the agent fills intake with unit pickers only and changes the suggested lead unit
-with a reason; an empty submit shows every error at once; date and month fields open Chinese calendars."""
+with a reason; an empty submit shows every error at once; date and month fields open Chinese calendars; a street
+name two districts share is offered with each district."""
 
 import re
 
 import pytest
+from django.utils import timezone
 
 from hotline.models import Ticket, TicketEvent
+from hotline.services import handling, intake
 
-from .test_heating_story import as_user
+from ..lifecycle_helpers import take_call
+from .test_heating_story import as_user, pick
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PHONE, DESK = {"width": 390, "height": 844}, {"width": 1440, "height": 900}
-
-
-def pick(scope, label, typed, option):
-    """Type into the unit picker labelled ``label`` and click the offered unit whose name starts with ``option``."""
-    field = scope.get_by_label(label, exact=True)
-    field.fill(typed)
-    picker = scope.locator(".picker", has=field)
-    picker.get_by_role("option", name=re.compile("^" + re.escape(option))).first.click()
-    return picker
 
 
 def both_sizes(page, shots, name):
@@ -108,3 +103,27 @@ def test_a_lists_date_filter_and_the_assessment_month_open_chinese_calendars(bro
     assert "十一月" in months.inner_text() and "November" not in months.inner_text()
     page.wait_for_timeout(400)
     both_sizes(page, shots, "month-close-month-calendar")
+
+
+def test_the_dispatcher_redispatches_to_a_street_whose_name_two_districts_share(browser, live_server, demo_users,
+                                                                               directory, catalog, shots):
+    ticket = take_call(demo_users, directory, catalog["sanitation"], content="楼下垃圾堆放多日", now=timezone.now(),
+                       then=intake.DISPATCH)
+    handling.return_order(demo_users["wangjing"], ticket.pk, "地址属八里庄街道")
+    page = as_user(browser, live_server, "dispatcher")
+    page.set_viewport_size(DESK)
+    page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+    form = page.get_by_role("form", name="改派")
+    field = form.get_by_label("改派至", exact=True)
+    field.fill("八里庄")
+    options = field.locator("xpath=..").get_by_role("option")
+    options.first.wait_for()
+    assert {"八里庄街道 朝阳区 · 街乡镇 · 110105015", "八里庄街道 海淀区 · 街乡镇 · 110108005"} <= set(
+        options.all_inner_texts())
+    both_sizes(page, shots, "redispatch-picker")
+    pick(form, "改派至", "八里庄", "八里庄街道 海淀区")
+    assert field.input_value() == "八里庄街道（海淀区）"
+    form.get_by_role("button", name="改派").click()
+    page.get_by_text("已改派至八里庄街道").wait_for()
+    ticket.refresh_from_db()
+    assert ticket.lead_unit.code == "110108005"
