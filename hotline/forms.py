@@ -167,10 +167,8 @@ class BatchDispatchForm(forms.Form):
     """批量派单 from the dispatcher's queue: the ticked orders, one lead unit, one note."""
 
     ticket_ids = TicketIdsField(label="勾选的工单")
-    lead_unit = forms.CharField(label="派至（主办单位代码）", max_length=20,
-                                error_messages={"required": "请选择承办单位"},
-                                widget=forms.TextInput(attrs={"list": "unit-list", "autocomplete": "off",
-                                                              "placeholder": "输入名称选择，如 望京街道"}))
+    lead_unit = UnitPickerField(label="派至（主办单位）", required=True, error_messages={"required": "请选择承办单位"},
+                                placeholder="输入名称或代码，如 望京街道")
     note = forms.CharField(label="派单说明（可不填）", max_length=500, required=False)
 
 

@@ -8,8 +8,6 @@ from assessment.clock.selectors import missing_holiday_year
 from core.errors import DomainError
 from core.pages import role_required, show_error
 from core.permissions import role_may
-from dispatch.models import Unit
-from dispatch.selectors import units_by_codes
 
 from .. import selectors
 from ..forms import BatchDispatchForm
@@ -17,7 +15,6 @@ from ..services import center
 from ..services.checks import check_can_dispatch
 from .allowed import mark_extension_actions, passes
 from .lists import LIST_LIMIT, filtered_list
-from .tickets import UNIT_KINDS
 
 REPORT_KEY = "batch_dispatch_report"  # the last batch's outcomes, shown once on the queue after the redirect
 
@@ -45,7 +42,6 @@ def queue_page(request, batch_form=None, status=200):
         context.update({
             "batch_form": batch_form or BatchDispatchForm(auto_id="batch_%s"),
             "batch_report": request.session.pop(REPORT_KEY, None),
-            "units": Unit.objects.filter(kind__in=UNIT_KINDS, is_active=True).only("code", "name").order_by("code"),
         })
     return render(request, "hotline/dispatch_queue.html", context, status=status)
 
@@ -62,7 +58,7 @@ def batch_dispatch(request):
     if not form.is_valid():
         return queue_page(request, form, status=400)
     try:
-        unit = units_by_codes([form.cleaned_data["lead_unit"].strip()], "lead_unit")[0]
+        unit = form.cleaned_data["lead_unit"]
         outcomes = center.batch_dispatch(request.user, form.cleaned_data["ticket_ids"], unit,
                                          note=form.cleaned_data["note"])
     except DomainError as error:

@@ -58,7 +58,7 @@ def test_the_dispatcher_ticks_three_orders_and_dispatches_them_in_one_step(brows
     page.goto(f"{live_server.url}/center/queue/")
     for ticket in orders[:3]:
         page.get_by_label(f"选择 {ticket.number}").check()
-    page.locator("#batch-dispatch").get_by_label("派至（主办单位代码）").fill("110105024")
+    page.locator("#batch-dispatch").get_by_label("派至（主办单位）").fill("110105024")
     page.locator("#batch-dispatch").get_by_label("派单说明（可不填）").fill("同一小区，集中清理")
     shots(page, f"queue-batch-ticked-{viewport['width']}")
     # meanwhile another dispatcher sends the second one elsewhere: the batch reports it and dispatches the rest
