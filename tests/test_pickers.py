@@ -231,3 +231,15 @@ def test_no_cue_no_suggestion_and_only_for_agents(client, users):
     login(client, users["agent"])
     assert client.get("/intake/suggest/request-type/", {"text": "你好"}).json() == {"request_type": None}
     assert login(client, users["wangjing"]).get("/intake/suggest/request-type/", {"text": "举报"}).status_code == 403
+
+
+def test_the_whistle_form_takes_short_names_and_offers_no_district(client, users, directory, catalog, now):
+    ticket = street_order(users, directory, catalog, now)
+    handling.sign(users["wangjing"], ticket.pk, now=now)
+    handling.contact_caller(users["wangjing"], ticket.pk, "已联系", now=now)
+    login(client, users["wangjing"])
+    url = reverse("hotline:ticket_action", args=[ticket.pk, "raise_whistle"])
+    refused = client.post(url, {"units": "朝阳区", "reason": "需执法"})
+    assert refused.status_code == 400 and "被吹哨单位：未找到单位「朝阳区」" in refused.content.decode()
+    client.post(url, {"units": "城管执法局、热力集团", "reason": "需执法并关阀"})
+    assert set(ticket.whistles.get().targets.values_list("unit__code", flat=True)) == {CHENGGUAN, "E002"}
