@@ -51,6 +51,7 @@ ACTION_ROLES = {
     # 查看完整号码: the roles that may have to call the caller; whether they must now is hotline/privacy.py's rule
     "reveal_caller": {Role.AGENT, Role.DISPATCHER, Role.CALLBACK_AGENT, *HANDLER_ROLES},
     "audit_caller_reveals": {Role.AUDITOR, Role.ADMIN},
+    "audit_list_exports": {Role.AUDITOR, Role.ADMIN},  # who exported which list (hotline/exports.py)
 }
 
 

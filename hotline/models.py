@@ -305,3 +305,26 @@ class SavedListFilter(models.Model):
     @property
     def url(self):
         return f"{self.list_path}?{self.query}"
+
+
+class ListExport(models.Model):
+    """导出Excel: who exported which list of orders, with which filters, how many rows, when. Written by
+    hotline/services/exports.py, read by the auditor (/audit/exports/)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.PROTECT,
+                             related_name="+")
+    role = models.CharField("岗位", max_length=30, choices=Role.choices)
+    unit = models.ForeignKey("dispatch.Unit", verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    list_path = models.CharField("列表地址", max_length=100)
+    list_name = models.CharField("列表", max_length=60)
+    query = models.CharField("筛选条件", max_length=1000, blank=True, default="")
+    row_count = models.PositiveIntegerField("导出条数")
+    created_at = models.DateTimeField("导出时间", db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "列表导出记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M} 导出{self.list_name} {self.row_count}条"

@@ -28,7 +28,7 @@ from dispatch.models import (
 
 from . import privacy, text_search
 from .choices import AWAITING_CALLBACK_STATUSES, AWAITING_DISPATCH_STATUSES, HANDLING_STATUSES, OPEN_STATUSES, Status
-from .models import CallerReveal, SavedListFilter, Ticket
+from .models import CallerReveal, ListExport, SavedListFilter, Ticket
 
 LIST_RELATED = ("district", "street", "lead_unit", "catalog_item")
 DUE_SOON = dt.timedelta(hours=24)
@@ -241,16 +241,20 @@ def search_tickets(user, query):
     return words, ""
 
 
+def search_results(user, query, *, narrow=None):
+    """(every order search_page pages through, newest first unless ``narrow`` sorts them; note): its export."""
+    tickets, note = search_tickets(user, query) if query else (visible_tickets(user), "")
+    tickets = tickets.order_by("-received_at", "-pk")
+    return (tickets if narrow is None else narrow(tickets)), note
+
+
 def search_page(user, query, limit, *, narrow=None, page=None):
     """(one page of the orders search_tickets finds, newest first unless ``narrow`` sorts them; note).
     ``narrow`` is the list's filters (a function of a queryset, hotline/listing.py). The page's ids are chosen
     first, in one query that joins nothing but what the filters need, and only those rows are then read with their
     units and leaf: joined before the limit, the planner (which cannot estimate a word's matches) loops the small
     tables over every match. With no query, the filters alone choose from the user's scope."""
-    tickets, note = search_tickets(user, query) if query else (visible_tickets(user), "")
-    tickets = tickets.order_by("-received_at", "-pk")
-    if narrow is not None:
-        tickets = narrow(tickets)
+    tickets, note = search_results(user, query, narrow=narrow)
     paginator = CappedPaginator(tickets.select_related(None).values_list("pk", flat=True), limit)
     with transaction.atomic():
         text_search.keep_gram_bitmap_exact()
@@ -311,6 +315,13 @@ def within_list(user, queryset, query, *, relation="pk"):
     return queryset.filter(**{f"{relation}__in": found.order_by().values("pk")})
 
 
+def tickets_of_clocks(clocks):
+    """The orders of these running clocks, soonest clock first: the 督办 list as rows of orders (its export)."""
+    soonest = clocks.filter(ticket=OuterRef("pk")).order_by("due_at").values("due_at")[:1]
+    return (Ticket.objects.select_related(*LIST_RELATED).filter(pk__in=clocks.order_by().values("ticket_id"))
+            .annotate(soonest_due=Subquery(soonest)).order_by("soonest_due", "pk"))
+
+
 def saved_filters(user, list_path):
     """The user's 常用筛选 of one list."""
     return list(SavedListFilter.objects.filter(user=user, list_path=list_path))
@@ -319,6 +330,11 @@ def saved_filters(user, list_path):
 def caller_reveals():
     """Every 查看完整号码 record, newest first, for the auditor."""
     return CallerReveal.objects.select_related("user", "unit", "ticket").order_by("-created_at", "-id")
+
+
+def list_exports():
+    """Every 导出Excel record, newest first, for the auditor."""
+    return ListExport.objects.select_related("user", "unit").order_by("-created_at", "-id")
 
 
 # --- API reads -----------------------------------------------------------------------------------------------

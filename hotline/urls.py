@@ -24,6 +24,7 @@ urlpatterns = [
     path("lists/saved/", saved_filters.save_filter, name="save_filter"),
     path("lists/saved/<int:saved_id>/delete/", saved_filters.delete_filter, name="delete_saved_filter"),
     path("audit/caller-reveals/", reveals.caller_reveals, name="caller_reveals"),
+    path("audit/exports/", reveals.list_exports, name="list_exports"),
     path("notifications/", notifications.inbox, name="notifications"),
     path("notifications/read/", notifications.mark_notifications_read, name="notifications_read"),
     path("tickets/<int:pk>/", tickets.ticket_detail, name="ticket"),

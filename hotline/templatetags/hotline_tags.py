@@ -1,5 +1,7 @@
 """Small helpers for the hotline pages."""
 
+from urllib.parse import parse_qsl
+
 from django import template
 from django.utils import timezone
 
@@ -8,7 +10,7 @@ from assessment.clock.overdue import is_past
 from core.permissions import role_may
 
 from ..choices import OPEN_STATUSES
-from ..listing import SORT_LABELS
+from ..listing import SORT_LABELS, TicketListFilter
 from ..services.common import ACTION_LABELS
 from ..views.actions import ACTIONS, form_auto_id
 
@@ -94,3 +96,23 @@ def sort_header(context, name):
     else:
         state, next_sort = "none", name
     return {"request": context["request"], "label": SORT_LABELS[name], "state": state, "next_sort": next_sort}
+
+
+LIST_PARAM_LABELS = {"q": "查找", "tab": "分类", **{name: f.label for name, f in TicketListFilter.base_filters.items()}}
+LIST_VALUE_LABELS = {name: dict(f.extra["choices"]) for name, f in TicketListFilter.base_filters.items()
+                     if "choices" in f.extra and not callable(f.extra["choices"])}
+LIST_VALUE_LABELS.update(overdue={"true": "是", "false": "否"}, repeat={"true": "是", "false": "否"})
+
+
+def _list_value(key, value):
+    if key == "sort":
+        name = value.removeprefix("-")
+        return f"{SORT_LABELS.get(name, name)}{'（降序）' if value.startswith('-') else ''}"
+    return LIST_VALUE_LABELS.get(key, {}).get(value, value)
+
+
+@register.filter
+def list_query(query):
+    """A list's query string as people read it: 承办单位或街乡镇：望京；紧急程度：较急；排序：办结时限（降序）."""
+    pairs = parse_qsl(query or "", keep_blank_values=False)
+    return "；".join(f"{LIST_PARAM_LABELS.get(key, key)}：{_list_value(key, value)}" for key, value in pairs)

@@ -14,8 +14,9 @@ from core.paging import CappedPaginator
 from core.throttling import SearchThrottle, retry_message
 from dispatch.choices import Role
 
-from .. import listing, selectors
+from .. import exports, listing, selectors
 from ..models import Ticket
+from . import exports as exporting
 from .allowed import mark_extension_actions, mark_whistle_actions, mark_whistle_call, may_urge
 
 LIST_LIMIT = 100
@@ -28,18 +29,34 @@ def paged(request, queryset):
     return CappedPaginator(queryset, LIST_LIMIT).get_page(request.GET.get("page"))
 
 
+def filtered_rows(request, queryset, *, relation=None):
+    """(the list's filters, its rows: narrowed by the filters and the search box ?q=, sorted), from the URL.
+    ``relation``: the rows' path to their order when they are not orders (whistles)."""
+    queryset = selectors.within_list(request.user, queryset, request.GET.get("q"), relation=relation or "pk")
+    return listing.filtered(request, queryset, relation=relation)
+
+
 def filtered_list(request, queryset, *, relation=None, rows="tickets"):
     """The list's filters, sort, search box (?q=) and page, all from the URL (hotline/listing.py): a context for
-    templates/hotline/_list_filters.html and _ticket_table.html (the page under ``rows``). ``relation``: the
-    rows' path to their order when they are not orders (whistles)."""
-    queryset = selectors.within_list(request.user, queryset, request.GET.get("q"), relation=relation or "pk")
-    filters, queryset = listing.filtered(request, queryset, relation=relation)
-    return {**filter_bar(request, filters), rows: paged(request, queryset)}
+    templates/hotline/_list_filters.html and _ticket_table.html (the page under ``rows``). A list of orders (no
+    ``relation``) offers 导出Excel."""
+    filters, queryset = filtered_rows(request, queryset, relation=relation)
+    return {**filter_bar(request, filters, exportable=relation is None), rows: paged(request, queryset)}
 
 
-def filter_bar(request, filters):
-    """What templates/hotline/_list_filters.html shows: the bound filters and the user's saved ones of this list."""
-    return {"filters": filters, "saved_filters": selectors.saved_filters(request.user, request.path)}
+def export_requested(request, queryset, list_name):
+    """A list of orders' every page as .xlsx when its URL asks for it (?format=xlsx), else None."""
+    if not exporting.wanted(request):
+        return None
+    filters, rows = filtered_rows(request, queryset)
+    return exporting.export_or_back(request, filters, rows, list_name)
+
+
+def filter_bar(request, filters, *, exportable=True):
+    """What templates/hotline/_list_filters.html shows: the bound filters, the user's saved ones of this list and,
+    on a list of orders, the 导出Excel link (the list's URL with ?format=xlsx)."""
+    return {"filters": filters, "saved_filters": selectors.saved_filters(request.user, request.path),
+            "export_limit": exports.EXPORT_LIMIT if exportable else None}
 
 
 def _tabs(user):
@@ -74,14 +91,20 @@ def worklist(request):
         for call in page.object_list:
             mark_whistle_call(user, call.whistle, call)
     else:
-        context.update(filtered_list(request, selectors.unit_worklist(user, tab)))
+        tickets = selectors.unit_worklist(user, tab)
+        if export := export_requested(request, tickets, f"工作台-{labels[tab]}"):
+            return export
+        context.update(filtered_list(request, tickets))
     return render(request, "hotline/worklist.html", context)
 
 
 @role_required("district_orders")
 def district_orders(request):
     """本区工单: the district's orders with the lists' filters, each open one with 督办 in its row."""
-    context = filtered_list(request, selectors.district_orders(request.user))
+    tickets = selectors.district_orders(request.user)  # reads the district's scope once
+    if export := export_requested(request, tickets, "本区工单"):
+        return export
+    context = filtered_list(request, tickets)
     for ticket in context["tickets"]:
         ticket.can_urge = may_urge(request.user, ticket)
     return render(request, "hotline/district_orders.html", context)
@@ -98,6 +121,8 @@ def extensions(request):
 
 @role_required("callback")
 def callback_queue(request):
+    if export := export_requested(request, selectors.callback_queue(), "待回访"):
+        return export
     return render(request, "hotline/callback_queue.html", {
         **filtered_list(request, selectors.callback_queue()),
         "decisions": selectors.callback_decisions()[:LIST_LIMIT],
@@ -124,6 +149,8 @@ def deadlines(request):
     clocks = deadlines_to_urge(user, now=now).select_related("ticket__lead_unit", "ticket__street")
     clocks = selectors.within_list(user, clocks, request.GET.get("q"), relation="ticket")
     filters, clocks = listing.filtered(request, clocks, relation="ticket", now=now)
+    if exporting.wanted(request):
+        return exporting.export_or_back(request, filters, selectors.tickets_of_clocks(clocks), "临期督办")
     page = paged(request, clocks)
     return render(request, "hotline/deadlines.html", {
         "rows": urge_rows(user, page.object_list, now), "clocks": page, **filter_bar(request, filters)})
@@ -140,6 +167,9 @@ def search(request):
     filters.is_valid()  # cleans the form once: its valid fields narrow the search, its errors show beside them
     if not (query or filters.active):
         return render(request, "hotline/search.html", {"query": query, "tickets": [], "filters": filters})
+    if exporting.wanted(request):
+        tickets, _ = selectors.search_results(request.user, query, narrow=filters.filter_queryset)
+        return exporting.export_or_back(request, filters, tickets, "查找结果")
     tickets, note = selectors.search_page(request.user, query, LIST_LIMIT, page=request.GET.get("page"),
                                           narrow=filters.filter_queryset)
     return render(request, "hotline/search.html", {

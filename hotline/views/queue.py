@@ -14,13 +14,15 @@ from ..forms import BatchDispatchForm
 from ..services import center
 from ..services.checks import check_can_dispatch
 from .allowed import mark_extension_actions, passes
-from .lists import LIST_LIMIT, filtered_list
+from .lists import LIST_LIMIT, export_requested, filtered_list
 
 REPORT_KEY = "batch_dispatch_report"  # the last batch's outcomes, shown once on the queue after the redirect
 
 
 @role_required("dispatch")
 def dispatch_queue(request):
+    if export := export_requested(request, selectors.dispatch_queue(), "派单队列"):
+        return export
     return queue_page(request)
 
 
