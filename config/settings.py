@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "assessment",
     "demodata",
     "core",
+    "attachments",
     "django_prometheus",
     "axes",
 ]
@@ -133,6 +134,31 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# --- Attachments (attachments/): Django's default storage. The filesystem under VAR_DIR/attachments unless
+# AWS_STORAGE_BUCKET_NAME is set: then S3-compatible object storage through django-storages (MinIO in
+# docker-compose.yml). Files are never public: attachments/views.py streams them after the ticket page's check.
+ATTACHMENTS_DIR = Path(os.environ.get("ATTACHMENTS_DIR", VAR_DIR / "attachments"))
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,  # MinIO: http://minio:9000
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+        "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+        "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE", "path"),
+        "default_acl": "private", "querystring_auth": True, "file_overwrite": False,
+    }}
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                        "OPTIONS": {"location": ATTACHMENTS_DIR, "base_url": None}}
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Uploads above this size go to a temporary file, not memory (a photo is at most 10 MB, a document 20 MB).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Redis: broker and cache when REDIS_URL is set; otherwise a server-less filesystem broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")

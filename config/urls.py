@@ -13,6 +13,7 @@ from hotline import views as hotline_views
 urlpatterns = [
     path("", hotline_views.home, name="home"),
     path("", include(hotline_urls)),
+    path("", include("attachments.urls")),
     path("rankings/", include("assessment.urls")),
     path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -69,8 +69,9 @@ class CatalogVersionAdmin(admin.ModelAdmin):
 @admin.register(CatalogItem)
 class CatalogItemAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "level", "responsible", "responsible_unit", "default_tier", "dispatch_class",
-                    "version")
-    list_filter = ("version", "level", "responsible", "default_tier", "dispatch_class")
+                    "photo_required_to_complete", "version")
+    list_filter = ("version", "level", "responsible", "default_tier", "dispatch_class", "photo_required_to_complete")
+    list_editable = ("photo_required_to_complete",)
     search_fields = ("code", "name", "keywords")
     raw_id_fields = ("parent", "responsible_unit")
 

@@ -105,6 +105,10 @@ class CatalogItem(models.Model):
     default_request_type = models.CharField(
         "默认诉求类型", max_length=20, choices=RequestType.choices, blank=True, default=""
     )
+    photo_required_to_complete = models.BooleanField(
+        "办结须上传现场照片", default=False,
+        help_text="勾选后，此类诉求办结时须至少有一张承办单位上传的现场照片（办理中上传或随办结上传）",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "派单目录条目"

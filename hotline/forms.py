@@ -5,6 +5,7 @@ import uuid
 
 from django import forms
 
+from attachments.forms import documents_field, photos_field
 from core.errors import InvalidInput
 from dispatch.catalog.selectors import current_version
 from dispatch.choices import RequestType, Tier
@@ -73,6 +74,7 @@ class IntakeForm(forms.Form):
                                    placeholder="输入名称或代码，可选多个")
     answer = forms.CharField(label="答复内容（直接答复时填写）", required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
+    photos = photos_field("诉求人提供的照片（网络渠道，可不传）", capture=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -133,6 +135,16 @@ class NoteForm(forms.Form):
 
 class ContactForm(forms.Form):
     note = forms.CharField(label="联系情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    photos = photos_field("现场照片（可不传）")
+    documents = documents_field()
+
+
+class UploadForm(forms.Form):
+    """上传现场照片 while handling: before-photos, progress, documents."""
+
+    photos = photos_field()
+    documents = documents_field()
+    note = forms.CharField(label="说明（可不填）", required=False, max_length=200)
 
 
 class AnswerForm(forms.Form):
@@ -195,6 +207,8 @@ class CompleteForm(forms.Form):
                                       widget=forms.Textarea(attrs={"rows": 2}))
     result = forms.CharField(label="办理结果（书面反馈热线）", required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
+    photos = photos_field("办结现场照片")
+    documents = documents_field()
 
 
 class ExtensionForm(forms.Form):

@@ -199,6 +199,7 @@ RECORD_KEYS = {
     "feedbacks": ("unit_id", "told_at"),
     "callbacks": (None, "created_at"),
     "clocks": ("unit_id", "started_at"),
+    "attachments": ("unit_id", "uploaded_at"),
 }
 
 

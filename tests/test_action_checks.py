@@ -20,6 +20,7 @@ from hotline.services import whistles
 from hotline.views.actions import ACTIONS
 
 from .api_helpers import client_for
+from .attachment_helpers import photo
 from .lifecycle_helpers import center, handling, intake, take_call
 from .page_helpers import login
 
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 USERS = ["agent", "dispatcher", "callback", "wangjing", "wangjing_leader", "chengguan", "chaoyang", "leader"]
 TICKET_ACTIONS = ["dispatch", "answer_directly", "redispatch", "rule_return", "sign", "return", "contact", "complete",
                   "request_extension", "raise_whistle", "callback", "close", "rehandle", "urge", "merge_repeat",
-                  "unmerge_repeat"]
+                  "unmerge_repeat", "upload"]
 FORM_ACTION = re.compile(r'<form method="post" class="action" action="/tickets/(\d+)/([a-z_]+)/(?:(\d+)/)?"')
 HOUR = dt.timedelta(hours=1)
 
@@ -175,9 +176,10 @@ def valid_data(action, user, ticket, directory):
         "rule_return": {"ruling": "属本单位职责"},
         "sign": {},
         "return": {"reason": "非本单位职责", "suggested_unit": None},
-        "contact": {"note": "已联系"},
+        "contact": {"note": "已联系", "photos": [], "documents": []},
         "complete": {"result": "已清理", "caller_feedback_method": "phone", "caller_told_at": now - HOUR,
-                     "caller_feedback": "已告知"},
+                     "caller_feedback": "已告知", "photos": [], "documents": []},
+        "upload": {"photos": [photo()], "documents": [], "note": ""},
         "request_extension": {"reason": "需协调", "requested_due_at": (ticket.due_at or now) + dt.timedelta(days=3)},
         "raise_whistle": {"units": [directory[other]], "reason": "需执法"},
         "callback": {"reached": True, "contacted": True, "resolved": True, "satisfaction": "satisfied", "note": ""},
@@ -347,8 +349,8 @@ def test_the_ticket_page_query_count_does_not_grow_with_whistles_and_extensions(
     # the dispatch clock, the repeats merged into it, and the whistle form's limits (current policy, whistle
     # limit's working calendar): 4 more; whether the user must call the caller now and sees the address
     # (hotline/privacy.py): 2 more; the order's clocks for its countdowns: 1 more; the whistle form's unit picker
-    # loads no list of units (it searches as the user types: /units/search/)
+    # loads no list of units (it searches as the user types: /units/search/); the order's attachments: 1 more
     for order in (small, big):
-        with django_assert_num_queries(22):
+        with django_assert_num_queries(23):
             response = client.get(reverse("hotline:ticket", args=[order.pk]))
         assert response.status_code == 200

@@ -10,6 +10,7 @@ Checks only read: the ticket, the related rows in Facts, the moment.
 
 from functools import cached_property
 
+from attachments.models import ON_SITE_STAGES, Kind
 from core.errors import ActionBlocked, InvalidInput, InvalidTransition, NotPermitted
 from core.permissions import require_role
 from dispatch.models import (
@@ -36,9 +37,11 @@ class Facts:
     (under the ticket's lock, which every write to these rows also takes).
     """
 
-    def __init__(self, ticket, now=None, *, assignments=None, whistles=None, extensions=None, returns=None):
+    def __init__(self, ticket, now=None, *, assignments=None, whistles=None, extensions=None, returns=None,
+                 attachments=None):
         self.ticket, self.now = ticket, now_or(now)
-        given = {"assignments": assignments, "whistles": whistles, "extensions": extensions, "returns": returns}
+        given = {"assignments": assignments, "whistles": whistles, "extensions": extensions, "returns": returns,
+                 "attachments": attachments}
         self.__dict__.update({name: rows for name, rows in given.items() if rows is not None})
 
     @cached_property
@@ -56,6 +59,10 @@ class Facts:
     @cached_property
     def returns(self):
         return list(self.ticket.return_requests.order_by("id"))
+
+    @cached_property
+    def attachments(self):
+        return list(self.ticket.attachments.order_by("id"))
 
 
 def unit_assignment(user, facts, statuses=ACTIVE_ASSIGNMENT_STATUSES):
@@ -181,6 +188,32 @@ def check_can_complete(user, ticket, facts):
     _check_whistles_done(facts)
     if any(e.status == ExtensionStatus.PENDING for e in facts.extensions):
         raise ActionBlocked("延期申请待中心审批，审批后再办结")
+    return mine
+
+
+def completion_needs_photo(ticket, facts):
+    """The order's catalog leaf asks for an on-site photo at completion and none has been uploaded yet."""
+    leaf = ticket.catalog_item
+    if leaf is None or not leaf.photo_required_to_complete:
+        return False
+    return not any(a.kind == Kind.PHOTO and a.stage in ON_SITE_STAGES for a in facts.attachments)
+
+
+def check_completion_photo(ticket, facts, added_photos):
+    """办结须上传现场照片: the lead's completion of such a leaf brings a photo, or one was uploaded before."""
+    if added_photos == 0 and completion_needs_photo(ticket, facts):
+        raise InvalidInput(f"「{ticket.catalog_item.name}」类诉求办结时须至少上传一张现场照片（可在办理中上传，"
+                           "或随办结一并上传）", field="photos")
+
+
+def check_can_upload(user, ticket, facts):
+    """上传现场照片: a unit with a signed part (lead or assisting) while the order is being handled."""
+    require_role(user, "complete")
+    mine = unit_assignment(user, facts)
+    if ticket.status not in HANDLING_STATUSES:
+        raise InvalidTransition("工单签收后、办结前才能上传现场照片")
+    if mine.status != AssignmentStatus.SIGNED:
+        raise InvalidTransition("请先签收工单再上传现场照片")
     return mine
 
 

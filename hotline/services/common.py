@@ -20,7 +20,7 @@ ACTION_LABELS = {
     "approve_whistle": "批准吹哨", "refuse_whistle": "不批准吹哨", "report_in": "部门报到",
     "whistle_action": "部门处置", "rate_department": "评价部门", "link_repeat": "关联重复诉求",
     "merge_repeat": "并入原工单", "unmerge_repeat": "撤销并入",
-    "warn": "临期预警", "breach": "超期", "urge": "督办",
+    "attach": "上传现场照片", "warn": "临期预警", "breach": "超期", "urge": "督办",
 }
 
 

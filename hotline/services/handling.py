@@ -1,6 +1,9 @@
 """What the handling unit does: sign, return, contact the caller, complete with double feedback, extensions."""
 
 from assessment.clock import clocks
+from attachments import services as attachments
+from attachments.models import Kind, Stage
+from attachments.validation import check_uploads
 from core.errors import InvalidInput
 from core.permissions import require_role
 from dispatch.models import AssignmentRole, AssignmentStatus, ExtensionRequest, ReturnRequest
@@ -14,6 +17,7 @@ from .checks import (
     check_can_request_extension,
     check_can_return,
     check_can_sign,
+    check_completion_photo,
 )
 from .common import apply_transition, locked_ticket, now_or, record_event, require_text
 
@@ -51,38 +55,49 @@ def return_order(actor, ticket_id, reason, suggested_unit=None, now=None):
     return ticket
 
 
-def contact_caller(actor, ticket_id, note, now=None):
-    """响应: the lead unit has reached the caller; counts for the response rate."""
+def contact_caller(actor, ticket_id, note, now=None, *, photos=(), documents=()):
+    """响应: the lead unit has reached the caller; counts for the response rate. Photos taken on site and
+    documents come with it, all or nothing."""
     require_role(actor, "contact")
     note = require_text(note, "note", "联系情况")
+    checked = check_uploads(photos, documents)
     now = now_or(now)
-    with locked_ticket(ticket_id, actor) as ticket:
+    with attachments.discarded_on_failure() as stored, locked_ticket(ticket_id, actor) as ticket:
         check_can_contact(actor, ticket, Facts(ticket, now))
-        apply_transition(ticket, "contact", "contact", actor=actor, note=note, now=now)
+        event = apply_transition(ticket, "contact", "contact", actor=actor, note=note, now=now)
         clocks.meet_response(ticket, now)
+        attachments.attach(actor, ticket, checked, stage=Stage.CONTACT, event=event, now=now, stored=stored)
     return ticket
 
 
-def complete(actor, ticket_id, *, result, caller_feedback_method, caller_told_at, caller_feedback, now=None):
-    """办结 with 双反馈: what the caller was told (how, when) and the written result to the hotline.
+def complete(actor, ticket_id, *, result, caller_feedback_method, caller_told_at, caller_feedback, now=None,
+             photos=(), documents=()):
+    """办结 with 双反馈: what the caller was told (how, when) and the written result to the hotline; the
+    after-photos and documents come with it, all or nothing.
 
-    The lead's completion moves the ticket; an assisting unit reports its own part.
+    The lead's completion moves the ticket (a leaf that asks for an on-site photo needs one by now); an assisting
+    unit reports its own part.
     """
     require_role(actor, "complete")
     result = require_text(result, "result", "办理结果")
+    checked = check_uploads(photos, documents)
     now = now_or(now)
-    with locked_ticket(ticket_id, actor) as ticket:
-        assignment = check_can_complete(actor, ticket, Facts(ticket, now))
+    with attachments.discarded_on_failure() as stored, locked_ticket(ticket_id, actor) as ticket:
+        facts = Facts(ticket, now)
+        assignment = check_can_complete(actor, ticket, facts)
         if assignment.role == AssignmentRole.LEAD:
+            check_completion_photo(ticket, facts, sum(1 for c in checked if c.kind == Kind.PHOTO))
             feedback = _caller_feedback(caller_feedback_method, caller_told_at, caller_feedback, now)
-            apply_transition(ticket, "complete", "complete", actor=actor, now=now, note=result, result=result,
-                             data={"caller_feedback": feedback["summary"], "method": feedback["method"]})
+            event = apply_transition(ticket, "complete", "complete", actor=actor, now=now, note=result,
+                                     result=result,
+                                     data={"caller_feedback": feedback["summary"], "method": feedback["method"]})
             CallerFeedback.objects.create(ticket=ticket, unit=actor.unit, recorded_by=actor, **feedback)
             clocks.meet_all(ticket, now)
         else:
-            record_event(ticket, "assist_complete", actor=actor, now=now, note=result)
+            event = record_event(ticket, "assist_complete", actor=actor, now=now, note=result)
         assignment.status, assignment.completed_at, assignment.result = AssignmentStatus.COMPLETED, now, result
         assignment.save(update_fields=["status", "completed_at", "result"])
+        attachments.attach(actor, ticket, checked, stage=Stage.COMPLETE, event=event, now=now, stored=stored)
     return ticket
 
 

@@ -11,6 +11,9 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 
 from assessment.clock import clocks
+from attachments import services as attachments
+from attachments.models import Stage
+from attachments.validation import check_uploads
 from core.errors import InvalidInput, Unprocessable
 from core.permissions import require_role
 from dispatch.choices import RequestType, Responsible, Tier, UnitKind
@@ -230,10 +233,11 @@ DISPATCH, ANSWER, REPEAT = "dispatch", "answer", "repeat"
 
 
 def take_call(actor, *, then=None, lead_unit=None, assist_units=(), lead_reason="", answer="", repeat_of=None,
-              idempotency_key=None, now=None, **call):
+              idempotency_key=None, now=None, photos=(), **call):
     """受理 a call (`call`: intake_ticket's fields) and, all or nothing, follow it up: `then` = DISPATCH (to
     `lead_unit`, default the route; another unit than the route needs `lead_reason`), ANSWER (with `answer`),
-    REPEAT (link to ticket `repeat_of`) or None (record only). Returns (ticket, created); the user's repeated
+    REPEAT (link to ticket `repeat_of`) or None (record only); `photos`: what the caller sent through a web
+    channel. Returns (ticket, created); the user's repeated
     idempotency key returns the first ticket as it is, when the request (the call and its follow-up) is the same."""
     if then not in (None, DISPATCH, ANSWER, REPEAT):
         raise ValueError(f"unknown follow-up {then!r}")
@@ -241,12 +245,20 @@ def take_call(actor, *, then=None, lead_unit=None, assist_units=(), lead_reason=
     if idempotency_key:
         reason = {"lead_reason": lead_reason} if lead_reason else {}  # keys sent before it existed keep their digest
         keyed["fingerprint"] = request_fingerprint(then=then, lead_unit=lead_unit, assist_units=assist_units,
-                                                   answer=answer, repeat_of=repeat_of, **reason, **call)
-    if then is None:
+                                                   answer=answer, repeat_of=repeat_of, **reason, **call,
+                                                   **({"photos": [(p.name, p.size) for p in photos]} if photos else {}))
+    checked = check_uploads(photos)  # the caller's photos (web channels), checked before anything is written
+    if then is None and not checked:
         return intake_ticket(actor, **keyed, **call)
-    with transaction.atomic():  # an error in the follow-up rolls the intake back too
+    # an error in the follow-up or a photo rolls the intake back too
+    with attachments.discarded_on_failure() as stored, transaction.atomic():
         ticket, created = intake_ticket(actor, **keyed, **call)
         if not created:
+            return ticket, created
+        if checked:
+            attachments.attach(actor, ticket, checked, stage=Stage.INTAKE, event=ticket.events.first(),
+                               now=ticket.received_at, stored=stored)
+        if then is None:
             return ticket, created
         if then == REPEAT:  # 重复诉求: answered as part of the earlier order, never dispatched again
             from ..suggest.repeats import link_repeat  # the suggest package loads its models: only when needed

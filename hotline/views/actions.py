@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django import forms as django_forms
 
 from assessment.clock.urging import urge
+from attachments import services as attachments
 from core.errors import InvalidInput
 from dispatch.models import WhistleTarget
 
@@ -63,6 +64,11 @@ def _simple(service, message, *fields):
         service(user, ticket.pk, **{name: data[name] for name in fields})
         return message
     return run
+
+
+def _upload(user, ticket, _, d):
+    rows = attachments.upload(user, ticket.pk, photos=d["photos"], documents=d["documents"], note=d["note"])
+    return f"已上传{attachments.describe(rows)}"
 
 
 def _return(user, ticket, _, d):
@@ -121,7 +127,8 @@ class Action:
     run: Callable
 
 
-COMPLETE_FIELDS = ("result", "caller_feedback_method", "caller_told_at", "caller_feedback")
+FILES = ("photos", "documents")
+COMPLETE_FIELDS = ("result", "caller_feedback_method", "caller_told_at", "caller_feedback", *FILES)
 ACTIONS = {
     "dispatch": Action("派单", forms.DispatchForm, _dispatch),
     "answer_directly": Action("直接答复", forms.AnswerForm, _simple(intake.answer_directly, "已直接答复", "answer")),
@@ -130,7 +137,9 @@ ACTIONS = {
                           _simple(center.rule_return, "已裁定退单不成立，原单位继续办理", "ruling")),
     "sign": Action("签收", forms.EmptyForm, _simple(handling.sign, "已签收")),
     "return": Action("退单", forms.ReturnForm, _return),
-    "contact": Action("联系诉求人", forms.ContactForm, _simple(handling.contact_caller, "已记录联系诉求人", "note")),
+    "contact": Action("联系诉求人", forms.ContactForm,
+                      _simple(handling.contact_caller, "已记录联系诉求人", "note", *FILES)),
+    "upload": Action("上传现场照片", forms.UploadForm, _upload),
     "complete": Action("办结", forms.CompleteForm, _simple(handling.complete, "已办结", *COMPLETE_FIELDS)),
     "request_extension": Action("申请延期", forms.ExtensionForm, _simple(
         handling.request_extension, "延期申请已提交，待中心审批", "reason", "requested_due_at")),

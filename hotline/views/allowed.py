@@ -18,6 +18,7 @@ TICKET_CHECKS = {
     "raise_whistle": checks.check_can_raise_whistle, "callback": checks.check_can_callback,
     "close": checks.check_can_close, "rehandle": checks.check_can_rehandle, "urge": checks.check_can_urge,
     "merge_repeat": checks.check_can_merge_repeat, "unmerge_repeat": checks.check_can_unmerge_repeat,
+    "upload": checks.check_can_upload,
 }
 
 

@@ -26,7 +26,7 @@ from ..suggest.request_type import suggest_request_type
 
 @role_required("intake")
 def intake_page(request):
-    form = IntakeForm(request.POST or None)
+    form = IntakeForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():

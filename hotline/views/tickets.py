@@ -13,13 +13,14 @@ from django.views.decorators.http import require_POST
 from assessment.clock import countdown
 from assessment.clock.selectors import dispatch_clock, ticket_deadlines
 from assessment.clock.whistle_limits import whistle_limits
+from attachments import selectors as attachment_selectors
 from core.errors import DomainError
 from core.pages import show_error
 from dispatch.models import WhistleTarget
 
 from .. import privacy, selectors
 from ..services import caller
-from ..services.checks import Facts
+from ..services.checks import Facts, completion_needs_photo
 from ..suggest import find_repeats
 from .actions import ACTIONS, form_auto_id, form_data
 from .allowed import mark_extension_actions, mark_whistle_actions, may_review_unreasonable, ticket_actions
@@ -46,14 +47,20 @@ def _render_ticket(request, ticket, bound=None, status=200, revealed=False):
         Prefetch("targets", queryset=WhistleTarget.objects.select_related("unit").order_by("id"))).order_by("id"))
     extensions = list(ticket.extensions.select_related("unit", "requested_by").order_by("id"))
     returns = list(ticket.return_requests.select_related("unit", "suggested_unit").order_by("id"))
-    facts = Facts(ticket, assignments=assignments, whistles=whistles, extensions=extensions, returns=returns)
+    files = attachment_selectors.of_ticket(ticket)
+    facts = Facts(ticket, assignments=assignments, whistles=whistles, extensions=extensions, returns=returns,
+                  attachments=files)
     record = privacy.record_for(
         user, ticket, assignments=assignments, whistles=whistles, extensions=extensions, returns=returns,
+        attachments=files,
         events=selectors.timeline(ticket), callbacks=ticket.callbacks.select_related("agent").order_by("id"),
         feedbacks=ticket.caller_feedbacks.select_related("unit").order_by("id"), clocks=ticket_deadlines(ticket))
     allowed, reasons = ticket_actions(user, ticket, facts)
     mark_whistle_actions(user, whistles)
     mark_extension_actions(user, extensions)
+    files_by_event = attachment_selectors.by_event(record["attachments"])
+    for event in record["events"]:
+        event.files = files_by_event.get(event.pk, [])
     context = {
         "ticket": ticket, "revealed": revealed, "address": privacy.shown_address(user, ticket),
         "may_reveal": not revealed and privacy.caller_entitlement(user, ticket) is not None,
@@ -66,6 +73,7 @@ def _render_ticket(request, ticket, bound=None, status=200, revealed=False):
         "whistle_limits": whistle_limits(ticket, timezone.now()) if "raise_whistle" in allowed else None,
         "repeats": selectors.repeats_of(ticket),
         "merge_candidates": _merge_candidates(ticket) if "merge_repeat" in allowed else [],
+        "photo_needed": completion_needs_photo(ticket, facts),
     }
     return render(request, "hotline/ticket_detail.html", context, status=status)
 
@@ -97,7 +105,7 @@ def ticket_action(request, pk, action, obj_id=None):
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404("未知操作")
-    form = spec.form(request.POST, auto_id=form_auto_id(action, obj_id))
+    form = spec.form(request.POST, request.FILES, auto_id=form_auto_id(action, obj_id))
     if form.is_valid():
         try:
             message = spec.run(request.user, ticket, obj_id, form_data(form, request))

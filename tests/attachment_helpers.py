@@ -1,0 +1,53 @@
+"""Files for the attachment tests, made on the spot: real photos (one with GPS in its EXIF), real documents, fakes."""
+
+import io
+import zipfile
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import ExifTags, Image
+
+GPS_BEIJING = {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (39.0, 59.0, 54.0),
+               ExifTags.GPS.GPSLongitudeRef: "E", ExifTags.GPS.GPSLongitude: (116.0, 28.0, 12.0)}
+
+
+def jpeg_bytes(size=(800, 600), color=(40, 120, 200), gps=False):
+    image = Image.new("RGB", size, color)
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "TestPhone"
+    if gps:
+        exif.get_ifd(ExifTags.IFD.GPSInfo).update(GPS_BEIJING)
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif, quality=90)
+    return out.getvalue()
+
+
+def photo(name="现场.jpg", **kwargs):
+    return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
+
+
+def png(name="现场.png", size=(300, 200)):
+    out = io.BytesIO()
+    Image.new("RGBA", size, (200, 30, 30, 128)).save(out, "PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def text_as_jpg(name="伪装.jpg"):
+    """A text file that calls itself a JPEG (name and browser type)."""
+    return SimpleUploadedFile(name, "这不是图片，只是文字".encode() * 20, content_type="image/jpeg")
+
+
+def pdf(name="处理说明.pdf"):
+    body = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"
+    return SimpleUploadedFile(name, body + b"trailer<</Root 1 0 R>>\n%%EOF\n", content_type="application/pdf")
+
+
+def docx(name="整改报告.docx"):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="application/octet-stream")
+
+
+def big(name="超大.jpg", size=10 * 1024 * 1024 + 1):
+    return SimpleUploadedFile(name, b"\xff\xd8\xff" + b"0" * (size - 3), content_type="image/jpeg")
