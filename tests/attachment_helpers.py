@@ -4,14 +4,19 @@ import io
 import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageDraw
 
 GPS_BEIJING = {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (39.0, 59.0, 54.0),
                ExifTags.GPS.GPSLongitudeRef: "E", ExifTags.GPS.GPSLongitude: (116.0, 28.0, 12.0)}
 
 
 def jpeg_bytes(size=(800, 600), color=(40, 120, 200), gps=False):
-    image = Image.new("RGB", size, color)
+    image = Image.new("RGB", size, (200, 215, 225))  # a sky, a street and a green bin: something to look at
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    draw.rectangle((0, height * 2 // 3, width, height), fill=(110, 110, 115))
+    draw.rectangle((width // 3, height // 3, width // 2, height * 5 // 6), fill=(30, 140, 70))
+    draw.ellipse((width * 2 // 3, height // 10, width * 5 // 6, height // 3), fill=color)
     exif = Image.Exif()
     exif[ExifTags.Base.Make] = "TestPhone"
     if gps:
