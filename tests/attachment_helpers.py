@@ -56,3 +56,15 @@ def docx(name="整改报告.docx"):
 
 def big(name="超大.jpg", size=10 * 1024 * 1024 + 1):
     return SimpleUploadedFile(name, b"\xff\xd8\xff" + b"0" * (size - 3), content_type="image/jpeg")
+
+
+def heic(name="IMG_0001.HEIC"):
+    """A photo as an iPhone saves it (HEIC), written by pillow-heif."""
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (90, 160, 90)).save(out, "HEIF")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/heic")
+
+
+def ole(name="情况说明.doc"):
+    """An old Word file: the OLE container's signature and some sectors."""
+    return SimpleUploadedFile(name, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024, content_type="")

@@ -11,11 +11,11 @@ from django.utils import timezone
 from PIL import ExifTags, Image
 
 from attachments.models import Attachment, Stage
-from attachments.validation import check_photo
+from attachments.validation import check_document, check_photo
 from core.errors import InvalidInput
 from hotline.models import Ticket
 
-from .attachment_helpers import big, docx, jpeg_bytes, pdf, photo, png, text_as_jpg
+from .attachment_helpers import big, docx, heic, jpeg_bytes, ole, pdf, photo, png, text_as_jpg
 from .lifecycle_helpers import center, handling, intake, take_call
 from .page_helpers import login
 
@@ -78,6 +78,19 @@ def test_a_photo_loses_its_gps_and_camera_data_and_gets_a_thumbnail():
 def test_a_png_with_transparency_is_stored_as_a_jpeg():
     checked = check_photo(png())
     assert Image.open(io.BytesIO(checked.content)).format == "JPEG" and checked.content_type == "image/jpeg"
+
+
+def test_a_phones_heic_photo_is_accepted_and_stored_as_jpeg():
+    checked = check_photo(heic())
+    assert Image.open(io.BytesIO(checked.content)).format == "JPEG" and checked.original_name == "IMG_0001.HEIC"
+
+
+def test_an_old_office_file_is_known_by_its_ole_signature_and_its_name():
+    assert check_document(ole()).content_type == "application/msword"
+    with pytest.raises(InvalidInput, match="不是可识别的"):
+        check_document(ole("情况说明.exe"))
+    with pytest.raises(InvalidInput, match="不是可识别的图片"):
+        check_photo(pdf("照片.jpg"))  # a document in the photo field is no photo
 
 
 @pytest.mark.parametrize("upload, message", [
