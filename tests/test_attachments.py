@@ -221,6 +221,7 @@ def test_a_file_is_visible_exactly_to_whoever_sees_the_order(client, users, hand
     response = client.get(f"/attachments/{document.pk}/")
     assert response["Content-Disposition"].startswith("attachment") and "filename" in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff" and response["Content-Type"] == "application/pdf"
+    assert "sandbox" in response["Content-Security-Policy"]  # a PDF opened from here runs no script of this site
     client.logout()
     assert client.get(urls[0]).status_code == 302  # to the login page
 
