@@ -1,7 +1,7 @@
 """Deterministic full-size catalog (Beijing has ~2 395 leaves) for tests and benchmarks: the starter catalog
 plus variants of its leaves by aspect ('供暖费缴纳-办理进度'), added aspect by aspect in code order."""
 
-from dispatch.catalog.fileformat import KEYWORD_SEPARATOR, read_table, split_keywords
+from dispatch.catalog.fileformat import COLUMNS, KEYWORD_SEPARATOR, read_table, split_keywords
 from dispatch.catalog.starter import STARTER_CSV
 
 FULL_SIZE = 2395
@@ -21,7 +21,7 @@ _NOT_URGENT_TYPES = {"consultation", "suggestion", "praise"}
 
 def starter_rows():
     _, rows = read_table(STARTER_CSV.read_bytes(), STARTER_CSV.name)
-    return [row.values for row in rows]
+    return [{column: row.values.get(column, "") for column in COLUMNS} for row in rows]  # columns added later: blank
 
 
 def generate_rows(leaves=FULL_SIZE):

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
 
-from core.errors import NotFoundInScope
+from core.errors import InvalidInput, NotFoundInScope
 from dispatch.catalog import selectors
 from dispatch.catalog.fileformat import COLUMNS, CSV, XLSX, write_table
 from dispatch.catalog.services import import_catalog, load_starter, set_current
@@ -223,3 +223,15 @@ def test_admin_exports_a_version_and_makes_it_current(starter, admin_client):
     assert selectors.version_rows(import_catalog(response.content)) == selectors.version_rows(starter)
     admin_client.post(url, {"action": "make_current", "_selected_action": [copy.pk]})
     assert selectors.current_version() == copy
+
+
+def test_a_leaf_that_needs_an_on_site_photo_keeps_the_mark_through_export_and_import(starter):
+    leaf = starter.items.filter(level=3).order_by("code").first()
+    leaf.photo_required_to_complete = True
+    leaf.save(update_fields=["photo_required_to_complete"])
+    exported = selectors.export_catalog(starter, CSV)
+    copy = import_catalog(exported)
+    assert list(copy.items.filter(photo_required_to_complete=True).values_list("code", flat=True)) == [leaf.code]
+    bad = exported.decode("utf-8-sig").replace(f",{leaf.dispatch_class},是", f",{leaf.dispatch_class},也许", 1)
+    with pytest.raises(InvalidInput, match="办结须上传现场照片：填「是」或留空"):
+        import_catalog(bad.encode("utf-8"))

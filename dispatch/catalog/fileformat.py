@@ -1,7 +1,8 @@
 """The catalog file: one row per leaf, the same columns in CSV and .xlsx. Reads to rows, writes from rows.
 
 tier is the leaf's default response tier, dispatch_class its dispatch-limit class (blank, emergency or utilities;
-the rules: dispatch/tiers.py). dispatch_class may be left out of a file: its leaves then dispatch by urgency."""
+the rules: dispatch/tiers.py). dispatch_class may be left out of a file: its leaves then dispatch by urgency.
+photo_required (是 or blank): completing the leaf's orders needs an on-site photo; left out, no leaf needs one."""
 
 import csv
 import io
@@ -12,9 +13,10 @@ from core.errors import InvalidInput
 
 COLUMNS = (
     "code", "level1", "level2", "level3", "keywords", "responsible", "responsible_unit", "tier", "request_type",
-    "dispatch_class",
+    "dispatch_class", "photo_required",
 )
-OPTIONAL_COLUMNS = ("dispatch_class",)  # files written before the column existed still import
+# files written before these columns existed still import
+OPTIONAL_COLUMNS = ("dispatch_class", "photo_required")
 CSV, XLSX = "csv", "xlsx"
 KEYWORD_SEPARATOR = "、"
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -76,7 +78,7 @@ def write_table(rows, fmt):
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([row[column] for column in COLUMNS])
+        writer.writerow([row.get(column, "") for column in COLUMNS])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -126,7 +128,7 @@ def _xlsx_bytes(rows):
     sheet = workbook.create_sheet("派单目录")
     sheet.append(list(COLUMNS))
     for row in rows:
-        sheet.append([row[column] for column in COLUMNS])  # strings stay text, so leading zeros survive
+        sheet.append([row.get(column, "") for column in COLUMNS])  # strings stay text, so leading zeros survive
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

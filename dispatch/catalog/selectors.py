@@ -93,6 +93,7 @@ def version_rows(version):
             "responsible_unit": leaf.responsible_unit.code if leaf.responsible_unit else "",
             "tier": leaf.default_tier, "request_type": leaf.default_request_type,
             "dispatch_class": leaf.dispatch_class,
+            "photo_required": "是" if leaf.photo_required_to_complete else "",
         }
         for leaf in leaves(version)
     ]

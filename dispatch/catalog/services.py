@@ -103,6 +103,7 @@ def _write_items(version, leaves):
                 keywords=leaf.keywords, responsible=leaf.responsible,
                 responsible_unit_id=units.get(leaf.responsible_unit), default_tier=leaf.tier,
                 default_request_type=leaf.request_type, dispatch_class=leaf.dispatch_class,
+                photo_required_to_complete=leaf.photo_required == "是",
             )
             for leaf in leaves
         ],

@@ -297,6 +297,7 @@ def build_rows():
             "tier": first_match(TIER_RULES, path),
             "request_type": first_match(REQUEST_TYPE_RULES, path),
             "dispatch_class": first_match(DISPATCH_RULES, path),
+            "photo_required": "",  # an administrator marks the leaves (admin, or the column in an imported file)
         })
     assert list(rows[0]) == list(COLUMNS)
     return rows

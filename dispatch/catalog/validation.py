@@ -22,6 +22,7 @@ _DISPATCH_BY_TEXT = {
     **{c.label.split("（")[0]: c.value for c in DispatchClass},
 }
 _DISPATCH_HINT = "/".join(f"{c.value}（{c.label.split('（')[0]}）" for c in DispatchClass if c.value)
+_PHOTO_BY_TEXT = {"": "", "否": "", "0": "", "no": "", "false": "", "是": "是", "1": "是", "yes": "是", "true": "是"}
 _TYPE_HINT = "/".join(f"{t.value}（{t.label}）" for t in RequestType)
 
 
@@ -39,6 +40,7 @@ class LeafRow:
     tier: str
     request_type: str
     dispatch_class: str
+    photo_required: str  # "是" or ""
 
     def as_dict(self):
         return asdict(self)
@@ -113,9 +115,13 @@ class _Checker:
         dispatch_class = _DISPATCH_BY_TEXT.get(values["dispatch_class"])
         if dispatch_class is None:
             self.fail(row, "dispatch_class", f"派单时限类别须留空（一般）或填 {_DISPATCH_HINT}")
+        photo_required = _PHOTO_BY_TEXT.get(values["photo_required"].lower())
+        if photo_required is None:
+            self.fail(row, "photo_required", "办结须上传现场照片：填「是」或留空")
         if len(self.errors) > before:
             return None
-        return LeafRow(code, *names, keywords, responsible, unit_code, tier, request_type, dispatch_class)
+        return LeafRow(code, *names, keywords, responsible, unit_code, tier, request_type, dispatch_class,
+                       photo_required)
 
     def _code(self, row, code):
         if not _CODE_RE.match(code):
