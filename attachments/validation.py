@@ -102,24 +102,31 @@ def check_photo(upload, field="photos"):
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
             Image.DecompressionBombWarning) as error:
         raise refused from error
-    content = _jpeg(image, PHOTO_MAX_SIDE, quality=85)
-    thumbnail = _jpeg(image, THUMB_SIDE, quality=75)
-    return Checked(Kind.PHOTO, name, "image/jpeg", "jpg", content, thumbnail)
+    stored = _rgb(_shrunk(image, PHOTO_MAX_SIDE))
+    thumbnail = _shrunk(stored, THUMB_SIDE)  # from the stored size: a fraction of the original's pixels
+    return Checked(Kind.PHOTO, name, "image/jpeg", "jpg", _jpeg(stored, 85), _jpeg(thumbnail, 75))
 
 
-def _jpeg(image, side, quality):
-    """A fresh RGB JPEG at most `side` pixels long: no EXIF, XMP, ICC or comment is carried over."""
+def _shrunk(image, side):
     copy = image.copy()
     copy.thumbnail((side, side), Image.Resampling.LANCZOS)
-    if copy.mode in ("RGBA", "LA", "P"):
-        copy = copy.convert("RGBA")
-        background = Image.new("RGB", copy.size, "white")
-        background.paste(copy, mask=copy.getchannel("A"))
-        copy = background
-    elif copy.mode != "RGB":
-        copy = copy.convert("RGB")
+    return copy
+
+
+def _rgb(image):
+    """Transparent parts on white; every other mode to plain RGB."""
+    if image.mode in ("RGBA", "LA", "P"):
+        image = image.convert("RGBA")
+        background = Image.new("RGB", image.size, "white")
+        background.paste(image, mask=image.getchannel("A"))
+        return background
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _jpeg(image, quality):
+    """A fresh JPEG of the pixels only: no EXIF, XMP, ICC or comment is carried over."""
     out = io.BytesIO()
-    copy.save(out, "JPEG", quality=quality, optimize=True)
+    image.save(out, "JPEG", quality=quality, optimize=True)
     return out.getvalue()
 
 
