@@ -102,7 +102,7 @@ def test_heating_pipe_leak_from_call_to_close(browser, live_server, demo_users, 
     form.get_by_label("吹哨事由").fill("楼内供热立管漏水，需热力集团到场关阀抢修")
     form.get_by_role("button", name="吹哨").click()
     page.get_by_text("已吹哨，待街乡镇领导审批").wait_for()
-    assert page.get_by_role("button", name="办结").count() == 0  # an open whistle blocks completion
+    assert page.get_by_role("button", name="办结", exact=True).count() == 0  # an open whistle blocks completion
     shots(page, "street-whistle-raised")
 
     # 3. The street leader approves the whistle from the worklist.
@@ -140,7 +140,7 @@ def test_heating_pipe_leak_from_call_to_close(browser, live_server, demo_users, 
     form.get_by_label("告知诉求人的内容").fill("电话告知已更换阀门、恢复供暖")
     form.get_by_label("办理结果（书面反馈热线）").fill("热力集团更换立管阀门，室温恢复至20度")
     shots(page, "street-complete")
-    form.get_by_role("button", name="办结").click()
+    form.get_by_role("button", name="办结", exact=True).click()
     page.get_by_text("已办结").first.wait_for()
 
     # 6. The callback agent calls back: solved, satisfied; the order closes.
