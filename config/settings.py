@@ -204,6 +204,9 @@ CELERY_BEAT_SCHEDULE = {
 # sender goes. Unrouted tasks land on Celery's default queue "celery"; tests/test_celery_queues.py holds every
 # project task to a route.
 WORKER_QUEUES = ["clock", "notify", "reports", "training"]
+
+# How often each open page asks /notifications/unread.json for the header badge (static/js/alerts.js)
+ALERTS_POLL_SECONDS = float(os.environ.get("ALERTS_POLL_SECONDS", "20"))
 CELERY_TASK_ROUTES = {
     "assessment.sweep_clocks": {"queue": "clock"},
     "assessment.close_previous_month": {"queue": "reports"},

@@ -12,7 +12,7 @@ from hotline import selectors
 from hotline.services import intake
 
 from .api_helpers import client_for
-from .clock_helpers import events
+from .clock_helpers import drop_work_notices, events
 from .lifecycle_helpers import take_call, walk_to_completed
 from .page_helpers import heating_order, login, street_order
 
@@ -30,7 +30,7 @@ def numbers(response):
 def district(users, directory, catalog, now):
     """朝阳's orders and others': a 望京 street order, 热力集团's orders at a 朝阳 and at a 海淀 address, one at
     朝阳 not yet dispatched, and a street order of 东城."""
-    return {
+    orders = {
         "street": street_order(users, directory, catalog, now - dt.timedelta(hours=2), content="楼下垃圾堆放多日"),
         "heating": heating_order(users, directory, catalog, now - dt.timedelta(hours=1)),
         "haidian": heating_order(users, directory, catalog, now, street=HAIDIAN_WANSHOULU),
@@ -38,6 +38,8 @@ def district(users, directory, catalog, now):
         "dongcheng": take_call(users, directory, catalog["sanitation"], street=DONGHUAMEN, content="垃圾满溢",
                                now=now, then=intake.DISPATCH),
     }
+    drop_work_notices()
+    return orders
 
 
 def test_the_supervisor_sees_the_districts_orders_whoever_leads_them_and_nothing_else(client, users, district):

@@ -13,7 +13,7 @@ from assessment.clock.sweep import sweep
 from assessment.models import Clock, Notification, Outbox
 from hotline.models import Ticket, TicketEvent
 
-from .clock_helpers import H, S, events, open_clock
+from .clock_helpers import H, S, drop_work_notices, events, open_clock
 from .lifecycle_helpers import T0, handling, intake, take_call
 
 NOTHING = {"breach": 0, "warn": 0}
@@ -22,6 +22,7 @@ NOTHING = {"breach": 0, "warn": 0}
 def dispatched(users, directory, item, **extra):
     ticket = take_call(users, directory, item, now=T0, **extra)
     intake.dispatch_ticket(users["agent"], ticket.pk, now=T0)
+    drop_work_notices()
     return ticket
 
 

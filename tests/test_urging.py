@@ -9,7 +9,7 @@ from assessment.clock.urging import urge
 from assessment.models import Outbox
 from core.errors import InvalidInput, InvalidTransition, NotFoundInScope, NotPermitted
 
-from .clock_helpers import H, S, events
+from .clock_helpers import H, S, drop_work_notices, events
 from .lifecycle_helpers import T0, intake, take_call, walk_to_completed
 
 
@@ -20,6 +20,7 @@ def orders(users, directory, catalog):
     haidian = take_call(users, directory, catalog["heating"], street="110108001")  # 热力集团 at 海淀 万寿路街道
     for ticket in (street, heating, haidian):
         intake.dispatch_ticket(users["agent"], ticket.pk, now=T0)
+    drop_work_notices()
     return {"street": street, "heating": heating, "haidian": haidian}
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from assessment.models import Clock, Notification
 
+from .clock_helpers import drop_work_notices
 from .page_helpers import bell, heating_order, login, street_order, whistled_order
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,7 @@ def test_district_supervisor_sees_only_the_district_and_urges_from_the_page(clie
     street = street_order(users, directory, catalog, now)
     heating = heating_order(users, directory, catalog, now)  # 热力集团 at a 朝阳 address: the district's too
     haidian = heating_order(users, directory, catalog, now, street="110108001")  # at 海淀 万寿路街道
+    drop_work_notices()
     page = login(client, users["chaoyang"]).get(DEADLINES).content.decode()
     assert street.number in page and heating.number in page and haidian.number not in page
     response = client.post(reverse("hotline:ticket_action", args=[street.pk, "urge"]),
@@ -60,7 +62,7 @@ def test_urge_without_a_note_shows_the_error_next_to_the_field(client, users, di
     html = response.content.decode()
     assert response.status_code == 400
     assert 'id="id_urge_note_error"' in html and "督办意见不能为空" in html
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(kind="urge").exists()
 
 
 def test_roles_that_may_not_urge_get_no_page_and_no_urge(client, users, directory, catalog, now):
@@ -69,7 +71,7 @@ def test_roles_that_may_not_urge_get_no_page_and_no_urge(client, users, director
     assert client.get(DEADLINES).status_code == 403
     response = client.post(reverse("hotline:ticket_action", args=[ticket.pk, "urge"]), {"note": "自己催自己"})
     assert response.status_code == 403 and "只有派单员和区督办员可以督办" in response.content.decode()
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(kind="urge").exists()
 
 
 def test_a_completed_order_has_no_urge_button(client, users, directory, catalog, now):

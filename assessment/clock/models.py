@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from assessment.clock.choices import LimitKey
+from dispatch.choices import Role
 
 OPEN = Q(stopped_at__isnull=True, paused_at__isnull=True)
 
@@ -62,14 +63,25 @@ class NotificationKind(models.TextChoices):
     WARN = "warn", "临期预警"
     BREACH = "breach", "超期"
     URGE = "urge", "督办"
+    DISPATCH = "dispatch", "派单"
+    REDISPATCH = "redispatch", "改派"
+    ASSIST = "assist", "协办"
+    WHISTLE_REQUEST = "whistle_request", "吹哨待审批"
+    WHISTLE_CALL = "whistle_call", "吹哨报到"
+    EXTENSION_DECIDED = "extension_decided", "延期审批结果"
+    REHANDLE = "rehandle", "重办"
+    CALLBACK_DUE = "callback_due", "待回访"
 
 
 class Notification(models.Model):
-    """An in-app message to every user of a unit (the unit's inbox)."""
+    """An in-app message to every user of a unit (the unit's inbox), or, with ``recipient_role``, to the unit's users
+    of that role alone (a whistle to approve: the street leader; an order to call back: the center's callback staff)."""
 
     recipient = models.ForeignKey("dispatch.Unit", verbose_name="接收单位", on_delete=models.CASCADE, related_name="+")
+    recipient_role = models.CharField("接收角色", max_length=20, blank=True, default="", choices=Role.choices,
+                                      help_text="空：单位全体用户")
     ticket = models.ForeignKey("hotline.Ticket", verbose_name="工单", on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField("类别", max_length=10, choices=NotificationKind.choices)
+    kind = models.CharField("类别", max_length=20, choices=NotificationKind.choices)
     text = models.CharField("内容", max_length=300)
     created_at = models.DateTimeField("时间")
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
@@ -79,6 +91,7 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notification_unread",
                          condition=Q(read_at__isnull=True)),
+            models.Index(fields=["recipient", "-created_at"], name="notification_all"),
         ]
 
     def __str__(self):

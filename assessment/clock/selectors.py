@@ -3,9 +3,10 @@
 import datetime as dt
 
 import chinese_calendar
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery, Window
 from django.utils import timezone
 
+from assessment.clock.notifications import addressed_to
 from assessment.models import Clock, HolidayOverride, Notification
 from core.permissions import visible_unit_ids
 
@@ -40,14 +41,32 @@ def open_dispatch_due():
 
 
 def unread_notifications(user):
-    """The unread inbox of the user's unit, newest first."""
+    """The unread inbox of the user (their unit's notices for all or for their role), newest first."""
+    return inbox_notifications(user, state=UNREAD)
+
+
+UNREAD, READ, ALL = "unread", "read", "all"
+
+
+def inbox_notifications(user, state=UNREAD, kind=""):
+    """The user's notifications, newest first: unread (the partial index), read or all; of one kind if given."""
     if user.unit_id is None:
         return Notification.objects.none()
-    return (
-        Notification.objects.filter(recipient_id=user.unit_id, read_at__isnull=True)
-        .select_related("ticket")
-        .order_by("-created_at", "-pk")
-    )
+    notes = Notification.objects.filter(addressed_to(user))
+    if state == UNREAD:
+        notes = notes.filter(read_at__isnull=True)
+    elif state == READ:
+        notes = notes.filter(read_at__isnull=False)
+    if kind:
+        notes = notes.filter(kind=kind)
+    return notes.select_related("ticket").order_by("-created_at", "-pk")
+
+
+def unread_summary(user, latest=5):
+    """(unread count, the newest ``latest`` unread) in one query over the unread index: the count rides along on
+    each row as a window aggregate, so nothing but the few rows shown leaves the database."""
+    rows = list(unread_notifications(user).annotate(unread=Window(Count("pk")))[:latest])
+    return (rows[0].unread if rows else 0), rows
 
 
 def missing_holiday_year(today=None):

@@ -17,6 +17,7 @@ from dispatch.models import (
 
 from ..choices import Satisfaction
 from ..models import Callback, Ticket, ticket_number
+from . import alerts
 from .checks import (
     Facts,
     check_can_callback,
@@ -87,11 +88,12 @@ def redispatch(actor, ticket_id, *, lead_unit, assist_units=(), note="", now=Non
         check_dispatch_units(lead_unit, assist_units)
         apply_transition(ticket, "redispatch", "redispatch", actor=actor, now=now, lead_unit=lead_unit,
                          note=note or dispatch_note(ticket, lead_unit, assist_units))
-        create_assignments(ticket, lead_unit, assist_units, now)
+        assists = create_assignments(ticket, lead_unit, assist_units, now)
         request.status, request.ruled_by, request.ruled_at = ReturnStatus.UPHELD, actor, now
         request.ruling = note or f"退单成立，改派{lead_unit.name}"
         request.save(update_fields=["status", "ruled_by", "ruled_at", "ruling"])
         start_clocks(ticket, now)
+        alerts.dispatched(ticket, lead_unit, assists, now, again=True)
     return ticket
 
 
@@ -108,6 +110,7 @@ def rule_return(actor, ticket_id, *, ruling, now=None):
         request.status, request.ruled_by, request.ruled_at, request.ruling = ReturnStatus.REJECTED, actor, now, ruling
         request.save(update_fields=["status", "ruled_by", "ruled_at", "ruling"])
         clocks.resume(ticket, now)
+        alerts.returned_to(ticket, request.unit, ruling, now)
     return ticket
 
 
@@ -133,6 +136,7 @@ def decide_extension(actor, extension_id, *, approve, note="", now=None):
         label = f"批准延期至{extension.requested_due_at:%Y-%m-%d %H:%M}" if approve else "不批准延期"
         record_event(ticket, "decide_extension", actor=actor, now=now, note=f"{label}。{note}".strip("。"),
                      data=data)
+        alerts.extension_decided(ticket, extension, label, now)
     return extension
 
 
@@ -189,4 +193,5 @@ def rehandle(actor, ticket_id, reason, now=None):
             lead.save(update_fields=["status", "ended_at"])
         Assignment.objects.create(ticket=ticket, unit=ticket.lead_unit, role=AssignmentRole.LEAD, dispatched_at=now)
         start_clocks(ticket, now)
+        alerts.rehandle(ticket, reason, now)
     return ticket

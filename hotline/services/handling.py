@@ -10,6 +10,7 @@ from dispatch.models import AssignmentRole, AssignmentStatus, ExtensionRequest, 
 
 from ..choices import FeedbackMethod
 from ..models import CallerFeedback
+from . import alerts
 from .checks import (
     Facts,
     check_can_complete,
@@ -93,6 +94,7 @@ def complete(actor, ticket_id, *, result, caller_feedback_method, caller_told_at
                                      data={"caller_feedback": feedback["summary"], "method": feedback["method"]})
             CallerFeedback.objects.create(ticket=ticket, unit=actor.unit, recorded_by=actor, **feedback)
             clocks.meet_all(ticket, now)
+            alerts.callback_due(ticket, "办结", now)
         else:
             event = record_event(ticket, "assist_complete", actor=actor, now=now, note=result)
         assignment.status, assignment.completed_at, assignment.result = AssignmentStatus.COMPLETED, now, result

@@ -22,6 +22,7 @@ from dispatch.tiers import suggested_tier, tier_rank
 
 from ..choices import CONTENT_MAX_LENGTH, Channel, Urgency
 from ..models import Ticket
+from . import alerts
 from .checks import check_can_answer, check_can_dispatch
 from .common import apply_transition, locked_ticket, now_or, record_event, require_text
 
@@ -155,6 +156,7 @@ def answer_directly(actor, ticket_id, answer, now=None):
         apply_transition(ticket, "answer_directly", "answer_directly", actor=actor, note=answer, now=now,
                          answer=answer)
         clocks.meet_dispatch(ticket, now)
+        alerts.callback_due(ticket, "直接答复", now)
     return ticket
 
 
@@ -186,8 +188,9 @@ def dispatch_ticket(actor, ticket_id, *, lead_unit=None, assist_units=(), note="
             note += f"；改变目录建议的主办单位{suggested.name}，理由：{lead_reason.strip()}"
         apply_transition(ticket, "dispatch", "dispatch", actor=actor, now=now, lead_unit=lead_unit, note=note,
                          data=data)
-        create_assignments(ticket, lead_unit, assist_units, now)
+        assists = create_assignments(ticket, lead_unit, assist_units, now)
         start_clocks(ticket, now)
+        alerts.dispatched(ticket, lead_unit, assists, now)
     return ticket
 
 
@@ -211,7 +214,8 @@ def dispatch_note(ticket, lead_unit, assist_units):
 
 def create_assignments(ticket, lead_unit, assist_units, now):
     """Withdraw the parts not yet signed, then add the lead and the assisting units that hold no live part yet
-    (an assisting unit that signed keeps its part; one that now leads gives its assisting part up)."""
+    (an assisting unit that signed keeps its part; one that now leads gives its assisting part up). Returns the
+    assisting units given a new part."""
     Assignment.objects.filter(ticket=ticket).filter(
         Q(status=AssignmentStatus.DISPATCHED) | Q(unit=lead_unit, status__in=LIVE_ASSIGNMENT_STATUSES)
     ).update(status=AssignmentStatus.WITHDRAWN, ended_at=now)
@@ -222,6 +226,7 @@ def create_assignments(ticket, lead_unit, assist_units, now):
         [Assignment(ticket=ticket, unit=lead_unit, role=AssignmentRole.LEAD, dispatched_at=now)]
         + [Assignment(ticket=ticket, unit=u, role=AssignmentRole.ASSIST, dispatched_at=now) for u in assists]
     )
+    return assists
 
 
 def start_clocks(ticket, now):

@@ -13,7 +13,7 @@ from core.permissions import require_role
 from dispatch.choices import UnitKind
 from dispatch.models import Whistle, WhistleStatus, WhistleTarget
 
-from . import handling
+from . import alerts, handling
 from .checks import (
     Facts,
     check_can_decide_whistle,
@@ -48,6 +48,7 @@ def raise_whistle(actor, ticket_id, *, units, reason, extension_reason="", exten
         record_event(ticket, "raise_whistle", actor=actor, now=now, note=note,
                      data={"whistle": whistle.pk, "cross_district": cross, "limits": whistle.limits.as_data()})
         whistle.extension = _ask_extension(actor, ticket, extension_reason, extension_due_at, now)
+        alerts.whistle_requested(ticket, whistle, units, now)
     return whistle
 
 
@@ -84,6 +85,7 @@ def decide_whistle(actor, whistle_id, *, approve, note="", now=None):
         data = {"whistle": whistle.pk}
         if approve:  # report-in and completion clocks per department, mirrored on the targets
             data["limits"] = clocks.start_whistle_clocks(whistle, now, ticket).as_data()
+            alerts.whistle_called(ticket, whistle, now)
         action = "approve_whistle" if approve else "refuse_whistle"
         record_event(ticket, action, actor=actor, now=now, note=note.strip(), data=data)
     return whistle
