@@ -56,6 +56,6 @@ def test_marking_read_empties_the_bell_and_only_touches_the_own_unit(client, use
 
 def test_inbox_query_count_is_pinned(client, users, urged, django_assert_num_queries):
     login(client, users["wangjing"])
-    with django_assert_num_queries(6):  # session, user, the pager's count, the notifications with their orders, the bell, unit
+    with django_assert_num_queries(6):  # session, user, the pager's count, the notices with their orders, bell, unit
         response = client.get(INBOX)
     assert response.content.decode().count('name="ids"') == 3
