@@ -65,7 +65,7 @@ def inbox_notifications(user, state=UNREAD, kind=""):
 def unread_summary(user, latest=5):
     """(unread count, the newest ``latest`` unread) in one query over the unread index: the count rides along on
     each row as a window aggregate, so nothing but the few rows shown leaves the database."""
-    rows = list(unread_notifications(user).annotate(unread=Window(Count("pk")))[:latest])
+    rows = list(unread_notifications(user).select_related(None).annotate(unread=Window(Count("pk")))[:latest])
     return (rows[0].unread if rows else 0), rows
 
 
