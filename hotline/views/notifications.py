@@ -76,7 +76,7 @@ def mark_notifications_read(request):
         changed = mark_read(request.user, unread_notifications(request.user)
                             .filter(created_at__lte=timezone.now()).values("pk"))
     else:
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit() and len(i) <= 18]  # a bigint, no overflow
         if not ids:
             messages.error(request, "请先勾选要标为已读的通知")
             return redirect(_back(request))
