@@ -195,20 +195,22 @@ def test_heating_pipe_leak_from_call_to_close(browser, live_server, demo_users, 
     page.get_by_text("审核意见不能为空").wait_for()  # next to its field; nothing recorded
     shots(page, "dispatcher-review-errors")
 
-    # 8. The street sees the urge in the header bell, its inbox and the order's timeline.
+    # 8. The street sees the urge in the header bell, its inbox and the order's timeline (beside the notices of the
+    # two orders dispatched to it).
     page = as_user(browser, live_server, "wangjing")
     bell = page.get_by_role("link", name=re.compile("站内通知"))
-    assert bell.get_attribute("aria-label") == "站内通知，1条未读"
+    assert bell.get_attribute("aria-label") == "站内通知，3条未读"
     bell.click()
     page.wait_for_load_state()
-    assert "已超期未签收，请今日内签收并联系诉求人" in page.locator("table.inbox").inner_text()
+    inbox = page.locator("table.inbox").inner_text()
+    assert "已超期未签收，请今日内签收并联系诉求人" in inbox and f"工单{late.number}派至本单位主办" in inbox
     shots(page, "street-notifications")
-    page.get_by_role("link", name=late.number).click()
+    page.get_by_role("row").filter(has_text="已超期未签收").get_by_role("link", name=late.number).click()
     page.wait_for_load_state()
     assert "已超期未签收，请今日内签收并联系诉求人" in page.locator(".timeline").inner_text()
     page.goto(f"{live_server.url}/notifications/")
     page.get_by_role("button", name="全部标为已读").click()
-    page.get_by_text("已将1条通知标为已读").wait_for()
+    page.get_by_text("已将3条通知标为已读").wait_for()
     assert page.get_by_role("link", name=re.compile("站内通知")).get_attribute("aria-label") == "站内通知，0条未读"
 
     # 9. The month is computed (the beat job does it on the 1st); the city leader opens the ranking.
