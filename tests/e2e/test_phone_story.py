@@ -45,9 +45,9 @@ def both_sizes(page, shots, name):
     page.set_viewport_size(PHONE)
 
 
-def test_the_heating_pipe_order_on_phones(browser, live_server, demo_users, directory, building_heating_leaf, shots,
-                                          tmp_path):
-    ticket = take_call(demo_users, directory, building_heating_leaf, content="楼内暖气管道漏水，家里暖气不热，室温只有14度",
+def test_the_heating_pipe_order_on_phones(browser, live_server, demo_users, directory, request, shots, tmp_path):
+    leaf = request.getfixturevalue("building_heating_leaf")  # the street's own heating leaf
+    ticket = take_call(demo_users, directory, leaf, content="楼内暖气管道漏水，家里暖气不热，室温只有14度",
                        urgency="urgent", now=timezone.now(), then=intake.DISPATCH)
 
     # The street hears of it from the bell, and its card counts down the sign limit.
