@@ -47,7 +47,7 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         errors = None
         if exc.field or isinstance(exc, InvalidInput):  # the same shape as a serializer error, naming the field
-            errors = {exc.field or "non_field_errors": [exc.message]}
+            errors = exc.field_errors or {"non_field_errors": [exc.message]}
         return Response(error_body(exc.message, exc.code, errors), status=exc.http_status)
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -10,10 +10,45 @@ class DomainError(Exception):
         self.message = message
         self.field = field
 
+    @property
+    def field_errors(self):
+        """{field: [messages]}: every field the error names (one, unless several inputs were wrong at once)."""
+        return {self.field: [self.message]} if self.field else {}
+
 
 class InvalidInput(DomainError):
     http_status = 400
     code = "invalid"
+
+
+class InvalidInputs(InvalidInput):
+    """Several inputs wrong at once: every one is named, so a form shows all its errors in one go."""
+
+    def __init__(self, errors):
+        self.errors = list(errors)
+        super().__init__("；".join(e.message for e in self.errors), field=self.errors[0].field)
+
+    @property
+    def field_errors(self):
+        merged = {}
+        for error in self.errors:
+            for field, messages in error.field_errors.items():
+                merged.setdefault(field, []).extend(messages)
+        return merged
+
+
+def every_input(*steps):
+    """Run each validation step (a callable); their results in order, or one InvalidInputs naming every input that
+    failed, not just the first."""
+    results, failed = [], []
+    for step in steps:
+        try:
+            results.append(step())
+        except InvalidInput as error:
+            failed.append(error)
+    if failed:
+        raise failed[0] if len(failed) == 1 else InvalidInputs(failed)
+    return results
 
 
 class NotPermitted(DomainError):

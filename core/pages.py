@@ -12,12 +12,16 @@ from .permissions import role_may
 
 def show_error(request, error, form=None):
     """Where a domain error goes on every page: next to the form field it names (an order not found: next to the
-    form's 工单编号 field), else at the top of the page. Returns the error's HTTP status for the re-shown page."""
+    form's 工单编号 field; several wrong inputs each beside its own), else at the top of the page. Returns the
+    error's HTTP status for the re-shown page."""
     field = error.field
     if isinstance(error, NotFoundInScope) and field is None:
         field = "ticket"
-    if form is not None and field in form.fields:
-        form.add_error(field, error.message)
+    named = error.field_errors or {field: [error.message]}
+    if form is not None and all(name in form.fields for name in named):
+        for name, field_messages in named.items():
+            for message in field_messages:
+                form.add_error(name, message)
     else:
         messages.error(request, error.message)
     return error.http_status

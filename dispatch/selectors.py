@@ -1,5 +1,7 @@
 """Reads of the org directory that services, forms and the API share."""
 
+from django.db.models import Exists, OuterRef
+
 from core.errors import InvalidInput
 
 from .choices import UnitKind
@@ -44,3 +46,15 @@ def street_named(name, district=None, *, field="street"):
 
 def _district_names(streets):
     return "、".join(dict.fromkeys(street.parent.name for street in streets))
+
+
+def likely_whistle_units(catalog_item):
+    """The departments and enterprises the order's catalog leaf, or a leaf beside it (same parent), names as its unit:
+    a 楼内供暖管道 order (the street's) suggests 热力集团 (the city heating leaf's). By code."""
+    from .models import CatalogItem
+
+    if catalog_item is None or catalog_item.parent_id is None:
+        return Unit.objects.none()
+    named = CatalogItem.objects.filter(parent_id=catalog_item.parent_id, responsible_unit=OuterRef("pk"))
+    return Unit.objects.filter(Exists(named), kind__in=[UnitKind.DEPARTMENT, UnitKind.ENTERPRISE],
+                               is_active=True).order_by("code")

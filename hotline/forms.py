@@ -4,13 +4,14 @@ names the form field the message belongs to)."""
 import uuid
 
 from django import forms
+from django.utils import timezone
 
 from attachments.forms import documents_field, photos_field
 from core.errors import InvalidInput
 from dispatch.catalog.selectors import current_version
 from dispatch.choices import RequestType, Tier
-from dispatch.models import CatalogItem
-from dispatch.selectors import districts, street_named
+from dispatch.models import CatalogItem, Unit
+from dispatch.selectors import districts, likely_whistle_units, street_named
 
 from .choices import CONTENT_MAX_LENGTH, Channel, FeedbackMethod, Satisfaction, Urgency
 from .services import intake
@@ -20,6 +21,18 @@ YES_NO = [("yes", "是"), ("no", "否")]
 # a date-time the picker script (static/js/pickers.js) opens a Chinese calendar for; typed as 2026-11-22 08:00
 LOCAL_DT = {"data-picker": "datetime", "autocomplete": "off", "placeholder": "如 2026-11-22 08:00"}
 DT_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def needed(field):
+    """Mark a field of an action form the service requires: the page's star beside its label and aria-required,
+    without the browser's one-at-a-time check (the service names every missing field at once)."""
+    field.needed = True
+    field.widget.attrs["aria-required"] = "true"
+    return field
+
+
+def _now_to_the_minute():
+    return timezone.localtime().replace(second=0, microsecond=0)
 
 
 def _yes_no(label):
@@ -134,7 +147,7 @@ class NoteForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    note = forms.CharField(label="联系情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = needed(forms.CharField(label="联系情况", required=False, widget=forms.Textarea(attrs={"rows": 2})))
     photos = photos_field("现场照片（可不传）")
     documents = documents_field()
 
@@ -148,7 +161,7 @@ class UploadForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label="答复内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    answer = needed(forms.CharField(label="答复内容", required=False, widget=forms.Textarea(attrs={"rows": 3})))
 
 
 class DispatchForm(forms.Form):
@@ -194,21 +207,31 @@ class RulingForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label="退单理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = needed(forms.CharField(label="退单理由", required=False, widget=forms.Textarea(attrs={"rows": 2})))
     suggested_unit = UnitPickerField(label="建议承办单位（可不填）")
 
 
 class CompleteForm(forms.Form):
+    """办结 (双反馈): 告知时间 proposes now; the lead's four fields are marked required (an assisting unit reports
+    only its result)."""
+
+    takes_ticket = True
     caller_feedback_method = forms.ChoiceField(label="告知诉求人方式", required=False,
                                                choices=[("", "请选择")] + FeedbackMethod.choices)
-    caller_told_at = forms.DateTimeField(label="告知时间", required=False,
+    caller_told_at = forms.DateTimeField(label="告知时间", required=False, initial=_now_to_the_minute,
                                          widget=forms.DateTimeInput(attrs=LOCAL_DT, format=DT_FORMAT))
     caller_feedback = forms.CharField(label="告知诉求人的内容", required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
-    result = forms.CharField(label="办理结果（书面反馈热线）", required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    result = needed(forms.CharField(label="办理结果（书面反馈热线）", required=False,
+                                    widget=forms.Textarea(attrs={"rows": 3})))
     photos = photos_field("办结现场照片")
     documents = documents_field()
+
+    def __init__(self, *args, ticket=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ticket is not None and user is not None and ticket.lead_unit_id == user.unit_id:
+            for name in ("caller_feedback_method", "caller_told_at", "caller_feedback"):
+                needed(self.fields[name])
 
 
 class ExtensionForm(forms.Form):
@@ -218,6 +241,12 @@ class ExtensionForm(forms.Form):
 
 
 class WhistleForm(forms.Form):
+    """吹哨: the units typed into the picker, and a tick for each the order's catalog names (``ticket`` given: the
+    page's form); the service judges the choice either way."""
+
+    takes_ticket = True
+    likely = forms.ModelMultipleChoiceField(label="本单派单目录对应的单位（勾选即可）", queryset=Unit.objects.none(),
+                                            required=False, widget=forms.CheckboxSelectMultiple)
     units = UnitPickerField(label="被吹哨单位（部门、企业或其他街乡镇，可多个）", scope="whistle", multiple=True,
                             placeholder="输入名称或代码，如 城管、热力")
     reason = forms.CharField(label="吹哨事由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -225,6 +254,21 @@ class WhistleForm(forms.Form):
                                            widget=forms.DateTimeInput(attrs=LOCAL_DT, format=DT_FORMAT))
     extension_reason = forms.CharField(label="延期理由（申请延期时必填）", required=False,
                                        widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, ticket=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        needed(self.fields["reason"])
+        field = self.fields["likely"]
+        field.queryset = likely_whistle_units(ticket.catalog_item) if ticket is not None else Unit.objects.none()
+        field.choices = [(u.pk, u.name) for u in field.queryset]  # read once, for the page and the check
+        if not field.choices:  # nothing to suggest: no empty group on the page
+            del self.fields["likely"]
+
+    def clean(self):
+        data = super().clean()
+        ticked = list(data.pop("likely", None) or [])
+        data["units"] = list(dict.fromkeys(ticked + list(data.get("units") or [])))
+        return data
 
 
 class DecisionForm(forms.Form):
@@ -236,7 +280,8 @@ class ReportInForm(forms.Form):
 
 
 class WhistleActionForm(forms.Form):
-    action_note = forms.CharField(label="处置情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    action_note = needed(forms.CharField(label="处置情况", required=False,
+                                         widget=forms.Textarea(attrs={"rows": 2})))
 
 
 class RateForm(forms.Form):

@@ -349,8 +349,9 @@ def test_the_ticket_page_query_count_does_not_grow_with_whistles_and_extensions(
     # the dispatch clock, the repeats merged into it, and the whistle form's limits (current policy, whistle
     # limit's working calendar): 4 more; whether the user must call the caller now and sees the address
     # (hotline/privacy.py): 2 more; the order's clocks for its countdowns: 1 more; the whistle form's unit picker
-    # loads no list of units (it searches as the user types: /units/search/); the order's attachments: 1 more
+    # loads no list of units (it searches as the user types: /units/search/); the order's attachments: 1 more; the
+    # units the order's catalog names, offered as ticks beside the picker: 1 more
     for order in (small, big):
-        with django_assert_num_queries(23):
+        with django_assert_num_queries(24):
             response = client.get(reverse("hotline:ticket", args=[order.pk]))
         assert response.status_code == 200

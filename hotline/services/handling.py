@@ -1,10 +1,12 @@
 """What the handling unit does: sign, return, contact the caller, complete with double feedback, extensions."""
 
+import datetime as dt
+
 from assessment.clock import clocks
 from attachments import services as attachments
 from attachments.models import Kind, Stage
 from attachments.validation import check_uploads
-from core.errors import InvalidInput
+from core.errors import InvalidInput, every_input
 from core.permissions import require_role
 from dispatch.models import AssignmentRole, AssignmentStatus, ExtensionRequest, ReturnRequest
 
@@ -77,18 +79,20 @@ def complete(actor, ticket_id, *, result, caller_feedback_method, caller_told_at
     after-photos and documents come with it, all or nothing.
 
     The lead's completion moves the ticket (a leaf that asks for an on-site photo needs one by now); an assisting
-    unit reports its own part.
+    unit reports its own part. Every missing or wrong input is named at once (the lead's feedback fields and the
+    photo with the result).
     """
     require_role(actor, "complete")
-    result = require_text(result, "result", "办理结果")
     checked = check_uploads(photos, documents)
     now = now_or(now)
     with attachments.discarded_on_failure() as stored, locked_ticket(ticket_id, actor) as ticket:
         facts = Facts(ticket, now)
         assignment = check_can_complete(actor, ticket, facts)
         if assignment.role == AssignmentRole.LEAD:
-            check_completion_photo(ticket, facts, sum(1 for c in checked if c.kind == Kind.PHOTO))
-            feedback = _caller_feedback(caller_feedback_method, caller_told_at, caller_feedback, now)
+            result, feedback, _ = every_input(
+                lambda: require_text(result, "result", "办理结果"),
+                lambda: _caller_feedback(caller_feedback_method, caller_told_at, caller_feedback, now),
+                lambda: check_completion_photo(ticket, facts, sum(1 for c in checked if c.kind == Kind.PHOTO)))
             event = apply_transition(ticket, "complete", "complete", actor=actor, now=now, note=result,
                                      result=result,
                                      data={"caller_feedback": feedback["summary"], "method": feedback["method"]})
@@ -96,6 +100,7 @@ def complete(actor, ticket_id, *, result, caller_feedback_method, caller_told_at
             clocks.meet_all(ticket, now)
             alerts.callback_due(ticket, "办结", now)
         else:
+            result = require_text(result, "result", "办理结果")
             event = record_event(ticket, "assist_complete", actor=actor, now=now, note=result)
         assignment.status, assignment.completed_at, assignment.result = AssignmentStatus.COMPLETED, now, result
         assignment.save(update_fields=["status", "completed_at", "result"])
@@ -103,14 +108,27 @@ def complete(actor, ticket_id, *, result, caller_feedback_method, caller_told_at
     return ticket
 
 
+# 告知时间 may run this far ahead of the server's clock (a handler's phone a few minutes fast, a time typed for "now"
+# rounded up); it is recorded as now, since the caller cannot have been told later than the completion. Anything
+# further ahead is a mistake.
+TOLD_AT_TOLERANCE = dt.timedelta(minutes=10)
+
+
 def _caller_feedback(method, told_at, summary, now):
-    if method not in FeedbackMethod.values:
-        raise InvalidInput("请选择告知诉求人的方式", field="caller_feedback_method")
-    if told_at is None:
-        raise InvalidInput("请填写告知诉求人的时间", field="caller_told_at")
-    if told_at > now:
-        raise InvalidInput("告知诉求人的时间不能晚于当前时间", field="caller_told_at")
-    summary = require_text(summary, "caller_feedback", "告知诉求人的内容")
+    def checked_method():
+        if method not in FeedbackMethod.values:
+            raise InvalidInput("请选择告知诉求人的方式", field="caller_feedback_method")
+        return method
+
+    def checked_time():
+        if told_at is None:
+            raise InvalidInput("请填写告知诉求人的时间", field="caller_told_at")
+        if told_at > now + TOLD_AT_TOLERANCE:
+            raise InvalidInput("告知诉求人的时间不能晚于当前时间（最多允许快10分钟）", field="caller_told_at")
+        return min(told_at, now)
+
+    method, told_at, summary = every_input(
+        checked_method, checked_time, lambda: require_text(summary, "caller_feedback", "告知诉求人的内容"))
     return {"method": method, "told_at": told_at, "summary": summary}
 
 

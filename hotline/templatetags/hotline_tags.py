@@ -12,7 +12,7 @@ from core.permissions import role_may
 from ..choices import OPEN_STATUSES
 from ..listing import SORT_LABELS, TicketListFilter
 from ..services.common import ACTION_LABELS
-from ..views.actions import ACTIONS, form_auto_id
+from ..views.actions import ACTIONS, form_auto_id, form_context
 
 register = template.Library()
 
@@ -24,7 +24,9 @@ def action_form(context, action, obj_id=None):
     obj_id = obj_id or None  # a missing template variable arrives as ""
     if bound_action == action and bound_obj == obj_id:
         return form
-    return ACTIONS[action].form(auto_id=form_auto_id(action, obj_id))
+    spec = ACTIONS[action]
+    return spec.form(auto_id=form_auto_id(action, obj_id), **form_context(spec, context.get("ticket"),
+                                                                          context.get("user")))
 
 
 @register.inclusion_tag("hotline/_due.html")

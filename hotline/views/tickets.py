@@ -22,7 +22,7 @@ from .. import privacy, selectors
 from ..services import caller
 from ..services.checks import Facts, completion_needs_photo
 from ..suggest import find_repeats
-from .actions import ACTIONS, form_auto_id, form_data
+from .actions import ACTIONS, form_auto_id, form_context, form_data
 from .allowed import mark_extension_actions, mark_whistle_actions, may_review_unreasonable, ticket_actions
 
 
@@ -105,7 +105,8 @@ def ticket_action(request, pk, action, obj_id=None):
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404("未知操作")
-    form = spec.form(request.POST, request.FILES, auto_id=form_auto_id(action, obj_id))
+    form = spec.form(request.POST, request.FILES, auto_id=form_auto_id(action, obj_id),
+                     **form_context(spec, ticket, request.user))
     if form.is_valid():
         try:
             message = spec.run(request.user, ticket, obj_id, form_data(form, request))

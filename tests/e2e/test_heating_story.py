@@ -15,11 +15,13 @@ from hotline.models import Ticket
 from hotline.services import intake
 
 from ..lifecycle_helpers import take_call
+from .phone import PHONE, assert_fits, open_menu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Demo-12345"
 VIEWPORT = {"width": 1366, "height": 768}
+VIEWPORTS = {"desk": VIEWPORT, "phone": PHONE}
 
 
 @pytest.fixture
@@ -42,9 +44,9 @@ def pick(scope, label, typed, option):
     return picker
 
 
-def as_user(browser, live_server, username):
+def login_as(browser, live_server, username, viewport=VIEWPORT):
     """A fresh browser session logged in through the login page."""
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
     page = context.new_page()
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("用户名").fill(username)
@@ -52,6 +54,10 @@ def as_user(browser, live_server, username):
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()
     return page
+
+
+def as_user(browser, live_server, username):
+    return login_as(browser, live_server, username)
 
 
 def open_ticket(page, number):
@@ -63,8 +69,19 @@ def action(page, title):
     return page.get_by_role("form", name=title)
 
 
+@pytest.mark.parametrize("screen", ["desk", "phone"])
 def test_heating_pipe_leak_from_call_to_close(browser, live_server, demo_users, directory, catalog,
-                                              building_heating_leaf, shots):
+                                              building_heating_leaf, shots, screen):
+    phone = screen == "phone"
+
+    def as_user(browser, live_server, username):
+        return login_as(browser, live_server, username, VIEWPORTS[screen])
+
+    def shots(page, name, _shot=shots):
+        if phone:
+            assert_fits(page, name)
+        _shot(page, f"{name}-{screen}")
+
     # 1. The agent takes the call and dispatches it.
     page = as_user(browser, live_server, "agent")
     assert page.url.endswith("/intake/")
@@ -98,11 +115,16 @@ def test_heating_pipe_leak_from_call_to_close(browser, live_server, demo_users, 
     form.get_by_role("button", name="记录联系").click()
     page.get_by_text("已记录联系诉求人").wait_for()  # the page is reloaded before the whistle form is typed into
     form = action(page, "吹哨")
-    pick(form, "被吹哨单位（部门、企业或其他街乡镇，可多个）", "热力", "北京市热力集团有限责任公司")
+    if phone:  # a tick for the unit the order's catalog names
+        likely = form.get_by_role("group", name=re.compile("本单派单目录对应的单位"))
+        likely.get_by_label("北京市热力集团有限责任公司").check()
+    else:
+        pick(form, "被吹哨单位（部门、企业或其他街乡镇，可多个）", "热力", "北京市热力集团有限责任公司")
     form.get_by_label("吹哨事由").fill("楼内供热立管漏水，需热力集团到场关阀抢修")
     form.get_by_role("button", name="吹哨").click()
     page.get_by_text("已吹哨，待街乡镇领导审批").wait_for()
-    assert page.get_by_role("button", name="办结", exact=True).count() == 0  # an open whistle blocks completion
+    assert page.get_by_role("button", name="办结", exact=True).count() == 0  # an open whistle blocks completion,
+    assert "吹哨待街乡镇领导审批，被吹哨部门处置并评价后再办结" in page.locator("#actions").inner_text()  # and says so
     shots(page, "street-whistle-raised")
 
     # 3. The street leader approves the whistle from the worklist.
@@ -127,16 +149,16 @@ def test_heating_pipe_leak_from_call_to_close(browser, live_server, demo_users, 
     page = as_user(browser, live_server, "wangjing")
     page.get_by_role("link", name="办理中").click()
     open_ticket(page, ticket.number)
+    assert "请先评价被吹哨部门，再办结" in page.locator("#actions").inner_text()
     form = action(page, "评价北京市热力集团有限责任公司")
     form.get_by_label("5星").check()
     form.get_by_label("评价意见").fill("到场及时")
     form.get_by_role("button", name=re.compile("评价")).click()
     page.get_by_text("已评价北京市热力集团有限责任公司5星").wait_for()
-    told = timezone.localtime(timezone.now() - dt.timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M")
     form = action(page, "办结")
     form.get_by_label("告知诉求人方式").select_option(label="电话")
-    form.get_by_label("告知时间").fill(told)  # typed into the calendar's field (a Chinese date-time picker)
-    form.get_by_label("告知时间").press("Escape")
+    told = dt.datetime.strptime(form.get_by_label("告知时间").input_value(), "%Y-%m-%d %H:%M")
+    assert abs(told - timezone.localtime().replace(tzinfo=None)) < dt.timedelta(minutes=2)  # now, already filled
     form.get_by_label("告知诉求人的内容").fill("电话告知已更换阀门、恢复供暖")
     form.get_by_label("办理结果（书面反馈热线）").fill("热力集团更换立管阀门，室温恢复至20度")
     shots(page, "street-complete")
@@ -173,7 +195,7 @@ def test_heating_pipe_leak_from_call_to_close(browser, live_server, demo_users, 
                      now=weeks_ago)
     intake.dispatch_ticket(demo_users["agent"], late.pk, now=weeks_ago)
     page = as_user(browser, live_server, "dispatcher")
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="临期督办").click()
+    open_menu(page).get_by_role("link", name="临期督办").click()
     page.wait_for_load_state()
     row = page.get_by_role("row").filter(has_text=late.number)
     assert "已超期" in row.inner_text() and "签收时限 · 望京街道" in row.inner_text()
@@ -182,12 +204,12 @@ def test_heating_pipe_leak_from_call_to_close(browser, live_server, demo_users, 
     shots(page, "dispatcher-deadlines")
     form.get_by_role("button", name="督办").click()
     page.get_by_text("已督办，望京街道将收到站内通知和短信").wait_for()
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="月度考核").click()
+    open_menu(page).get_by_role("link", name="月度考核").click()
     page.get_by_role("form", name="月度考核").get_by_role("button", name="计算").click()
     page.get_by_role("heading", name=re.compile("确认试算")).wait_for()
     shots(page, "dispatcher-month-close-confirm")
     page.get_by_role("link", name="取消").click()
-    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="不合理诉求").click()
+    open_menu(page).get_by_role("link", name="不合理诉求").click()
     form = action(page, "不合理诉求审核")
     form.get_by_label("工单编号").fill(late.number)
     form.get_by_label("合理诉求（计入考核）").check()

@@ -16,29 +16,13 @@ from assessment.clock import urging
 from hotline.services import handling, whistles
 
 from ..lifecycle_helpers import take_call
+from .phone import DESK, PHONE, assert_fits
 from .test_heating_story import as_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PHONE, NARROW, DESK = {"width": 390, "height": 844}, {"width": 360, "height": 740}, {"width": 1440, "height": 900}
 ROLES = ["wangjing", "wangjing_leader", "heating", "chengguan", "chaoyang", "agent", "dispatcher", "callback",
          "leader", "auditor", "admin"]
 SKIPPED = ("/admin/", "/logout/", "/api/")  # Django's own admin (its own responsive layout), not this site's pages
-
-OVERFLOW = """() => {
-  const width = document.documentElement.clientWidth;
-  const wide = document.scrollingElement.scrollWidth;
-  if (wide <= width) return {wide, width, culprits: []};
-  const culprits = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    const box = el.getBoundingClientRect();
-    if (box.right > width + 0.5 && box.width > 0) {
-      const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-        (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
-      culprits.push(name + ' right=' + Math.round(box.right) + ' "' + (el.innerText || '').slice(0, 30) + '"');
-    }
-  }
-  return {wide, width, culprits: culprits.slice(0, 8)};
-}"""
 
 
 @pytest.fixture
@@ -107,15 +91,6 @@ def role_pages(page, live_server):
     if page.locator("a.bell").count():
         found.append("/notifications/")
     return list(dict.fromkeys(found))
-
-
-def assert_fits(page, label):
-    for viewport in (PHONE, NARROW):
-        page.set_viewport_size(viewport)
-        fit = page.evaluate(OVERFLOW)
-        assert fit["wide"] <= viewport["width"], (
-            f"{label} scrolls sideways at {viewport['width']} px: {fit['wide']} px wide; {fit['culprits']}")
-    page.set_viewport_size(PHONE)
 
 
 def slug(path):
