@@ -7,16 +7,22 @@ OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
   const wide = document.scrollingElement.scrollWidth;
   if (wide <= width) return {wide, width, culprits: []};
-  const culprits = [];
-  for (const el of document.body.querySelectorAll('*')) {
+  // how far right an element reaches: its box, or its content where that spills out of a box that does not clip
+  const reach = el => {
     const box = el.getBoundingClientRect();
-    if (box.right > width + 0.5 && box.width > 0) {
-      const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-        (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
-      culprits.push(name + ' right=' + Math.round(box.right) + ' "' + (el.innerText || '').slice(0, 30) + '"');
-    }
-  }
-  return {wide, width, culprits: culprits.slice(0, 8)};
+    if (!box.width) return 0;
+    const spills = getComputedStyle(el).overflowX === 'visible' ? el.scrollWidth : 0;
+    return box.left + Math.max(box.width, spills);
+  };
+  const out = [...document.body.querySelectorAll('*')].filter(el => reach(el) > width + 0.5);
+  // the innermost ones: what sticks out itself, not the boxes that merely hold it
+  const culprits = out.filter(el => !out.some(o => o !== el && el.contains(o))).slice(0, 8).map(el => {
+    const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+      (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+    const right = Math.round(reach(el));
+    return name + ' right=' + right + ' "' + (el.innerText || '').slice(0, 30) + '"';
+  });
+  return {wide, width, culprits};
 }"""
 
 

@@ -123,6 +123,10 @@ def test_the_menu_is_a_drawer_on_a_phone_and_a_bar_at_a_desk(browser, live_serve
     assert menu.is_visible() and toggle.get_attribute("aria-expanded") == "true"
     assert page.get_by_role("button", name="退出").is_visible()
     assert_fits(page, "the open drawer")
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<p id=wide>' + 'x'.repeat(200))")
+    with pytest.raises(AssertionError, match=r"scrolls sideways at 390 px: \d+ px wide; .*p#wide"):
+        assert_fits(page, "a page with a long word")  # the check itself sees an overflow
+    page.evaluate("document.getElementById('wide').remove()")
     shots(page, "phone-drawer-open")
     page.keyboard.press("Escape")
     assert not menu.is_visible()
