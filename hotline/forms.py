@@ -10,7 +10,7 @@ from attachments.forms import documents_field, photos_field
 from core.errors import InvalidInput
 from dispatch.catalog.selectors import current_version
 from dispatch.choices import RequestType, Tier
-from dispatch.models import CatalogItem, Unit
+from dispatch.models import CatalogItem
 from dispatch.selectors import districts, likely_whistle_units, street_named
 
 from .choices import CONTENT_MAX_LENGTH, Channel, FeedbackMethod, Satisfaction, Urgency
@@ -245,8 +245,8 @@ class WhistleForm(forms.Form):
     page's form); the service judges the choice either way."""
 
     takes_ticket = True
-    likely = forms.ModelMultipleChoiceField(label="本单派单目录对应的单位（勾选即可）", queryset=Unit.objects.none(),
-                                            required=False, widget=forms.CheckboxSelectMultiple)
+    likely = forms.MultipleChoiceField(label="本单派单目录对应的单位（勾选即可）", required=False,
+                                       widget=forms.CheckboxSelectMultiple)
     units = UnitPickerField(label="被吹哨单位（部门、企业或其他街乡镇，可多个）", scope="whistle", multiple=True,
                             placeholder="输入名称或代码，如 城管、热力")
     reason = forms.CharField(label="吹哨事由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -258,15 +258,15 @@ class WhistleForm(forms.Form):
     def __init__(self, *args, ticket=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         needed(self.fields["reason"])
-        field = self.fields["likely"]
-        field.queryset = likely_whistle_units(ticket.catalog_item) if ticket is not None else Unit.objects.none()
-        field.choices = [(u.pk, u.name) for u in field.queryset]  # read once, for the page and the check
-        if not field.choices:  # nothing to suggest: no empty group on the page
+        self.likely_units = {str(u.pk): u for u in likely_whistle_units(ticket.catalog_item)} if ticket else {}
+        if self.likely_units:  # a tick is one of these, checked against them without another query
+            self.fields["likely"].choices = [(pk, u.name) for pk, u in self.likely_units.items()]
+        else:  # nothing to suggest: no empty group on the page
             del self.fields["likely"]
 
     def clean(self):
         data = super().clean()
-        ticked = list(data.pop("likely", None) or [])
+        ticked = [self.likely_units[pk] for pk in data.pop("likely", None) or []]
         data["units"] = list(dict.fromkeys(ticked + list(data.get("units") or [])))
         return data
 

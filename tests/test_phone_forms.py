@@ -164,7 +164,7 @@ def test_a_tick_and_the_picker_raise_one_whistle_and_nothing_chosen_is_an_error(
     html = response.content.decode()
     assert 'role="alert">请至少选择一个被吹哨的部门<' in html
     assert ticks(html)  # the re-shown form keeps its tick
-    response = client.post(url, {"reason": "x", "likely": ["99999999999"]})
+    response = client.post(url, {"reason": "x", "likely": ["99999999999999999999"]})  # no 64-bit id
     assert response.status_code == 400 and not Whistle.objects.exists()
     response = client.post(url, {"reason": "需热力集团到场关阀、城管清理", "likely": [directory["E002"].pk],
                                  "units": "城管执法局、热力集团"})
