@@ -21,6 +21,9 @@ def visit_role(browser, base, username):
     problems = []
     page.on("console", lambda msg: msg.type == "error" and problems.append(f"{page.url}: {msg.text}"))
     page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
+    # a console line says only "status of 500": name the address that failed, for the server log beside it
+    page.on("response", lambda response: response.status >= 500 and problems.append(
+        f"{page.url}: {response.request.method} {response.url} answered {response.status}"))
     page.goto(f"{base}/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(DEMO_PASSWORD)
