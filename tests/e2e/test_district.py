@@ -11,6 +11,7 @@ from hotline.services import intake
 
 from ..lifecycle_helpers import take_call
 from ..page_helpers import heating_order, street_order
+from .phone import open_menu
 from .test_heating_story import as_user
 from .test_lists import DESK, PHONE, filter_by, rows
 
@@ -26,7 +27,7 @@ def test_the_district_supervisor_filters_his_orders_and_urges_one(browser, live_
     haidian = heating_order(demo_users, directory, catalog, now, street="110108001")
     page = as_user(browser, live_server, "chaoyang")
     page.set_viewport_size(viewport)
-    page.get_by_role("link", name="本区工单").click()
+    open_menu(page).get_by_role("link", name="本区工单").click()  # on a phone the menu is a drawer
     page.wait_for_load_state()
     assert rows(page).count() == 2 and haidian.number not in page.locator("table.ticket-table").inner_text()
     filter_by(page, 承办单位或街乡镇="热力")
