@@ -108,7 +108,7 @@ def unit_worklist(user, tab, now=None):
     if tab == "in_progress":
         return base.filter(lead_unit_id=user.unit_id, status__in=HANDLING_STATUSES).order_by("due_at", "pk")
     led = base.filter(lead_unit_id=user.unit_id, status__in=OPEN_STATUSES)
-    unit_clocks = Clock.objects.filter(OPEN_CLOCK, unit_id=user.unit_id, whistle_target__isnull=True)
+    unit_clocks = _unit_running_clocks(user.unit_id)
     late = Q(pk__in=unit_clocks.filter(countdown.breached_q(now)).values("ticket_id")) | past_q(now)
     if tab == "due_soon":
         warned = led.filter(pk__in=unit_clocks.filter(countdown.warning_q(now)).values("ticket_id"))
@@ -118,9 +118,14 @@ def unit_worklist(user, tab, now=None):
     raise ValueError(f"unknown worklist tab {tab!r}")
 
 
+def _unit_running_clocks(unit_id):
+    """The unit's own running clocks on orders (sign, contact, complete; not a whistled department's)."""
+    return Clock.objects.filter(OPEN_CLOCK, unit_id=unit_id, whistle_target__isnull=True)
+
+
 def running_clocks(unit_id):
     """Prefetch (``ticket.running_clocks``): the unit's running clocks of each order, soonest due first."""
-    clocks = Clock.objects.filter(OPEN_CLOCK, unit_id=unit_id, whistle_target__isnull=True).order_by("due_at", "pk")
+    clocks = _unit_running_clocks(unit_id).order_by("due_at", "pk")
     return Prefetch("clocks", queryset=clocks, to_attr="running_clocks")
 
 

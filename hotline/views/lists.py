@@ -29,11 +29,11 @@ def paged(request, queryset):
     return CappedPaginator(queryset, LIST_LIMIT).get_page(request.GET.get("page"))
 
 
-def filtered_rows(request, queryset, *, relation=None):
+def filtered_rows(request, queryset, *, relation=None, now=None):
     """(the list's filters, its rows: narrowed by the filters and the search box ?q=, sorted), from the URL.
-    ``relation``: the rows' path to their order when they are not orders (whistles)."""
+    ``relation``: the rows' path to their order when they are not orders (whistles, clocks)."""
     queryset = selectors.within_list(request.user, queryset, request.GET.get("q"), relation=relation or "pk")
-    return listing.filtered(request, queryset, relation=relation)
+    return listing.filtered(request, queryset, relation=relation, now=now)
 
 
 def filtered_list(request, queryset, *, relation=None, rows="tickets"):
@@ -147,8 +147,7 @@ def deadlines(request):
     """督办: every running clock (orders and whistled departments) due within a day or past, in the user's scope."""
     now, user = timezone.now(), request.user
     clocks = deadlines_to_urge(user, now=now).select_related("ticket__lead_unit", "ticket__street")
-    clocks = selectors.within_list(user, clocks, request.GET.get("q"), relation="ticket")
-    filters, clocks = listing.filtered(request, clocks, relation="ticket", now=now)
+    filters, clocks = filtered_rows(request, clocks, relation="ticket", now=now)
     if exporting.wanted(request):
         return exporting.export_or_back(request, filters, selectors.tickets_of_clocks(clocks), "临期督办")
     page = paged(request, clocks)
