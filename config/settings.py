@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "demodata",
     "core",
     "attachments",
+    "knowledge",
     "django_prometheus",
     "axes",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include(hotline_urls)),
     path("", include("attachments.urls")),
     path("rankings/", include("assessment.urls")),
+    path("knowledge/", include("knowledge.urls")),
     path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -52,6 +52,13 @@ ACTION_ROLES = {
     "reveal_caller": {Role.AGENT, Role.DISPATCHER, Role.CALLBACK_AGENT, *HANDLER_ROLES},
     "audit_caller_reveals": {Role.AUDITOR, Role.ADMIN},
     "audit_list_exports": {Role.AUDITOR, Role.ADMIN},  # who exported which list (hotline/exports.py)
+    # 知识库 (knowledge/): everyone who answers or handles calls reads the published articles; a unit's staff write
+    # their own unit's articles (the service checks the unit; the center's are written by its dispatchers and
+    # administrators); the center's dispatchers and administrators review and publish (not a version they wrote).
+    "kb_read": {Role.AGENT, Role.DISPATCHER, Role.CALLBACK_AGENT, Role.CITY_LEADER, Role.ADMIN, *HANDLER_ROLES,
+                Role.DISTRICT_SUPERVISOR},
+    "kb_write": {*HANDLER_ROLES, Role.DISTRICT_SUPERVISOR, Role.DISPATCHER, Role.ADMIN},
+    "kb_publish": {Role.DISPATCHER, Role.ADMIN},
 }
 
 

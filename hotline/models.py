@@ -63,6 +63,11 @@ class Ticket(FSMModelMixin, models.Model):
         "self", verbose_name="重复诉求之原工单", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats"
     )
     answer = models.TextField("直接答复内容", blank=True, default="")
+    # 直接答复's ground: the knowledge-base version the agent answered from (kept when the article changes later)
+    cited_article_version = models.ForeignKey(
+        "knowledge.ArticleVersion", verbose_name="依据知识库版本", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="cited_by",
+    )
     result = models.TextField("办理结果（向热线反馈）", blank=True, default="")
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="受理人", on_delete=models.PROTECT, related_name="+"
@@ -138,8 +143,9 @@ class Ticket(FSMModelMixin, models.Model):
 
     # --- lifecycle (transitions change fields only; services lock, check, audit)
     @transition(field=status, source=Status.RECEIVED, target=Status.ANSWERED)
-    def answer_directly(self, answer, now):
+    def answer_directly(self, answer, now, cited_version=None):
         self.answer = answer
+        self.cited_article_version = cited_version
         self.completed_at = now
 
     @transition(field=status, source=Status.RECEIVED, target=Status.DISPATCHED)

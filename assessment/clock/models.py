@@ -71,6 +71,8 @@ class NotificationKind(models.TextChoices):
     EXTENSION_DECIDED = "extension_decided", "延期审批结果"
     REHANDLE = "rehandle", "重办"
     CALLBACK_DUE = "callback_due", "待回访"
+    KB_REVIEW_DUE = "kb_review_due", "知识库待复审"
+    KB_EXPIRING = "kb_expiring", "知识库即将失效"
 
 
 class Notification(models.Model):
@@ -80,7 +82,11 @@ class Notification(models.Model):
     recipient = models.ForeignKey("dispatch.Unit", verbose_name="接收单位", on_delete=models.CASCADE, related_name="+")
     recipient_role = models.CharField("接收角色", max_length=20, blank=True, default="", choices=Role.choices,
                                       help_text="空：单位全体用户")
-    ticket = models.ForeignKey("hotline.Ticket", verbose_name="工单", on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey("hotline.Ticket", verbose_name="工单", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="+")
+    # a knowledge-base notice (review due, expiring) names its article instead of an order
+    article = models.ForeignKey("knowledge.Article", verbose_name="知识库条目", null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="+", db_index=False)
     kind = models.CharField("类别", max_length=20, choices=NotificationKind.choices)
     text = models.CharField("内容", max_length=300)
     created_at = models.DateTimeField("时间")
@@ -93,9 +99,22 @@ class Notification(models.Model):
                          condition=Q(read_at__isnull=True)),
             models.Index(fields=["recipient", "-created_at"], name="notification_all"),
         ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ticket__isnull=False) | Q(article__isnull=False),
+                                   name="notification_names_its_subject"),
+        ]
 
     def __str__(self):
         return self.text
+
+    @property
+    def url(self):
+        """Where 查看 leads: the order, or the knowledge-base article."""
+        from django.urls import reverse
+
+        if self.ticket_id:
+            return reverse("hotline:ticket", args=[self.ticket_id])
+        return reverse("knowledge:article", args=[self.article_id])
 
 
 class Outbox(models.Model):

@@ -59,7 +59,7 @@ def inbox_notifications(user, state=UNREAD, kind=""):
         notes = notes.filter(read_at__isnull=False)
     if kind:
         notes = notes.filter(kind=kind)
-    return notes.select_related("ticket").order_by("-created_at", "-pk")
+    return notes.select_related("ticket", "article__latest_version").order_by("-created_at", "-pk")
 
 
 def unread_summary(user, latest=5):

@@ -52,20 +52,20 @@ def unread_json(request):
     count, latest = unread_summary(request.user)
     return JsonResponse({"unread": count, "latest": [{
         "id": n.pk, "kind": n.kind, "kind_label": n.get_kind_display(), "text": n.text,
-        "created_at": n.created_at.isoformat(), "url": reverse("hotline:ticket", args=[n.ticket_id]),
+        "created_at": n.created_at.isoformat(), "url": n.url,
     } for n in latest]})
 
 
 @require_POST
 @login_required
 def open_notification(request, pk):
-    """查看: mark the notice read and go to its order (a notice not addressed to the user: back to the inbox)."""
-    note = inbox_notifications(request.user, ALL).filter(pk=pk).values("ticket_id").first()
+    """查看: mark the notice read and go to its order or article (one not addressed to the user: back to the inbox)."""
+    note = inbox_notifications(request.user, ALL).filter(pk=pk).select_related(None).only("ticket", "article").first()
     if note is None:
         messages.error(request, "通知不存在或不是发给您的")
         return redirect("hotline:notifications")
     mark_read(request.user, [pk])
-    return redirect("hotline:ticket", note["ticket_id"])
+    return redirect(note.url)
 
 
 @require_POST
