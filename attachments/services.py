@@ -37,8 +37,8 @@ def attach(actor, ticket, checked, *, stage, event, now, stored):
     rows = []
     for item in checked:
         key = f"tickets/{ticket.pk}/{now:%Y%m}/{uuid.uuid4().hex}"
-        name = _save(f"{key}.{item.extension}", item.content, stored)
-        thumb = _save(f"{key}-thumb.jpg", item.thumbnail, stored) if item.thumbnail else ""
+        name = save_file(f"{key}.{item.extension}", item.content, stored)
+        thumb = save_file(f"{key}-thumb.jpg", item.thumbnail, stored) if item.thumbnail else ""
         rows.append(Attachment(
             ticket=ticket, event=event, stage=stage, kind=item.kind, file=name, thumbnail=thumb,
             original_name=item.original_name, content_type=item.content_type, size=len(item.content),
@@ -46,7 +46,8 @@ def attach(actor, ticket, checked, *, stage, event, now, stored):
     return Attachment.objects.bulk_create(rows)
 
 
-def _save(name, content, stored):
+def save_file(name, content, stored):
+    """Store one file through the default storage, noting its name in ``stored`` (discarded_on_failure's list)."""
     saved = default_storage.save(name, ContentFile(content))
     stored.append(saved)
     return saved

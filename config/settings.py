@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "core",
     "attachments",
     "knowledge",
+    "topics",
+    "bigscreen",
     "django_prometheus",
     "axes",
 ]
@@ -208,6 +210,9 @@ WORKER_QUEUES = ["clock", "notify", "reports", "training"]
 
 # How often each open page asks /notifications/unread.json for the header badge (static/js/alerts.js)
 ALERTS_POLL_SECONDS = float(os.environ.get("ALERTS_POLL_SECONDS", "20"))
+# 大屏 (bigscreen/): how often a screen asks for new figures, and how long one computed snapshot is served
+BIG_SCREEN_POLL_SECONDS = float(os.environ.get("BIG_SCREEN_POLL_SECONDS", "15"))
+BIG_SCREEN_CACHE_SECONDS = int(os.environ.get("BIG_SCREEN_CACHE_SECONDS", "10"))
 CELERY_TASK_ROUTES = {
     "assessment.sweep_clocks": {"queue": "clock"},
     "assessment.close_previous_month": {"queue": "reports"},

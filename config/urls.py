@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("attachments.urls")),
     path("rankings/", include("assessment.urls")),
     path("knowledge/", include("knowledge.urls")),
+    path("topics/", include("topics.urls")),
+    path("screen/", include("bigscreen.urls")),
     path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

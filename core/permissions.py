@@ -59,6 +59,13 @@ ACTION_ROLES = {
                 Role.DISTRICT_SUPERVISOR},
     "kb_write": {*HANDLER_ROLES, Role.DISTRICT_SUPERVISOR, Role.DISPATCHER, Role.ADMIN},
     "kb_publish": {Role.DISPATCHER, Role.ADMIN},
+    # 大屏: the command center's live screen; a district supervisor's shows their district only (bigscreen/)
+    "view_big_screen": {Role.CITY_LEADER, Role.DISPATCHER, Role.ADMIN, Role.DISTRICT_SUPERVISOR},
+    # 每月一题 (topics/): the leader picks, starts and closes topics; the units involved report progress; who sees
+    # which topic (the center all, a unit those it leads or is named in) is topics/selectors.py visible_topics
+    "manage_topics": {Role.CITY_LEADER},
+    "view_topics": {Role.CITY_LEADER, Role.DISPATCHER, Role.ADMIN, Role.DISTRICT_SUPERVISOR, *HANDLER_ROLES},
+    "report_topic": {*HANDLER_ROLES, Role.DISTRICT_SUPERVISOR},
 }
 
 

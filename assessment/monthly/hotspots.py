@@ -75,10 +75,38 @@ def month_summary(month):
         "by_category": [[name, n] for name, n in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))],
         "by_district": [[name, by_district[pk]] for pk, name in districts],
         "top_problems": [
-            {"item": items[item_id].path_names(), "count": by_leaf[item_id][1], "streets": by_leaf[item_id][2]}
+            {"item": items[item_id].path_names(), "item_id": item_id, "count": by_leaf[item_id][1],
+             "streets": by_leaf[item_id][2]}
             for item_id in top[:TOP_PROBLEMS]
         ],
     }
+
+
+TOP_LEAVES_SQL = """
+SELECT t.catalog_item_id, count(*) AS originals, count(DISTINCT t.street_id) AS streets
+FROM hotline_ticket t
+WHERE t.received_at >= %(start)s AND t.received_at < %(end)s AND t.repeat_of_id IS NULL
+GROUP BY t.catalog_item_id ORDER BY originals DESC, t.catalog_item_id LIMIT %(limit)s
+"""
+
+
+def top_problems(month, limit=TOP_PROBLEMS):
+    """每月一题 candidates of a month: [{"item", "item_id", "count", "streets"}], most originals first. A computed
+    month's stored summary answers (no scan); a month not yet computed (or computed before the summary kept the
+    leaf's id) is counted from its tickets."""
+    from assessment.models import MonthClose
+
+    close = MonthClose.objects.using(reports_db()).filter(month=month).first()
+    stored = (close.summary or {}).get("top_problems", []) if close else []
+    if stored and all("item_id" in row for row in stored):
+        return stored[:limit]
+    from dispatch.models import CatalogItem
+
+    start, end = months.bounds(month)
+    rows = _rows(TOP_LEAVES_SQL, {"start": start, "end": end, "limit": limit})
+    items = CatalogItem.objects.select_related("parent__parent").in_bulk([row[0] for row in rows])
+    return [{"item": items[item_id].path_names(), "item_id": item_id, "count": int(n), "streets": int(streets)}
+            for item_id, n, streets in rows]
 
 
 def detect_rises(day=None, rule=None):

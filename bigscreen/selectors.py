@@ -1,0 +1,146 @@
+"""大屏: today's figures of the city (or of a supervisor's district) for the command center's live screen.
+
+Cost does not grow with the table: every figure is read from today's rows only, through the received_at index
+range (≈ 55 000 rows on a busy day at a year's volume), in one aggregate; the latest orders are the head of the
+same index. The snapshot is kept in the cache for BIG_SCREEN_CACHE_SECONDS, so any number of screens polling
+costs one computation per scope per period (bench/big_screen.py measures both paths).
+
+Figures (today = the Beijing calendar day): 今日受理 every order received today; 在办 those of them now with a
+unit and not done; 逾期 those of them past a deadline (assessment/clock/overdue.py, the one rule); 办结 those
+completed, answered directly, called back or closed. A district supervisor's screen counts the dispatched orders
+at the district's addresses (the address part of hotline/selectors.py district_scope_q), by street; its latest
+orders are read through visible_tickets, the one home of the scope.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from assessment.clock.overdue import overdue_sql
+from core.errors import NotPermitted
+from core.permissions import address_district_id, require_role, visible_unit_ids
+from dispatch.choices import sql_list
+from dispatch.models import CatalogItem, Unit
+from hotline import privacy
+from hotline.choices import OPEN_STATUSES, Status
+from hotline.selectors import visible_tickets
+
+DONE_STATUSES = [Status.COMPLETED, Status.ANSWERED, Status.CALLBACK, Status.CLOSED]
+TOP_PROBLEMS = 8
+LATEST = 10
+CONTENT_CHARS = 28
+
+TODAY_SQL = """
+WITH g AS (
+    SELECT t.district_id, t.street_id, t.catalog_item_id, count(*) AS intake,
+           count(*) FILTER (WHERE t.status IN {open}) AS open,
+           count(*) FILTER (WHERE {overdue}) AS overdue,
+           count(*) FILTER (WHERE t.status IN {done}) AS done,
+           count(*) FILTER (WHERE t.repeat_of_id IS NULL) AS originals
+    FROM hotline_ticket t
+    WHERE t.received_at >= %(start)s AND t.received_at < %(end)s {scope}
+    GROUP BY t.district_id, t.street_id, t.catalog_item_id
+)
+SELECT 'district', district_id, sum(intake), sum(open), sum(overdue), sum(done) FROM g GROUP BY district_id
+UNION ALL
+SELECT 'street', street_id, sum(intake), sum(open), sum(overdue), sum(done) FROM g
+    WHERE street_id IS NOT NULL GROUP BY street_id
+UNION ALL
+SELECT 'leaf', catalog_item_id, sum(originals), 0, 0, 0 FROM g GROUP BY catalog_item_id
+"""
+DISTRICT_SCOPE = "AND t.district_id = %(district)s AND t.dispatched_at IS NOT NULL"
+FIGURES = ("intake", "open", "overdue", "done")
+
+
+def scope_of(user):
+    """None for the whole city (the center's roles), else the supervisor's district id."""
+    require_role(user, "view_big_screen", "您的岗位无权查看大屏")
+    if visible_unit_ids(user) is None:
+        return None
+    district_id = address_district_id(user)
+    if district_id is None:
+        raise NotPermitted("区督办员账号未关联到区，无法查看大屏")
+    return district_id
+
+
+def day_bounds(now):
+    tz = timezone.get_default_timezone()
+    day = timezone.localdate(now)
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    return day, start, start + dt.timedelta(days=1)
+
+
+def _today_rows(start, end, now, district_id):
+    sql = TODAY_SQL.format(open=sql_list(OPEN_STATUSES), done=sql_list(DONE_STATUSES), overdue=overdue_sql(),
+                           scope=DISTRICT_SCOPE if district_id else "")
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {"start": adapt(start), "end": adapt(end), "now": adapt(now), "district": district_id}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _latest(user, start, end):
+    tickets = visible_tickets(user).select_related(None).select_related("district", "street", "catalog_item")
+    tickets = tickets.filter(received_at__gte=start, received_at__lt=end).only(
+        "received_at", "content", "status", "tier", "district__name", "street__name", "catalog_item__name")
+    return [{
+        "number": t.number, "time": f"{timezone.localtime(t.received_at):%H:%M}",
+        "area": f"{t.district.name}{t.street.name if t.street_id else ''}", "category": t.catalog_item.name,
+        "content": _short(privacy.mask_numbers(t.content)), "tier": t.get_tier_display(),
+        "status": t.get_status_display(),
+    } for t in tickets.order_by("-received_at", "-id")[:LATEST]]
+
+
+def _short(text):
+    text = " ".join(text.split())
+    return text if len(text) <= CONTENT_CHARS else text[:CONTENT_CHARS] + "…"
+
+
+def compute(user, district_id, now):
+    """The snapshot, read from the database (4 queries)."""
+    day, start, end = day_bounds(now)
+    rows = _today_rows(start, end, now, district_id)
+    groups = {"district": {}, "street": {}, "leaf": {}}
+    for kind, key, *figures in rows:
+        groups[kind][key] = dict(zip(FIGURES, (int(f or 0) for f in figures), strict=True))
+    area_kind = "street" if district_id else "district"
+    leaves = sorted(groups["leaf"].items(), key=lambda kv: (-kv[1]["intake"], kv[0]))[:TOP_PROBLEMS]
+    if district_id:
+        units = Unit.objects.filter(pk=district_id) | Unit.objects.filter(parent_id=district_id, kind="street")
+    else:
+        units = Unit.objects.filter(kind="district")
+    units = {u.pk: u for u in units.only("name", "code", "kind")}
+    items = CatalogItem.objects.only("name").in_bulk([pk for pk, _ in leaves])
+    totals = {f: sum(g[f] for g in groups["district"].values()) for f in FIGURES}
+    areas = [{"name": units[pk].name, **figures} for pk, figures in groups[area_kind].items() if pk in units]
+    areas.sort(key=lambda a: (-a["intake"], a["name"]))
+    districts = [u for u in units.values() if u.kind == "district"]
+    return {
+        "day": f"{day:%Y-%m-%d}", "generated_at": f"{timezone.localtime(now):%H:%M:%S}",
+        "scope": units[district_id].name if district_id else "全市",
+        "area_label": "街乡镇" if district_id else "区",
+        "totals": totals,
+        "areas": areas,
+        "map": [{"name": d.name, "value": groups["district"].get(d.pk, {}).get("intake", 0)}
+                for d in sorted(districts, key=lambda d: d.code)],
+        "top_problems": [{"item": items[pk].name, "count": figures["intake"]} for pk, figures in leaves
+                         if pk in items],
+        "latest": _latest(user, start, end),
+    }
+
+
+def snapshot(user, now=None):
+    """The scope's snapshot from the cache, computed when missing (or always, with the cache time set to 0)."""
+    district_id = scope_of(user)
+    seconds = settings.BIG_SCREEN_CACHE_SECONDS
+    key = f"bigscreen:{district_id or 'city'}"
+    data = cache.get(key) if seconds else None
+    if data is None:
+        data = compute(user, district_id, now or timezone.now())
+        if seconds:
+            cache.set(key, data, seconds)
+    return data
