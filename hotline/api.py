@@ -128,7 +128,7 @@ class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericVie
         then = intake.DISPATCH if data["dispatch"] else intake.ANSWER if data["answer"].strip() else None
         ticket, created = intake.take_call(request.user, then=then, lead_unit=data["lead_unit"],
                                            lead_reason=data["lead_reason"], assist_units=data["assist_units"],
-                                           answer=data["answer"],
+                                           answer=data["answer"], cited_version=data["cited_version"],
                                            tier=data["tier"], idempotency_key=key, **fields)
         return Response(s.IntakeResultSerializer(ticket).data, status=201 if created else 200)
 
@@ -150,7 +150,8 @@ class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericVie
     @ticket_action(s.AnswerSerializer, "answer")
     def answer(self, request, pk):
         pk = self.visible(pk)
-        intake.answer_directly(request.user, pk, self.validated(s.AnswerSerializer)["answer"])
+        data = self.validated(s.AnswerSerializer)
+        intake.answer_directly(request.user, pk, data["answer"], cited_version=data["cited_version"])
         return detail_response(request, pk)
 
     @ticket_action(s.DispatchSerializer, "dispatch")

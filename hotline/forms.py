@@ -87,6 +87,9 @@ class IntakeForm(forms.Form):
                                    placeholder="输入名称或代码，可选多个")
     answer = forms.CharField(label="答复内容（直接答复时填写）", required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
+    # set by the knowledge panel's 采用此答复 (knowledge_intake.js): the published version answered from
+    cited_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+    kb_search = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
     photos = photos_field("诉求人提供的照片（网络渠道，可不传）", capture=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -132,7 +135,7 @@ class IntakeForm(forms.Form):
 
     def service_kwargs(self):
         data = dict(self.cleaned_data)
-        for name in ("answer", "lead_unit", "lead_reason", "assist_units"):
+        for name in ("answer", "lead_unit", "lead_reason", "assist_units", "cited_version", "kb_search"):
             data.pop(name)
         data["tier"] = data["tier"] or None
         return data
@@ -162,6 +165,7 @@ class UploadForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = needed(forms.CharField(label="答复内容", required=False, widget=forms.Textarea(attrs={"rows": 3})))
+    cited_version = forms.CharField(label="依据的知识库版本编号（可不填）", required=False, max_length=20)
 
 
 class DispatchForm(forms.Form):

@@ -123,6 +123,8 @@ class IntakeSerializer(SharedFieldsMixin, serializers.Serializer):
     assist_units = serializers.ListField(child=UnitCodeField(), label="协办单位", required=False, default=list,
                                          max_length=10)
     answer = serializers.CharField(label="直接答复内容", required=False, allow_blank=True, default="", **TEXT)
+    cited_version = serializers.IntegerField(label="依据的知识库版本（直接答复时，可不填）", required=False,
+                                             allow_null=True, default=None, min_value=1, max_value=2**62)
 
     def to_internal_value(self, data):
         token = _prefetched_units.set(prefetch_units(data, ("district", "street", "lead_unit")))  # one query
@@ -180,6 +182,8 @@ class RulingSerializer(serializers.Serializer):
 
 class AnswerSerializer(serializers.Serializer):
     answer = serializers.CharField(label="答复内容", **TEXT)
+    cited_version = serializers.IntegerField(label="依据的知识库版本（已发布版本的编号，可不填）", required=False,
+                                             allow_null=True, default=None, min_value=1, max_value=2**62)
 
 
 class EmptySerializer(serializers.Serializer):

@@ -22,3 +22,7 @@ class SearchSource(models.TextChoices):
     SEARCH = "search", "知识库检索"
     INTAKE = "intake", "受理页检索"
     API = "api", "接口检索"
+
+
+ACTION_LABELS = {"create": "新建", "edit": "修改", "submit": "提交审核", "send_back": "退回修改",
+                 "publish": "发布", "withdraw": "撤回", "expire": "到期失效", "flag": "提醒复审", "import": "批量载入"}

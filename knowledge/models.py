@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from .choices import PENDING_STATUSES, SearchSource, VersionStatus
+from .choices import ACTION_LABELS, PENDING_STATUSES, SearchSource, VersionStatus
 
 
 class Article(models.Model):
@@ -25,7 +25,7 @@ class Article(models.Model):
     latest_version = models.ForeignKey("ArticleVersion", verbose_name="最新版本", null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="+")
     live_version = models.ForeignKey("ArticleVersion", verbose_name="已发布版本", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+",
+                                     on_delete=models.PROTECT, related_name="live_of",
                                      help_text="话务员检索与引用的版本；未发布、已过期或已撤回时为空")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
@@ -144,6 +144,10 @@ class ArticleEvent(models.Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
 
+    @property
+    def label(self):
+        return ACTION_LABELS.get(self.action, self.action)
+
 
 class KnowledgeSearch(models.Model):
     """One search an agent ran (the search page, the intake panel's box, the API), and whether an article of its
@@ -172,9 +176,9 @@ class KnowledgeSearch(models.Model):
 
 
 class IndexGeneration(models.Model):
-    """One row counting changes of the published set: every publish, withdraw and expiry adds one in its own
-    transaction, and each process rebuilds its in-memory search index when the number it built from is behind
-    (knowledge/selectors.py article_index): one primary-key read per search, right across web and worker processes."""
+    """One row stamping the published set: every publish, withdraw and expiry writes a new random stamp in its own
+    transaction, and each process rebuilds its in-memory search index when the stamp differs from the one it built
+    from (knowledge/selectors.py article_index): one primary-key read per search, across web and worker processes."""
 
     generation = models.PositiveBigIntegerField(default=0)
 

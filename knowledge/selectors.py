@@ -1,31 +1,15 @@
 """Every read of the knowledge base: which articles a user may see, one article with its versions, the lists, the
 search index of the published versions and the searches built on it, what owners learn (stats.py)."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 
 from core.permissions import role_may
 from dispatch.models import CatalogItem
 
 from .choices import VersionStatus
-from .models import Article, ArticleEvent, ArticleVersion
-
-
-def manages_all(user):
-    """The center's reviewers read every article in every state."""
-    return role_may(user, "kb_publish")
-
-
-def visible_articles(user):
-    """Articles the user may open: the published ones (kb_read), their own unit's in any state (kb_write), every
-    one for the center's reviewers."""
-    if manages_all(user):
-        return Article.objects.all()
-    scope = Q(pk__in=[])
-    if role_may(user, "kb_read"):
-        scope |= Q(live_version__isnull=False)
-    if role_may(user, "kb_write") and user.unit_id:
-        scope |= Q(owner_id=user.unit_id)
-    return Article.objects.filter(scope)
+from .models import ArticleEvent, ArticleVersion
+from .scope import manages_all, visible_articles  # noqa: F401 - part of the selectors' interface
+from .search import article_index, search_articles, suggest_for_intake  # noqa: F401 - the contract's home
 
 
 def article_for(user, pk):
@@ -65,3 +49,52 @@ def version_use_counts(article):
     rows = (Ticket.objects.filter(cited_article_version__article_id=article.pk)
             .values("cited_article_version_id").annotate(n=Count("pk")))
     return {row["cited_article_version_id"]: row["n"] for row in rows}
+
+
+def may_see_pending(user, article):
+    """Drafts, versions under review and the trail: the owner's staff and the center's reviewers."""
+    return manages_all(user) or (role_may(user, "kb_write") and user.unit_id == article.owner_id)
+
+
+def allowed_actions(user, article):
+    """The actions the page offers: the same role and unit checks the services run, and the version's state."""
+    from django_fsm import can_proceed
+
+    from .services import may_publish, may_write
+
+    latest = article.latest_version
+    allowed = set()
+    if may_write(user, article):
+        if latest.status != VersionStatus.REVIEW:
+            allowed.add("edit")
+        if can_proceed(latest.submit):
+            allowed.add("submit")
+    if role_may(user, "kb_publish") and latest.status == VersionStatus.REVIEW:
+        allowed.add("send_back")
+        if may_publish(user, latest):
+            allowed.add("publish")
+    if article.live_version_id and (may_write(user, article) or role_may(user, "kb_publish")):
+        allowed.add("withdraw")
+    return allowed
+
+
+def listed_articles(user, *, category="", owner=None, status=""):
+    """The articles in the filters, newest first, with what the list shows (owner, the version listed):
+    the published ones by default; another status (owners, reviewers) by their newest version."""
+    articles = visible_articles(user)
+    field = "live_version"
+    if status and status != VersionStatus.PUBLISHED and (role_may(user, "kb_write") or manages_all(user)):
+        articles, field = articles.filter(latest_version__status=status), "latest_version"
+    else:
+        articles = articles.filter(live_version__isnull=False)
+    if owner is not None:
+        articles = articles.filter(owner=owner)
+    if category:
+        articles = articles.filter(**{f"{field}__catalog_items__parent__parent__name": category}).distinct()
+    return articles.select_related("owner", "latest_version", "live_version").order_by("-pk")
+
+
+def awaiting_review():
+    """Versions submitted for review, oldest first, with their article and owner."""
+    return (ArticleVersion.objects.filter(status=VersionStatus.REVIEW)
+            .select_related("article__owner", "author").order_by("submitted_at", "pk"))

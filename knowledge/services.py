@@ -4,11 +4,11 @@ Each change locks the article row, checks the actor through core/permissions.py 
 version's FSM transition and writes an ArticleEvent in the same transaction; a change of the published set bumps
 IndexGeneration there too, so every process rebuilds its search index (selectors.article_index)."""
 
+import random
 import secrets
 from contextlib import contextmanager
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django_fsm import can_proceed
 
@@ -17,12 +17,10 @@ from core.permissions import require_role, role_may
 from dispatch.choices import UnitKind
 from dispatch.models import Unit
 
-from .choices import PENDING_STATUSES, VersionStatus
+from .choices import ACTION_LABELS, PENDING_STATUSES, SearchSource, VersionStatus
 from .content import ArticleContent, check_content
-from .models import Article, ArticleEvent, ArticleVersion, IndexGeneration
+from .models import Article, ArticleEvent, ArticleVersion, IndexGeneration, KnowledgeSearch
 
-ACTION_LABELS = {"create": "新建", "edit": "修改", "submit": "提交审核", "send_back": "退回修改",
-                 "publish": "发布", "withdraw": "撤回", "expire": "到期失效", "flag": "提醒复审", "import": "导入"}
 
 
 def now_or(now):
@@ -56,11 +54,12 @@ def writable_owner(user):
 
 
 # --- the shared steps
-def bump_index(count=1):
-    """The published set changed: processes rebuild their search index on their next search."""
-    updated = IndexGeneration.objects.filter(pk=1).update(generation=F("generation") + count)
-    if not updated:
-        IndexGeneration.objects.get_or_create(pk=1, defaults={"generation": count})
+def bump_index():
+    """The published set changed: a fresh random stamp, so every process rebuilds its search index on its next
+    search (random, not a counter: a rolled-back change must never leave a stamp that a later change repeats)."""
+    stamp = random.getrandbits(62) or 1  # noqa: S311 - a change marker, not a secret
+    if not IndexGeneration.objects.filter(pk=1).update(generation=stamp):
+        IndexGeneration.objects.get_or_create(pk=1, defaults={"generation": stamp})
 
 
 def record_event(article, action, *, actor=None, version=None, from_status="", note="", data=None, now=None):
@@ -256,3 +255,52 @@ def owner_for_code(code):
     if code == "center":
         return Unit.objects.filter(kind=UnitKind.CENTER).order_by("pk").first()
     return Unit.objects.filter(code=code).first()
+
+
+# --- the search log (what owners learn: stats.py)
+QUERY_MAX = 200  # the longest search kept
+
+
+
+
+
+def log_search(user, q, *, category="", found=(), source=SearchSource.SEARCH, now=None):
+    """Keep one search (its words with any phone number masked; its category: the filter, else the first found
+    article's, else the catalog suggester's guess; how many were found, `found`: their article ids); returns its id,
+    which the results' links carry so that opening one marks the search as answered."""
+    q = (q or "").strip()[:QUERY_MAX]
+    if not q:
+        return None
+    from hotline.privacy import mask_numbers  # a caller's number typed into the box is not kept
+
+    from .search import category_of
+
+    found = list(found)
+    category = category or category_of(q, found[0] if found else None)
+    result_count = len(found)
+    return KnowledgeSearch.objects.create(
+        user=user, unit_id=user.unit_id, source=source, query=mask_numbers(q)[:QUERY_MAX], category=category[:100],
+        result_count=result_count, created_at=now_or(now)).pk
+
+
+def mark_opened(user, search_id, article_id, now=None):
+    """The user opened (or answered from) `article_id` out of their search `search_id`; another user's search, or
+    one already marked, is left alone."""
+    if not str(search_id or "").isdigit() or len(str(search_id)) > 18:
+        return 0
+    return KnowledgeSearch.objects.filter(pk=int(search_id), user=user, opened_article__isnull=True).update(
+        opened_article_id=article_id, opened_at=now_or(now))
+
+
+def citable_version(version_id):
+    """The published version an agent answers from (直接答复 cites it), or InvalidInput naming cited_version: only
+    the live version of an article may be cited, so an order never rests on a draft or a withdrawn text."""
+    if version_id in (None, ""):
+        return None
+    if not str(version_id).isdigit() or len(str(version_id)) > 18:
+        raise InvalidInput("引用的知识库版本无效", field="cited_version")
+    version = (ArticleVersion.objects.select_related("article").filter(
+        pk=int(version_id), status=VersionStatus.PUBLISHED).first())
+    if version is None or version.article.live_version_id != version.pk:
+        raise InvalidInput("引用的知识库条目已更新或已停用，请重新选择", field="cited_version")
+    return version

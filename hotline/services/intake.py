@@ -19,6 +19,7 @@ from core.permissions import require_role
 from dispatch.choices import RequestType, Responsible, Tier, UnitKind
 from dispatch.models import LIVE_ASSIGNMENT_STATUSES, Assignment, AssignmentRole, AssignmentStatus
 from dispatch.tiers import suggested_tier, tier_rank
+from knowledge.services import citable_version
 
 from ..choices import CONTENT_MAX_LENGTH, Channel, Urgency
 from ..models import Ticket
@@ -146,15 +147,23 @@ def record_call(actor, *, channel, caller_phone, address, district, content, req
     return ticket
 
 
-def answer_directly(actor, ticket_id, answer, now=None):
-    """咨询类: the agent answers from the knowledge base; no dispatch, the callback still follows."""
+def answer_directly(actor, ticket_id, answer, now=None, cited_version=None):
+    """咨询类: the agent answers from the knowledge base; no dispatch, the callback still follows. `cited_version`
+    (an ArticleVersion id, optional): the published article version answered from, kept on the order and its event
+    whatever the article becomes later."""
     require_role(actor, "answer_directly")
     answer = require_text(answer, "answer", "答复内容")
+    version = citable_version(cited_version)
     now = now_or(now)
+    note, data = answer, None
+    if version is not None:
+        note = f"{answer}\n（依据知识库：{version.citation}）"
+        data = {"article": version.article_id, "article_version": version.pk, "version_number": version.number,
+                "citation": version.citation}
     with locked_ticket(ticket_id) as ticket:
         check_can_answer(actor, ticket)
-        apply_transition(ticket, "answer_directly", "answer_directly", actor=actor, note=answer, now=now,
-                         answer=answer)
+        apply_transition(ticket, "answer_directly", "answer_directly", actor=actor, note=note, data=data, now=now,
+                         answer=answer, cited_version=version)
         clocks.meet_dispatch(ticket, now)
         alerts.callback_due(ticket, "直接答复", now)
     return ticket
@@ -238,10 +247,11 @@ DISPATCH, ANSWER, REPEAT = "dispatch", "answer", "repeat"
 
 
 def take_call(actor, *, then=None, lead_unit=None, assist_units=(), lead_reason="", answer="", repeat_of=None,
-              idempotency_key=None, now=None, photos=(), **call):
+              idempotency_key=None, now=None, photos=(), cited_version=None, **call):
     """受理 a call (`call`: intake_ticket's fields) and, all or nothing, follow it up: `then` = DISPATCH (to
     `lead_unit`, default the route; another unit than the route needs `lead_reason`), ANSWER (with `answer`),
-    REPEAT (link to ticket `repeat_of`) or None (record only); `photos`: what the caller sent through a web
+    REPEAT (link to ticket `repeat_of`) or None (record only); `cited_version`: the knowledge-base version an
+    ANSWER rests on; `photos`: what the caller sent through a web
     channel. Returns (ticket, created); the user's repeated
     idempotency key returns the first ticket as it is, when the request (the call and its follow-up) is the same."""
     if then not in (None, DISPATCH, ANSWER, REPEAT):
@@ -249,6 +259,8 @@ def take_call(actor, *, then=None, lead_unit=None, assist_units=(), lead_reason=
     keyed = {"idempotency_key": idempotency_key, "now": now}
     if idempotency_key:
         reason = {"lead_reason": lead_reason} if lead_reason else {}  # keys sent before it existed keep their digest
+        if cited_version:
+            reason["cited_version"] = cited_version
         keyed["fingerprint"] = request_fingerprint(then=then, lead_unit=lead_unit, assist_units=assist_units,
                                                    answer=answer, repeat_of=repeat_of, **reason, **call,
                                                    **({"photos": [(p.name, p.size) for p in photos]} if photos else {}))
@@ -270,6 +282,6 @@ def take_call(actor, *, then=None, lead_unit=None, assist_units=(), lead_reason=
 
             return link_repeat(actor, ticket.pk, repeat_of, now=now), True
         if then == ANSWER:
-            return answer_directly(actor, ticket.pk, answer, now=now), True
+            return answer_directly(actor, ticket.pk, answer, now=now, cited_version=cited_version), True
         return dispatch_ticket(actor, ticket.pk, lead_unit=lead_unit, assist_units=assist_units,
                                lead_reason=lead_reason or "", now=now), True

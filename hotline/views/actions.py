@@ -131,7 +131,8 @@ FILES = ("photos", "documents")
 COMPLETE_FIELDS = ("result", "caller_feedback_method", "caller_told_at", "caller_feedback", *FILES)
 ACTIONS = {
     "dispatch": Action("派单", forms.DispatchForm, _dispatch),
-    "answer_directly": Action("直接答复", forms.AnswerForm, _simple(intake.answer_directly, "已直接答复", "answer")),
+    "answer_directly": Action("直接答复", forms.AnswerForm,
+                              _simple(intake.answer_directly, "已直接答复", "answer", "cited_version")),
     "redispatch": Action("改派", forms.RedispatchForm, _redispatch),
     "rule_return": Action("退单裁定", forms.RulingForm,
                           _simple(center.rule_return, "已裁定退单不成立，原单位继续办理", "ruling")),

@@ -14,6 +14,7 @@ from dispatch.catalog.selectors import search_leaves
 from dispatch.choices import Responsible, UnitKind
 from dispatch.selectors import districts, street_named
 from dispatch.tiers import suggested_tier
+from knowledge import services as knowledge
 
 from .. import selectors
 from ..choices import CONTENT_MAX_LENGTH, Urgency
@@ -60,9 +61,13 @@ def _take(request, form):
     else:
         then = intake.ANSWER if request.POST.get("submit") == "answer" else intake.DISPATCH
     data = form.cleaned_data
+    cited = data["cited_version"] if then == intake.ANSWER else None
     ticket, _ = intake.take_call(request.user, then=then, answer=data["answer"], lead_unit=data["lead_unit"],
                                  assist_units=data["assist_units"], lead_reason=data["lead_reason"],
+                                 cited_version=cited or None,
                                  repeat_of=int(original_id) if original_id else None, **form.service_kwargs())
+    if ticket.cited_article_version_id and data["kb_search"]:  # the panel's search found what was answered
+        knowledge.mark_opened(request.user, data["kb_search"], ticket.cited_article_version.article_id)
     return ticket
 
 
