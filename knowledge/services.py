@@ -22,7 +22,6 @@ from .content import ArticleContent, check_content
 from .models import Article, ArticleEvent, ArticleVersion, IndexGeneration, KnowledgeSearch
 
 
-
 def now_or(now):
     return now or timezone.now()
 

@@ -96,8 +96,9 @@ def test_intake_page_answers_directly_citing_the_version(client, users, director
     login(client, users["agent"])
     response = client.post(reverse("hotline:intake"), {
         "caller_phone": "13812341234", "channel": "phone", "district": directory["110105026"].parent_id,
-        "street": "望京街道", "address": "望京花家地小区3号楼", "content": "今年什么时候供暖", "request_type": "consultation",
-        "urgency": "normal", "catalog_item": catalog["policy"].pk, "answer": "11月15日开始供暖",
+        "street": "望京街道", "address": "望京花家地小区3号楼", "content": "今年什么时候供暖",
+        "request_type": "consultation", "urgency": "normal", "catalog_item": catalog["policy"].pk,
+        "answer": "11月15日开始供暖",
         "cited_version": article.live_version_id, "submit": "answer"})
     assert response.status_code == 302, response.content.decode()[:2000]
     from hotline.models import Ticket

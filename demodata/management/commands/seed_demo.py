@@ -1,6 +1,8 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from demodata.users import DEMO_PASSWORD, seed_demo_users
+from dispatch.catalog.selectors import current_version
 
 
 class Command(BaseCommand):
@@ -12,3 +14,5 @@ class Command(BaseCommand):
         for user in users:
             unit = user.unit.name if user.unit else "—"
             self.stdout.write(f"  {user.username:<16} {user.get_role_display():<12} {unit}")
+        if current_version() is not None:  # the demo articles name catalog leaves
+            call_command("load_demo_articles", stdout=self.stdout)
