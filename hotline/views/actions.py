@@ -66,6 +66,11 @@ def _simple(service, message, *fields):
     return run
 
 
+def _answer(user, ticket, _, d):
+    intake.answer_directly(user, ticket.pk, d["answer"], cited_version=d.get("cited_version") or None)
+    return "已直接答复"
+
+
 def _upload(user, ticket, _, d):
     rows = attachments.upload(user, ticket.pk, photos=d["photos"], documents=d["documents"], note=d["note"])
     return f"已上传{attachments.describe(rows)}"
@@ -131,8 +136,7 @@ FILES = ("photos", "documents")
 COMPLETE_FIELDS = ("result", "caller_feedback_method", "caller_told_at", "caller_feedback", *FILES)
 ACTIONS = {
     "dispatch": Action("派单", forms.DispatchForm, _dispatch),
-    "answer_directly": Action("直接答复", forms.AnswerForm,
-                              _simple(intake.answer_directly, "已直接答复", "answer", "cited_version")),
+    "answer_directly": Action("直接答复", forms.AnswerForm, _answer),
     "redispatch": Action("改派", forms.RedispatchForm, _redispatch),
     "rule_return": Action("退单裁定", forms.RulingForm,
                           _simple(center.rule_return, "已裁定退单不成立，原单位继续办理", "ruling")),
