@@ -327,6 +327,36 @@ class Exclusion(models.Model):
         return f"核减工单{self.ticket_id}"
 
 
+class AssessedOrder(models.Model):
+    """One (unit, order) pair a month close counted, with the flags it was counted by: the drill-down's rows.
+
+    Derived data, rewritten by every computation of the month (month_close.close_month) and corrected with its
+    scorecard (a granted appeal); so the drill-down lists exactly the orders behind the figures shown, and reads
+    a page of them through the key (month, unit, received_at) instead of recomputing the month. No foreign-key
+    constraints: a close writes a month's 1.7 million rows at once, and orders and units are never deleted."""
+
+    pk = models.CompositePrimaryKey("month", "unit", "received_at", "ticket")
+    month = models.DateField("考核月")
+    unit = models.ForeignKey("dispatch.Unit", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                             related_name="+")
+    received_at = models.DateTimeField("受理时间")
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
+    reached = models.BooleanField("回访接通", null=True)
+    resolved = models.BooleanField("已解决", null=True)
+    satisfaction = models.CharField("满意度", max_length=20, null=True)  # noqa: DJ001 (NULL: no callback, as reached)
+    overdue = models.BooleanField("超期")
+    in_time = models.BooleanField("按时联系")
+    caller_denied = models.BooleanField("诉求人称未被联系")
+    excluded = models.BooleanField("核减")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核工单明细"
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} 单位{self.unit_id} 工单{self.ticket_id}"
+
+
 class HotspotAlert(models.Model):
     """七天一预警: one catalog leaf rising unusually in one street (last 7 days vs the previous 4 weeks)."""
 

@@ -79,6 +79,7 @@ def unit_detail(request, code):
         "unit": unit, "month": month, "card": card, "corrections": selectors.corrections(card), "chart": chart,
         "measure": measure, "measures": selectors.MEASURES.items(), "orders": orders, "page": page,
         "has_next": has_next, "classes": RankClass,
+        "computed_at": next((close.computed_at for close in closes if close.month == month), None),
     })
 
 

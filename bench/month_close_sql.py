@@ -1,5 +1,6 @@
 """Benchmark: the month close's SQL and the busiest street's and department's drill-down on an existing database,
-before and after.
+before and after. A revision from before the stored pairs (AssessedOrder) is run the way it ran then: the close
+counts live, the drill-down recomputes the month; the working tree's drill-down reads the pairs its close stored.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hl_quarter .venv/bin/python bench/month_close_sql.py \
         --month 2026-11 --before main --repeat 3 [--only drill-down]
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,11 +81,17 @@ def main():
 
     street, department = busiest(UnitKind.STREET), busiest(UnitKind.DEPARTMENT)
 
+    def stores_pairs(module):
+        return hasattr(module, "store_month_pairs")
+
     def drill(module, measure, unit=street):
+        if stores_pairs(module):
+            return module.assessed_orders(month, [unit], measure, limit=51)
         return module.assessed_orders(month, [unit], measure, now=now, rule=rule, limit=51)
 
     def close(module):
-        month_close.scorecards = module
+        month_close.scorecards = module if stores_pairs(module) else SimpleNamespace(
+            **vars(module), store_month_pairs=module.unit_counts)
         try:
             month_close.close_month(month, now=now)
             return list(Scorecard.objects.filter(month=month).order_by("unit_id").values(*CARD_FIELDS))
@@ -109,12 +117,15 @@ def main():
         print(f"{label}: before {before:,.0f} ms, after {after:,.0f} ms ({before / after:.2f}×) — {same}")
 
     for name, module in versions.items():
-        sql = module.UNIT_COUNTS_SQL.format(latest=module.latest_callback_sql(""), filters="", tickets="")
+        if stores_pairs(module):  # the pairs the close stores (their SELECT; the INSERT adds the writes)
+            params, sql = module._pairs(month, now, rule)
+        else:
+            params = module.query_params(month, now, rule)
+            sql = module.UNIT_COUNTS_SQL.format(latest=module.latest_callback_sql(""), filters="", tickets="")
         with transaction.atomic():
             month_close._plan_for_a_month_scan()
             with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql,
-                               module.query_params(month, now, rule))
+                cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql, params)
                 print(f"\n--- EXPLAIN ANALYZE unit counts, {name}\n" + "\n".join(r[0] for r in cursor.fetchall()))
         explained, db = [], connections["default"]  # the busiest department's drill-down, as the page runs it
         with mock.patch.object(db, "cursor", lambda real=db.cursor, lines=explained: _Explaining(real(), lines)):

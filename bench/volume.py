@@ -33,8 +33,9 @@ for scope in ("INTAKE", "READ", "ACTIONS", "TOKEN", "SEARCH", "LOOKUP"):  # the 
 def rows(month, ticket, phone, top_street, top_department):
     """(label, user, url) for every list of every role; `ticket` is the busiest street's newest order."""
     m = f"month={month}"
+    day = f"received_from={month}-28&received_to={month}-28"
     search = [("工单号", ticket.number), ("完整电话", phone), ("内容词 暖气", "暖气"), ("内容词 噪音", "噪音"),
-              ("无匹配词 量子纠缠", "量子纠缠"), ("地址词 望京", "望京")]
+              ("无匹配词 量子纠缠", "量子纠缠"), ("地址词 望京", "望京"), ("诉求人姓名 张先生", "张先生")]
     table = [
         ("agent", "受理表单", "/intake/"),
         ("agent", "来电历史（完整号码）", f"/intake/earlier/?phone={phone}"),
@@ -56,6 +57,10 @@ def rows(month, ticket, phone, top_street, top_department):
         ("heating", "企业·待签收", "/work/"),
         ("heating", "吹哨报到", "/work/?tab=whistle_calls"),
         ("chaoyang", "区督办（本区）", "/center/deadlines/"),
+        ("chaoyang", "本区工单", "/district/tickets/"),
+        ("chaoyang", "本区工单 导出 xlsx（一日受理）", f"/district/tickets/?format=xlsx&{day}"),
+        ("dispatcher", "延期申请", "/center/extensions/"),
+        ("wangjing", "街道·办理中 导出 xlsx", "/work/?tab=in_progress&format=xlsx"),
         ("chaoyang", "本区街乡镇排名", f"/rankings/?group=street&{m}"),
         ("leader", "街乡镇排名", f"/rankings/?group=street&{m}"),
         ("leader", "部门排名", f"/rankings/?group=department&{m}"),

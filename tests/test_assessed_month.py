@@ -57,10 +57,13 @@ def orders(demo_users, directory, catalog):
 
 
 def scorecard_orders(unit, month):
-    """The orders the month's scorecards count for the unit (the drill-down's 'all', same SQL as the counts)."""
-    rows, has_next = selectors.orders_behind(unit, month, "all", now=NOW)
+    """The orders the month's scorecards count for the unit: the drill-down's 'all' after the month's pairs are
+    stored, which must agree with the counts stored and with the counts computed live."""
+    stored = scorecards.store_month_pairs(month, now=NOW, rule=rule_for(month)).get(unit.pk)
+    rows, has_next = selectors.orders_behind(unit, month, "all")
     assert not has_next
     counts = scorecards.unit_counts(month, now=NOW, rule=rule_for(month)).get(unit.pk)
+    assert counts == stored
     assert (counts.assessed if counts else 0) == len(rows)
     return {t.pk for t in rows}
 

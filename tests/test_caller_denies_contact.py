@@ -80,6 +80,7 @@ def test_the_drill_down_lists_the_order_as_not_contacted_with_the_reason(client,
 
 def test_with_the_switch_off_the_drill_down_does_not_count_it_late(october):
     AssessmentRule.objects.create(effective_from=OCT, caller_denial_voids_contact=False)
+    close_month(OCT)
     late, _ = selectors.orders_behind(october["wangjing"], OCT, "late")
     assert late == []
     everything, _ = selectors.orders_behind(october["wangjing"], OCT, "all")
@@ -99,6 +100,10 @@ def test_a_frozen_month_keeps_its_rule_after_the_switch_is_turned_off(october):
     appeals.rule_appeal(october["users"]["dispatcher"], appeal.pk, grant=True, ruling="通话记录属实")
     w = card(october["wangjing"])
     assert (w.assessed, w.contacted_in_time, w.response_rate, w.corrected) == (1, 1, D("100.00"), True)
+    # The drill-down of the frozen month follows the correction: the order moves from 'late' to 'excluded'.
+    assert selectors.orders_behind(october["wangjing"], OCT, "late")[0] == []
+    excluded, _ = selectors.orders_behind(october["wangjing"], OCT, "excluded")
+    assert [t.pk for t in excluded] == [october["denied"].pk]
 
 
 def test_the_rule_survives_its_snapshot_and_months_frozen_before_it_existed_keep_the_old_count():

@@ -83,7 +83,7 @@ def close_month(month, *, freeze=False, actor=None, now=None):
         rule = rule_for(month)
         check_rule(rule)
         prev = {c.unit_id: c for c in Scorecard.objects.filter(month=months.previous_month(month))}
-        counts = scorecards.unit_counts(month, now=now, rule=rule)
+        counts = scorecards.store_month_pairs(month, now=now, rule=rule)
         cards = build_cards(month, rule, _units(), counts, scorecards.two_way_counts(month), prev)
         Scorecard.objects.filter(month=month).delete()
         Scorecard.objects.bulk_create(cards, batch_size=500)
@@ -114,6 +114,7 @@ def correct_frozen_month(month, unit_id, ticket_id, *, appeal, actor, reason, no
                                    with_exclusions=False).get(unit_id)
     if share is None or share.assessed == 0:
         return []
+    scorecards.mark_excluded(month, unit_id, ticket_id)
     delta = share - scorecards.Counts(excluded=1)
     month_cards = {c.unit_id: c for c in Scorecard.objects.select_for_update().filter(month=month)}
     before = {u: _figures_of(c) for u, c in month_cards.items()}

@@ -17,9 +17,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection, connections
 
 from assessment.clock.overdue import overdue_sql
+from assessment.models import AssessedOrder
 from assessment.monthly import months
 from dispatch.choices import UnitKind, sql_list
 from dispatch.models import CALLED_WHISTLE_STATUSES, LIVE_ASSIGNMENT_STATUSES
+from hotline.models import Ticket
 
 COUNT_FIELDS = ("assessed", "contacted_in_time", "answered", "resolved", "satisfied", "basic", "excluded")
 HUNDRED = Decimal(100)
@@ -88,53 +90,65 @@ CANDIDATES_SQL = """
     WHERE due_at >= %(start)s AND due_at < %(end)s AND (completed_at IS NULL OR completed_at > due_at)
 """
 
-# One row per (live assignment unit, order) the month assesses: lead and assisting units alike (双派双考).
-# A live (ticket, unit) assignment is unique (constraint one_live_assignment_per_unit), so no DISTINCT is needed.
-UNIT_COUNTS_SQL = f"""
+# Excluded for the pair's unit in the month: the hashed IN over the few excluded orders first, so the exclusion
+# table is probed only for them.
+EXCLUDED_PAIR = (f"(t.id IN (SELECT ticket_id FROM assessment_exclusion) AND "
+                 f"{EXCLUDED_SQL.format(units='= a.unit_id')})")
+
+# One row per (live assignment unit, order) the month assesses, with the flags it is counted by: lead and
+# assisting units alike (双派双考). A live (ticket, unit) assignment is unique (constraint
+# one_live_assignment_per_unit), so no DISTINCT is needed. The month close stores these rows (AssessedOrder).
+PAIRS_SQL = f"""
 WITH cb AS ({{latest}}),
-candidates AS ({CANDIDATES_SQL}),
-pairs AS (
-    SELECT a.unit_id, cb.reached, cb.resolved, cb.satisfaction, {CONTACT_IN_TIME_SQL} AS in_time
-    FROM candidates JOIN hotline_ticket t ON t.id = candidates.id
-    JOIN dispatch_assignment a ON a.ticket_id = t.id AND a.{LIVE_SQL}
-    LEFT JOIN cb ON cb.ticket_id = t.id
-    WHERE {ASSESSED_IN_MONTH_SQL} {{filters}}
-)
-SELECT unit_id,
-       count(*),
-       count(*) FILTER (WHERE in_time),
-       count(*) FILTER (WHERE reached),
-       count(*) FILTER (WHERE reached AND resolved),
-       count(*) FILTER (WHERE reached AND satisfaction = 'satisfied'),
-       count(*) FILTER (WHERE reached AND satisfaction = 'basic')
-FROM pairs GROUP BY unit_id
+candidates AS ({CANDIDATES_SQL})
+SELECT a.unit_id, t.id AS ticket_id, t.received_at, cb.reached, cb.resolved, cb.satisfaction,
+       COALESCE({OVERDUE_SQL}, FALSE) AS overdue, COALESCE({CONTACT_IN_TIME_SQL}, FALSE) AS in_time,
+       {CALLER_DENIED_SQL} AS caller_denied, {{excluded}} AS excluded
+FROM candidates JOIN hotline_ticket t ON t.id = candidates.id
+JOIN dispatch_assignment a ON a.ticket_id = t.id AND a.{LIVE_SQL}
+LEFT JOIN cb ON cb.ticket_id = t.id
+WHERE {ASSESSED_IN_MONTH_SQL} {{filters}}
 """
+PAIR_COLUMNS = ("unit_id", "ticket_id", "received_at", "reached", "resolved", "satisfaction", "overdue", "in_time",
+                "caller_denied", "excluded")
+STORE_PAIRS_SQL = (f"INSERT INTO assessment_assessedorder (month, {', '.join(PAIR_COLUMNS)}) "
+                   f"SELECT %(month)s, {', '.join(PAIR_COLUMNS)} FROM ({{pairs}}) pairs")
 
-# Restricts the pairs to the excluded ones: few, found from the exclusion table.
-EXCLUDED_TICKETS = "SELECT ticket_id FROM assessment_exclusion"
-EXCLUDED_PAIR = EXCLUDED_SQL.format(units="= a.unit_id")
+# The counts of COUNT_FIELDS per unit over pairs: excluded pairs are counted apart and never in the rates.
+COUNTS_SQL = """
+SELECT unit_id,
+       count(*) FILTER (WHERE NOT excluded),
+       count(*) FILTER (WHERE NOT excluded AND in_time),
+       count(*) FILTER (WHERE NOT excluded AND reached),
+       count(*) FILTER (WHERE NOT excluded AND reached AND resolved),
+       count(*) FILTER (WHERE NOT excluded AND reached AND satisfaction = 'satisfied'),
+       count(*) FILTER (WHERE NOT excluded AND reached AND satisfaction = 'basic'),
+       count(*) FILTER (WHERE excluded)
+FROM {source} GROUP BY unit_id
+"""
+STORED_PAIRS = "assessment_assessedorder WHERE month = %(month)s"
 
-# The orders behind one unit's (or a district's) counts, one row per order, the same selection as UNIT_COUNTS_SQL:
-# a page of them, newest first, filtered by one measure of the drill-down.
-ORDERS_SQL = f"""
-WITH mine AS (SELECT DISTINCT ticket_id FROM dispatch_assignment WHERE unit_id IN ({{units}}) AND {LIVE_SQL}),
-cb AS ({{latest}}),
-orders AS (
-    SELECT t.id, t.received_at, cb.reached, cb.resolved, cb.satisfaction, {OVERDUE_SQL} AS overdue,
-           {CONTACT_IN_TIME_SQL} AS in_time, {CALLER_DENIED_SQL} AS caller_denied,
-           {EXCLUDED_SQL.format(units="IN ({units})")} AS excluded
-    FROM mine JOIN hotline_ticket t ON t.id = mine.ticket_id
-    LEFT JOIN cb ON cb.ticket_id = t.id
-    WHERE {ASSESSED_IN_MONTH_SQL}
-)
-SELECT id, reached, resolved, satisfaction, overdue, excluded, in_time, caller_denied FROM orders
-WHERE {{measure}}
-ORDER BY received_at DESC, id DESC LIMIT %(limit)s OFFSET %(offset)s
+# The stored orders behind one unit's counts, newest first, through the key (month, unit, received_at, ticket).
+UNIT_ORDERS_SQL = """
+SELECT ticket_id, reached, resolved, satisfaction, overdue, excluded, in_time, caller_denied
+FROM assessment_assessedorder WHERE month = %(month)s AND unit_id = %(u0)s AND {measure}
+ORDER BY received_at DESC, ticket_id DESC LIMIT %(limit)s OFFSET %(offset)s
+"""
+# Several units (a district and its streets): each order once, excluded if it is for any of them.
+UNITS_ORDERS_SQL = f"""
+SELECT ticket_id, reached, resolved, satisfaction, overdue, excluded, in_time, caller_denied FROM (
+    SELECT received_at, ticket_id, MAX(satisfaction) AS satisfaction,
+           {", ".join(f"MAX(CAST({flag} AS INTEGER)) = 1 AS {flag}"
+                      for flag in ("reached", "resolved", "overdue", "excluded", "in_time", "caller_denied"))}
+    FROM assessment_assessedorder WHERE month = %(month)s AND unit_id IN ({{units}})
+    GROUP BY received_at, ticket_id
+) orders WHERE {{measure}}
+ORDER BY received_at DESC, ticket_id DESC LIMIT %(limit)s OFFSET %(offset)s
 """
 
 MEASURE_SQL = {
     "all": "NOT excluded",
-    "late": "NOT excluded AND NOT COALESCE(in_time, FALSE)",  # the pairs UNIT_COUNTS_SQL does not count in time
+    "late": "NOT excluded AND NOT in_time",  # the pairs COUNTS_SQL does not count in time
     "overdue": "NOT excluded AND overdue",
     "unanswered": "NOT excluded AND NOT reached",
     "unresolved": "NOT excluded AND reached AND NOT resolved",
@@ -199,22 +213,27 @@ class Figures:
 
 
 def unit_counts(month, *, now, rule, ticket_id=None, unit_id=None, with_exclusions=True):
-    """{unit_id: Counts} for every unit assessed in the month, as seen at ``now``, under the month's ``rule``.
+    """{unit_id: Counts} for every unit assessed in the month, as seen at ``now``, under the month's ``rule``,
+    computed live from the orders (store_month_pairs keeps them for the month close and the drill-down).
 
     ``ticket_id`` / ``unit_id`` narrow it to one order / one unit; ``with_exclusions=False`` counts excluded
-    orders as if they were not (an order's own contribution, for a correction). All orders in one scan; the few
-    excluded pairs in a second, small query, taken off the totals."""
+    orders as if they were not (an order's own contribution, for a correction)."""
+    params, pairs = _pairs(month, now, rule, ticket_id, unit_id, with_exclusions)
+    return _counts(f"({pairs}) pairs", params)
+
+
+def store_month_pairs(month, *, now, rule):
+    """Replace the month's stored (unit, order) pairs with those the month assesses as seen at ``now``; returns
+    {unit_id: Counts} counted from them, so the scorecards and the drill-down rest on the same rows."""
+    params, pairs = _pairs(month, now, rule)
+    AssessedOrder.objects.filter(month=month).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(STORE_PAIRS_SQL.format(pairs=pairs), params)
+    return _counts(STORED_PAIRS, params)
+
+
+def _pairs(month, now, rule, ticket_id=None, unit_id=None, with_exclusions=True):
     params = query_params(month, now, rule)
-    counts = _pair_counts(params, ticket_id, unit_id)
-    if not with_exclusions:
-        return counts
-    for excluded_unit, excluded in _pair_counts(params, ticket_id, unit_id, only_excluded=True).items():
-        counts[excluded_unit] = counts[excluded_unit] - excluded + Counts(excluded=excluded.assessed)
-    return counts
-
-
-def _pair_counts(params, ticket_id, unit_id, only_excluded=False):
-    params = dict(params)
     callback_filter, filters = [], []
     if ticket_id is not None:
         params["ticket"] = ticket_id
@@ -223,27 +242,35 @@ def _pair_counts(params, ticket_id, unit_id, only_excluded=False):
     if unit_id is not None:
         params["unit"] = unit_id
         filters.append("AND a.unit_id = %(unit)s")
-    if only_excluded:
-        callback_filter.append(f"AND c.ticket_id IN ({EXCLUDED_TICKETS})")
-        filters.append(f"AND t.id IN ({EXCLUDED_TICKETS}) AND {EXCLUDED_PAIR}")
-    sql = UNIT_COUNTS_SQL.format(latest=latest_callback_sql(" ".join(callback_filter)), filters=" ".join(filters))
+    sql = PAIRS_SQL.format(latest=latest_callback_sql(" ".join(callback_filter)), filters=" ".join(filters),
+                           excluded=EXCLUDED_PAIR if with_exclusions else "FALSE")
+    return params, sql
+
+
+def _counts(source, params):
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(COUNTS_SQL.format(source=source), params)
         return {row[0]: Counts(*row[1:]) for row in cursor.fetchall()}
 
 
-def assessed_orders(month, unit_ids, measure, *, now, rule, limit, offset=0, using="default"):
-    """[(ticket_id, reached, resolved, satisfaction, overdue, excluded, in_time, caller_denied)] of the orders
-    behind the units' counts that match ``measure`` (a MEASURE_SQL key), newest first; in_time as counted under
-    ``rule``, caller_denied when the deciding callback says the unit never contacted the caller. ``using``: the
-    database alias (the drill-down reads the reports replica)."""
+def assessed_orders(month, unit_ids, measure, *, limit, offset=0, using="default"):
+    """[(ticket_id, reached, resolved, satisfaction, overdue, excluded, in_time, caller_denied)] of the stored
+    orders behind the units' counts (as the month was last computed) that match ``measure`` (a MEASURE_SQL key),
+    newest first, each order once. ``using``: the database alias (the drill-down reads the reports replica)."""
     units = {f"u{i}": unit_id for i, unit_id in enumerate(unit_ids)}
-    params = {**query_params(month, now, rule), **units, "limit": limit, "offset": offset}
-    sql = ORDERS_SQL.format(units=", ".join(f"%({name})s" for name in units), measure=MEASURE_SQL[measure],
-                            latest=latest_callback_sql("AND c.ticket_id IN (SELECT ticket_id FROM mine)"))
+    params = {**month_params(month), **units, "limit": limit, "offset": offset}
+    template = UNIT_ORDERS_SQL if len(units) == 1 else UNITS_ORDERS_SQL
+    sql = template.format(units=", ".join(f"%({name})s" for name in units), measure=MEASURE_SQL[measure])
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def mark_excluded(month, unit_id, ticket_id):
+    """A granted appeal takes the order out of the unit's stored pairs of the month (the drill-down shows it 核减)."""
+    received_at = Ticket.objects.values_list("received_at", flat=True).get(pk=ticket_id)  # the key's third part
+    AssessedOrder.objects.filter(month=month, unit_id=unit_id, received_at=received_at,
+                                 ticket_id=ticket_id).update(excluded=True)
 
 
 def latest_callback_sql(callback_filter):

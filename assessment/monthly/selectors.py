@@ -3,10 +3,9 @@ Rankings, scorecards, trends and the drill-down read ``reports_db()`` (a replica
 config/db_router.py); appeals stay on the primary, next to the writes they lead to."""
 
 from django.db.models import Q
-from django.utils import timezone
 
 from assessment.models import Appeal, MonthClose, Scorecard
-from assessment.monthly import months, rules, scorecards
+from assessment.monthly import months, scorecards
 from assessment.monthly.choices import RankGroup
 from config.db_router import reports_db
 from core.errors import InvalidInput, NotFoundInScope, NotPermitted
@@ -106,17 +105,16 @@ def trend(unit, month, count=12):
     return list(cards.order_by("month"))
 
 
-def orders_behind(unit, month, measure, page=1, now=None):
-    """The orders behind a unit's rates in a month (live from the orders, the same selection as
-    scorecards.unit_counts), newest first, 50 a page, each with its callback answers and flags. Districts show
-    their streets' orders too. Returns (rows, has_next)."""
+def orders_behind(unit, month, measure, page=1):
+    """The orders behind a unit's rates in a month as the month was last computed (the pairs its close stored,
+    so the list and the figures above it agree), newest first, 50 a page, each with its callback answers and
+    flags. Districts show their streets' orders too. Returns (rows, has_next)."""
     if measure not in MEASURES:
         raise InvalidInput("未知的指标", field="measure")
     unit_ids = [unit.pk]
     if unit.kind == UnitKind.DISTRICT:
         unit_ids += list(Unit.objects.using(reports_db()).filter(parent=unit).values_list("pk", flat=True))
-    rows = scorecards.assessed_orders(month, unit_ids, measure, now=now or timezone.now(),
-                                      rule=rules.applied_rule(month, reports_db()), limit=PAGE_SIZE + 1,
+    rows = scorecards.assessed_orders(month, unit_ids, measure, limit=PAGE_SIZE + 1,
                                       offset=(max(page, 1) - 1) * PAGE_SIZE, using=reports_db())
     tickets = Ticket.objects.using(reports_db()).select_related("street", "catalog_item")
     tickets = tickets.in_bulk([row[0] for row in rows])
