@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0009_notification_roles'),
+        ('assessment', '0010_knowledge_notifications'),
         ('dispatch', '0007_catalogitem_photo_required'),
         ('hotline', '0012_list_export'),
     ]
