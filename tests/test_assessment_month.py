@@ -168,6 +168,26 @@ def test_the_drill_down_lists_exactly_the_orders_behind_each_count(month):
         assert shown == expected, unit.name
 
 
+def test_each_computation_replaces_its_months_stored_orders_and_leaves_the_others(month):
+    """The drill-down's rows (AssessedOrder; on PostgreSQL one partition a month) follow the latest computation of
+    their month: a recomputation after a change shows the change, and another month's rows stay as they were."""
+    from assessment.models import AssessedOrder
+    from assessment.monthly.selectors import orders_behind
+
+    close_month(OCT)
+    close_month(NOV)
+    november = set(AssessedOrder.objects.filter(month=NOV).values_list("unit_id", "ticket_id"))
+    assert november and len(orders_behind(month["wangjing"], OCT, "all")[0]) == 3
+    late = make_order(month["users"], month["wangjing"], month["shared"].catalog_item, in_time=False)
+    assert len(orders_behind(month["wangjing"], OCT, "all")[0]) == 3  # as last computed, like the figures
+    close_month(OCT)
+    assert late.pk in {t.pk for t in orders_behind(month["wangjing"], OCT, "late")[0]}
+    assert card(month["wangjing"]).assessed == 4 == len(orders_behind(month["wangjing"], OCT, "all")[0])
+    w = card(month["wangjing"])
+    assert AssessedOrder.objects.filter(month=OCT, unit=month["wangjing"]).count() == w.assessed + w.excluded
+    assert set(AssessedOrder.objects.filter(month=NOV).values_list("unit_id", "ticket_id")) == november
+
+
 def test_a_granted_appeal_excludes_the_order_in_its_month_only(demo_users, directory, catalog):
     from hotline.models import Callback
 

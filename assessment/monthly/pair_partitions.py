@@ -1,0 +1,46 @@
+"""PostgreSQL: the stored (unit, order) pairs (AssessedOrder) are partitioned by month, one table per month, and a
+computation of a month replaces its table whole (migration 0012 makes the parent table partitioned).
+
+Why: a month's pairs are written at once (1.7 million rows) and replaced at the next computation. Built as a new
+table by CREATE TABLE AS, the pairs' query may run in parallel (an INSERT … SELECT never does) and writes no index
+row by row; the key's index is then built by one sort, and the old month's table is dropped instead of deleted row
+by row. The swap happens inside the close's transaction: until it commits, readers see the old month."""
+
+from datetime import timedelta
+
+from django.db import connection
+
+from assessment.models import AssessedOrder
+
+PARENT = AssessedOrder._meta.db_table
+KEY = ("month", "unit_id", "received_at", "ticket_id")
+
+
+def partition_name(month):
+    return f"{PARENT}_{month:%Y%m}"
+
+
+def _columns():
+    """(column, its type as the parent table has it, NOT NULL) for every column of AssessedOrder."""
+    fields = [f for f in AssessedOrder._meta.concrete_fields if f.column]
+    return [(f.column, f.db_type(connection), not f.null) for f in fields]
+
+
+def replace_month(month, pairs_sql, params):
+    """Replace the month's partition with the pairs ``pairs_sql`` selects (PAIRS_SQL's columns, bar month)."""
+    name, build = partition_name(month), f"{partition_name(month)}_build"
+    columns = _columns()
+    select = ", ".join("CAST(%(month)s AS date) AS month" if column == "month" else f"CAST({column} AS {kind})"
+                       f" AS {column}" for column, kind, _ in columns)
+    not_null = ", ".join(f"ALTER COLUMN {column} SET NOT NULL" for column, _, required in columns if required)
+    next_month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {build}")
+        cursor.execute(f"CREATE TABLE {build} AS SELECT {select} FROM ({pairs_sql}) pairs", params)
+        cursor.execute(f"ALTER TABLE {build} {not_null}, ADD CHECK (month = %(month)s)", params)
+        cursor.execute(f"CREATE UNIQUE INDEX {build}_key ON {build} ({', '.join(KEY)})")
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"ALTER TABLE {build} RENAME TO {name}")
+        cursor.execute(f"ALTER INDEX {build}_key RENAME TO {name}_key")
+        cursor.execute(f"ALTER TABLE {PARENT} ATTACH PARTITION {name} FOR VALUES FROM (%(start)s) TO (%(end)s)",
+                       {"start": month, "end": next_month})
