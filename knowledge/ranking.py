@@ -60,10 +60,8 @@ QUESTION_STOP_WORDS = STOP_WORDS | frozenset(
 
 _CJK_FIRST, _CJK_LAST = 0x4E00, 0x9FFF
 _CJK_SPAN = _CJK_LAST - _CJK_FIRST + 1
-_WORD_BASE = _CJK_SPAN * _CJK_SPAN  # bigram keys are below this; Latin/digit words get keys from here on
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _LATIN = re.compile(r"[a-z]{2,}|\d{2,}")
-_MARKDOWN = re.compile(r"[#>*_`|\[\]()!~-]+")
 
 
 def fold(text):
@@ -75,6 +73,13 @@ def _bigrams(text):
     return [run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
 
 
+def index_terms(text):
+    """The terms the index holds for a text (its CJK bigrams, then Latin/digit words): what another engine is fed
+    to be measured on the same terms (bench/knowledge.py)."""
+    text = fold(text)
+    return _bigrams(text) + _LATIN.findall(text)
+
+
 def query_terms(text: str) -> list[str]:
     """The segmented terms of a query: jieba words without stop words or stray punctuation, in order."""
     words = jieba.lcut(fold(text))
@@ -82,9 +87,9 @@ def query_terms(text: str) -> list[str]:
             if w not in QUESTION_STOP_WORDS and (_CJK_RUN.search(w) or _LATIN.fullmatch(w))]
 
 
-def _weighted_query(text):
-    """{term: weight} to search for, and {term: display word}: bigrams of the kept words (also across adjacent
-    kept words), Latin/digit words, and the synonyms' bigrams at EXPANSION_WEIGHT."""
+def weighted_query(text):
+    """({term: weight} to search for, [display words]): the bigrams of the kept words (also across adjacent kept
+    words) and Latin/digit words at 1, the synonyms' bigrams at EXPANSION_WEIGHT; the words for highlighting."""
     folded = fold(text)
     runs, current = [], []
     for word in jieba.lcut(folded):
@@ -116,72 +121,85 @@ def _weighted_query(text):
     return weights, words
 
 
-def _keys_of(texts, latin_vocab):
-    """(rows, keys) of every term occurrence in the texts, and each text's length in terms. Vectorised: the
-    texts are joined and read as code points; a bigram is two adjacent CJK code points of the same text."""
-    texts = [fold(t) for t in texts]
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    joined = "\n".join(texts)
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-    owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths + 1)[: len(codes)]
-    cjk = (codes >= _CJK_FIRST) & (codes <= _CJK_LAST)
-    pair = cjk[:-1] & cjk[1:]
-    keys = (codes[:-1][pair] - _CJK_FIRST) * _CJK_SPAN + (codes[1:][pair] - _CJK_FIRST)
-    rows = owner[:-1][pair]
-    latin_rows, latin_keys = [], []
-    for row, text in enumerate(texts):
-        for word in _LATIN.findall(text):
-            latin_rows.append(row)
-            latin_keys.append(_WORD_BASE + latin_vocab.setdefault(word, len(latin_vocab)))
-    if latin_rows:
-        rows = np.concatenate([rows, np.array(latin_rows, dtype=np.int64)])
-        keys = np.concatenate([keys, np.array(latin_keys, dtype=np.int64)])
-    term_lengths = np.bincount(rows, minlength=len(texts)).astype(np.float64)
-    return rows, keys, term_lengths
+def _code_points(texts):
+    """The texts joined as one array of code points, folded as `fold` folds the characters terms are made of
+    (full-width ASCII to ASCII, upper to lower case), and the text each code point belongs to."""
+    joined = "\x00".join(t.replace("\x00", "") for t in texts)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
+    codes[(codes >= 0xFF01) & (codes <= 0xFF5E)] -= 0xFEE0
+    codes[(codes >= 0x41) & (codes <= 0x5A)] += 0x20
+    owner = np.cumsum(codes == 0, dtype=np.int32)  # a separator opens the next text
+    return codes, owner
 
 
-def _key(term, latin_vocab):
-    if _LATIN.fullmatch(term):
-        index = latin_vocab.get(term)
-        return None if index is None else _WORD_BASE + index
-    return (ord(term[0]) - _CJK_FIRST) * _CJK_SPAN + (ord(term[1]) - _CJK_FIRST)
+class _Field:
+    """One field of every document: its bigrams (as pairs of CJK code points) and Latin/digit words, by row."""
+
+    def __init__(self, texts, latin_vocab):
+        codes, owner = _code_points(texts)
+        cjk = (codes >= _CJK_FIRST) & (codes <= _CJK_LAST)
+        pair = np.flatnonzero(cjk[:-1] & cjk[1:])
+        self.first, self.second = codes[pair] - _CJK_FIRST, codes[pair + 1] - _CJK_FIRST
+        self.chars = codes[cjk] - _CJK_FIRST
+        self.rows = owner[pair]
+        starts, words = [], []
+        for found in _LATIN.finditer(codes.astype(np.uint32).tobytes().decode("utf-32-le")):
+            starts.append(found.start())
+            words.append(latin_vocab.setdefault(found.group(), len(latin_vocab)))
+        self.latin_rows = owner[np.array(starts, dtype=np.int64)]
+        self.latin = np.array(words, dtype=np.int64)
+        self.lengths = (np.bincount(self.rows, minlength=len(texts))
+                        + np.bincount(self.latin_rows, minlength=len(texts))).astype(np.float64)
+
+    def keys(self, char_id, n_chars):
+        """Term keys: char_id(a)·n + char_id(b) for a bigram ab, n² + word number for a Latin/digit word."""
+        bigrams = char_id[self.first].astype(np.int64) * n_chars + char_id[self.second]
+        return np.concatenate([self.rows, self.latin_rows]), np.concatenate([bigrams, n_chars * n_chars + self.latin])
 
 
 class ArticleIndex:
-    """BM25F index of articles; build once (≈1 s for 20 000 articles), search in a few milliseconds."""
+    """BM25F index of articles: built in about a second for 20 000 articles, searched in milliseconds."""
 
     def __init__(self, documents: Iterable[Document]):
         documents = list(documents)
+        n = len(documents)
         self.ids = np.array([d.article_id for d in documents], dtype=np.int64)
         self._row_of = {int(article_id): row for row, article_id in enumerate(self.ids)}
         self._latin = {}
-        n = len(documents)
-        fields = []
-        for name, (weight, b) in FIELDS.items():
-            texts = [getattr(d, name) or "" for d in documents]
-            if name == "body":
-                texts = [_MARKDOWN.sub(" ", t) for t in texts]
-            rows, keys, lengths = _keys_of(texts, self._latin)
-            fields.append((weight, b, rows, keys, lengths))
-        all_keys = np.concatenate([f[3] for f in fields]) if n else np.zeros(0, dtype=np.int64)
-        self._vocab = np.unique(all_keys)
+        fields = [(weight, b, _Field([getattr(d, name) or "" for d in documents], self._latin))
+                  for name, (weight, b) in FIELDS.items()]
+        # number the CJK characters that occur, so that the bigram keys stay dense (≈ 4 000² instead of 21 000²)
+        present = np.zeros(_CJK_SPAN, dtype=bool)
+        for _, _, field in fields:
+            present[field.chars] = True
+        self._n_chars = int(present.sum())
+        self._char_id = np.where(present, np.cumsum(present) - 1, -1).astype(np.int32)
+        keyed = [(weight, b, field, *field.keys(self._char_id, self._n_chars)) for weight, b, field in fields]
+        used = np.zeros(self._n_chars ** 2 + len(self._latin), dtype=bool)
+        for *_, keys in keyed:
+            used[keys] = True
+        self._vocab = np.flatnonzero(used)  # sorted term keys; a term's column is its position here
+        column_of = (np.cumsum(used, dtype=np.int32) - 1)
+        del used
         combined = sparse.csr_matrix((n, len(self._vocab)), dtype=np.float64)
-        for weight, b, rows, keys, lengths in fields:
-            if not len(rows):
-                continue
-            average = lengths.mean() or 1.0
-            norm = 1 - b + b * lengths / average
-            cols = np.searchsorted(self._vocab, keys)
-            values = weight / norm[rows]
-            combined = combined + sparse.csr_matrix((values, (rows, cols)), shape=combined.shape)
-        combined = combined.tocsc()
-        combined.sum_duplicates()
+        for weight, b, field, rows, keys in keyed:
+            if len(rows):
+                norm = 1 - b + b * field.lengths / (field.lengths.mean() or 1.0)
+                combined = combined + sparse.csr_matrix((weight / norm[rows], (rows, column_of[keys])),
+                                                        shape=combined.shape)
+        combined = combined.tocsc()  # term-major: a term's postings are one slice
         df = np.diff(combined.indptr)
         idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
         tf = combined.data
-        col_of_value = np.repeat(np.arange(len(self._vocab)), df)
-        combined.data = idf[col_of_value] * tf * (K1 + 1) / (tf + K1)
-        self._weights = combined  # CSC: a term's column is one slice
+        combined.data = (np.repeat(idf, df) * tf * (K1 + 1) / (tf + K1)).astype(np.float32)
+        self._weights = combined
+
+    def _key(self, term):
+        if _LATIN.fullmatch(term):
+            index = self._latin.get(term)
+            return None if index is None else self._n_chars ** 2 + index
+        first, second = (self._char_id[ord(c) - _CJK_FIRST] for c in term)
+        return None if first < 0 or second < 0 else int(first) * self._n_chars + int(second)
 
     def __len__(self):
         return len(self.ids)
@@ -189,7 +207,7 @@ class ArticleIndex:
     def _columns(self, weights):
         cols, qw, terms = [], [], []
         for term, weight in weights.items():
-            key = _key(term, self._latin)
+            key = self._key(term)
             if key is None:
                 continue
             col = int(np.searchsorted(self._vocab, key))
@@ -203,7 +221,7 @@ class ArticleIndex:
         """Best first; allowed_ids restricts to those articles; empty or unreadable text → []."""
         if not text or not text.strip() or limit <= 0 or not len(self.ids):
             return []
-        weights, words = _weighted_query(text)
+        weights, words = weighted_query(text)
         cols, qw, terms = self._columns(weights)
         if not cols:
             return []
