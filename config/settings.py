@@ -199,6 +199,8 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-assessment-month": {"task": "assessment.refresh_current_month", "schedule": crontab(minute=30, hour=2)},
     "detect-hotspots": {"task": "assessment.detect_hotspots", "schedule": crontab(minute=0, hour=3)},
     "retrain-suggester": {"task": "hotline.train_suggester", "schedule": crontab(minute=0, hour=4)},
+    # 知识库: expire lapsed articles, remind owners of reviews due and articles lapsing within 14 days
+    "knowledge-reminders": {"task": "knowledge.send_reminders", "schedule": crontab(minute=0, hour=5)},
 }
 
 # --- Celery queues: each group runs on its own workers (docker-compose.yml), so a month close or a retrain never
@@ -219,6 +221,7 @@ CELERY_TASK_ROUTES = {
     "assessment.refresh_current_month": {"queue": "reports"},
     "assessment.detect_hotspots": {"queue": "reports"},
     "hotline.train_suggester": {"queue": "training"},
+    "knowledge.send_reminders": {"queue": "reports"},
 }
 
 # Smart intake: repeat-request window and where trained suggestion models are stored.

@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/", include("hotline.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/assessment/", include("assessment.api_urls")),
+    path("api/knowledge/", include("knowledge.api_urls")),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"))),  # pages without the icon link (admin)
     path("healthz", ops_views.healthz, name="healthz"),
     path("metrics", ops_views.metrics_view, name="metrics"),
