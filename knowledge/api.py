@@ -2,6 +2,7 @@
 and publishes; the rules are the services' (knowledge/services.py) and the role table's (core/permissions.py), the
 reads the selectors'. Errors take the project's shape (config/api_errors.py)."""
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -117,12 +118,20 @@ def detail(user, pk):
     return ArticleDetailSerializer(article).data
 
 
+class ArticleSchema(AutoSchema):
+    """The list answers one object (the search's id and its results), not an array of articles."""
+
+    def _is_list_view(self, serializer=None):
+        return False if getattr(self.view, "action", None) == "list" else super()._is_list_view(serializer)
+
+
 ACTION = {"request": EMPTY_BODY, "responses": {200: ArticleDetailSerializer}}
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary="检索知识库条目", responses={200: ArticleSearchResultSerializer},
+        summary="检索知识库条目", operation_id="knowledge_articles_list",
+        responses={200: ArticleSearchResultSerializer},
         description="有 q 时按相关度返回已发布条目（最多 limit 条，检索会被记录）；无 q 时按筛选条件返回最新的条目。"
                     "status（维护单位和中心可用）：draft、review、expired、withdrawn 按最新版本的状态。",
         parameters=[query("q", "检索词"), query("category", "一级分类名称"), query("owner", "维护单位代码"),
@@ -137,6 +146,7 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     """知识库：话务员检索已发布条目；维护单位编写、修改本单位条目并提交审核；热线中心审核、发布、撤回。"""
 
     queryset = Article.objects.none()
+    schema = ArticleSchema()
     pagination_class = None
     filter_backends = []
     lookup_value_regex = r"\d{1,18}"
