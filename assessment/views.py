@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from assessment.monthly import appeals, charts, exports, hotspots, months, selectors
+from assessment.monthly import appeals, charts, exports, figures, hotspots, months, selectors
 from assessment.monthly.choices import RankClass, RankGroup
 from assessment.monthly.month_close import close_month
 from core.errors import DomainError, InvalidInput
@@ -39,7 +39,9 @@ def rankings(request):
     closes, month, group, district, district_list = _ranking_args(request)
     selectors.scope_district(request.user)
     cards = selectors.ranking(request.user, month, group, district.pk if district else None) if month else []
+    title = f"{months.label(month)}{district.name if district else ''}{RankGroup(group).label}综合得分" if month else ""
     return render(request, "assessment/rankings.html", {
+        "chart": charts.ranking_bars(cards, title) if cards else None,
         "closes": closes, "month": month, "month_close": next((c for c in closes if c.month == month), None),
         "group": group, "groups": RankGroup.choices, "district": district, "districts": district_list,
         "cards": cards, "callouts": selectors.callouts(request.user, month) if month else [],
@@ -68,15 +70,11 @@ def unit_detail(request, code):
     measure = request.GET.get("measure") or "all"
     page = int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1
     card = selectors.scorecard(unit, month)
-    history = selectors.trend(unit, month)
-    chart = charts.line_chart(
-        [f"{c.month.month}月" for c in history],
-        [("综合得分", [c.score for c in history]), ("响应率", [c.response_rate for c in history]),
-         ("解决率", [c.resolution_rate for c in history]), ("满意率", [c.satisfaction_rate for c in history])],
-    )
+    trend = figures.trend_rows(selectors.trend(unit, month))
     orders, has_next = selectors.orders_behind(unit, month, measure, page)
     return render(request, "assessment/unit_detail.html", {
-        "unit": unit, "month": month, "card": card, "corrections": selectors.corrections(card), "chart": chart,
+        "unit": unit, "month": month, "card": card, "corrections": selectors.corrections(card), "trend": trend,
+        "trend_chart": charts.trend_lines(unit.name, trend) if trend else None,
         "measure": measure, "measures": selectors.MEASURES.items(), "orders": orders, "page": page,
         "has_next": has_next, "classes": RankClass,
         "computed_at": next((close.computed_at for close in closes if close.month == month), None),
@@ -92,11 +90,21 @@ def overview(request):
     close = selectors.month_close(month)
     summary = close.summary if close else {}
     alert_day, alerts = hotspots.latest_alerts(own_district)
+    label = months.label(month) if month else ""
+    tree = figures.catalog_tree(summary)
+    district_rows = figures.district_figures(request.user, month, summary) if close else []
+    multiples = figures.alert_weeks(alert_day, alerts) if alerts else []
     return render(request, "assessment/overview.html", {
-        "closes": closes, "month": month, "close": close,
-        "category_chart": charts.bar_chart(summary.get("by_category", [])),
-        "district_chart": charts.bar_chart(summary.get("by_district", [])),
-        "top_problems": summary.get("top_problems", []), "alert_day": alert_day, "alerts": alerts,
+        "closes": closes, "month": month, "close": close, "tree": tree, "district_rows": district_rows,
+        "catalog_chart": charts.catalog_treemap(tree, f"{label}按派单目录工单量") if tree else None,
+        "volume_map": charts.district_map(district_rows, "volume", f"{label}各区工单量", "受理工单（件）")
+        if district_rows else None,
+        "score_map": charts.district_map(district_rows, "score", f"{label}各区综合得分", "区综合得分（分）")
+        if any(row["score"] is not None for row in district_rows) else None,
+        "alert_chart": charts.alert_multiples(multiples, f"七天一预警（截至{alert_day:%Y-%m-%d}）")
+        if multiples else None,
+        "top_problems": summary.get("top_problems", []), "alert_day": alert_day, "alert_rows": multiples,
+        "week_labels": figures.WEEK_LABELS,
     })
 
 

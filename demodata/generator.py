@@ -67,6 +67,15 @@ PATH = [Status.RECEIVED, Status.DISPATCHED, Status.SIGNED, Status.IN_PROGRESS, S
 COMMUNITIES = ["花园", "家园", "小区", "西里", "东里", "北里", "南里", "新村", "嘉园", "公寓", "社区", "胡同"]
 COMPLAINTS = ["问题反映多次仍未解决，请尽快处理", "影响居民正常生活，希望相关部门尽快处理", "持续一周了，请派人查看",
               "家中有老人孩子，情况紧急", "请相关部门核实并答复", "之前反映过，至今没有人联系"]
+# Residents by district (万人, 2020 census) keyed by district code: a street's share of the orders is its district's
+# population over the district's streets, times a per-street spread (lognormal), so that volumes differ like real
+# streets' do (a big 朝阳 street gets several times a mountain township's orders) and rankings rarely tie.
+DISTRICT_POPULATION = {
+    "110101": 70.9, "110102": 110.6, "110105": 345.2, "110106": 201.9, "110107": 56.8, "110108": 313.3,
+    "110109": 39.3, "110111": 131.3, "110112": 184.0, "110113": 132.4, "110114": 226.9, "110115": 199.4,
+    "110116": 44.1, "110117": 45.7, "110118": 52.8, "110119": 34.6,
+}
+STREET_SPREAD = 0.35  # sigma of the per-street lognormal factor
 PHONE_PREFIXES = ["138", "139", "135", "136", "137", "150", "151", "152", "158", "159", "186", "187", "188", "189"]
 
 TICKET_COLUMNS = [
@@ -175,6 +184,17 @@ class World:
         return start + limit if isinstance(limit, dt.timedelta) else compute_clock(start, limit).due_at
 
 
+def street_weights_of(streets):
+    """Population-like weights of the streets, in their order (DISTRICT_POPULATION, STREET_SPREAD); a street's
+    spread factor comes from its code, so a big street is big every month."""
+    per_district = {}
+    for street in streets:
+        per_district[street.parent_id] = per_district.get(street.parent_id, 0) + 1
+    codes = dict(Unit.objects.filter(pk__in=list(per_district)).values_list("pk", "code"))
+    return [DISTRICT_POPULATION.get(codes.get(street.parent_id), 50.0) / per_district[street.parent_id]
+            * random.Random(f"street-size-{street.code}").lognormvariate(0, STREET_SPREAD) for street in streets]
+
+
 class TicketFactory:
     """Builds the rows of one ticket at a time; `rng` makes a run reproducible for a seed."""
 
@@ -184,7 +204,7 @@ class TicketFactory:
         self.phones = []
         self.dispatched_ends = list(DISPATCHED_ENDS), list(accumulate(DISPATCHED_ENDS.values()))
         self.answered_ends = list(ANSWERED_ENDS), list(accumulate(ANSWERED_ENDS.values()))
-        self.street_cum = list(accumulate(rng.choice([1, 1, 2, 3, 5]) for _ in world.streets))
+        self.street_cum = list(accumulate(street_weights_of(world.streets)))
         self.span = (min(end, now) - start).total_seconds()
 
     def received_at(self):
@@ -509,8 +529,7 @@ def ends(name, weights):
 
 
 def sql_params(world, start, end, now, seed):
-    rng = random.Random(seed)
-    street_weights = [rng.choice([1, 1, 2, 3, 5]) for _ in world.streets]
+    street_weights = [max(1, round(weight * 2)) for weight in street_weights_of(world.streets)]
     slots = generator_sql.slots
     return {
         "seed": seed, "start": start, "now": now, "days": (end - start).days,

@@ -1,4 +1,4 @@
-"""Demo tickets for the run command: a published last month and the current month so far, so that every demo
+"""Demo tickets for the run command: two published months and the current month so far, so that every demo
 user finds work waiting and the leaders find a ranking."""
 
 import datetime as dt
@@ -27,16 +27,20 @@ WANGJING_CALLS = [
 
 
 def seed_demo_tickets(count, *, now=None):
-    """On a database without tickets: ``count`` tickets received last month (its month close published) and a
-    third as many this month. Returns how many were written: 0 when there are tickets already."""
+    """On a database without tickets: ``count`` tickets received in each of the two months before this one (both
+    published, so that 环比 and the trends have a month to compare with) and a third as many this month. Returns how
+    many were written: 0 when there are tickets already."""
     if Ticket.objects.exists():
         return 0
     now = now or timezone.now()
     this_month = months.current_month(now)
-    last_month = months.previous_month(this_month)
-    written = generate(count, f"{last_month:%Y-%m}", seed=DEMO_SEED, now=now).count
+    published = [months.previous_month(months.previous_month(this_month)), months.previous_month(this_month)]
+    written = 0
+    for offset, month in enumerate(published):
+        written += generate(count, f"{month:%Y-%m}", seed=DEMO_SEED - len(published) + offset, now=now).count
     written += generate(max(count // 3, 1), f"{this_month:%Y-%m}", seed=DEMO_SEED + 1, now=now).count
-    close_month(last_month, freeze=True, now=now)
+    for month in published:  # in order: each month's 上月 figures are the month before
+        close_month(month, freeze=True, now=now)
     return written + _wangjing_calls(now)
 
 

@@ -18,7 +18,7 @@ python manage.py load_directory
 python manage.py load_catalog
 python manage.py seed_demo
 python manage.py load_demo_articles  # the demo knowledge base (published; idempotent)
-python manage.py seed_demo_tickets --count "${DEMO_TICKETS:-2000}"  # only into a database without tickets
+python manage.py seed_demo_tickets --count "${DEMO_TICKETS:-8000}"  # only into a database without tickets
 python manage.py train_suggester
 # one local worker for every queue (celery: the default; the routed groups: CELERY_TASK_ROUTES in settings)
 celery -A config worker --beat -Q celery,clock,notify,reports,training --loglevel=INFO --concurrency=2 >var/celery.log 2>&1 &

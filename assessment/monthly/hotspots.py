@@ -73,6 +73,9 @@ def month_summary(month):
     districts = Unit.objects.filter(pk__in=list(by_district)).order_by("code").values_list("pk", "name")
     return {
         "by_category": [[name, n] for name, n in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))],
+        # the three levels' names as the catalog named them that month (the overview's treemap), biggest first
+        "by_catalog": sorted(([items[i].parent.parent.name, items[i].parent.name, items[i].name, row[0]]
+                              for i, row in by_leaf.items()), key=lambda r: (-r[3], r[:3])),
         "by_district": [[name, by_district[pk]] for pk, name in districts],
         "top_problems": [
             {"item": items[item_id].path_names(), "item_id": item_id, "count": by_leaf[item_id][1],

@@ -63,6 +63,27 @@
     return merged;
   }
 
+  // Small multiples (option.panels = {count, minWidth, rowHeight, top}): as many columns as the box's width holds
+  // (1–4), the box as tall as the rows; option.title[0] is the chart's title, title[i + 1] and grid[i] panel i's.
+  function layoutPanels(element, option) {
+    var p = option.panels;
+    var width = element.clientWidth || 360;
+    var columns = Math.max(1, Math.min(4, Math.floor(width / p.minWidth)));
+    var rows = Math.ceil(p.count / columns), cell = width / columns;
+    element.style.height = (p.top + rows * p.rowHeight + 8) + "px";
+    var titles = [option.title[0]], grids = [];
+    for (var i = 0; i < p.count; i++) {
+      var x = (i % columns) * cell, y = p.top + Math.floor(i / columns) * p.rowHeight;
+      var title = Object.assign({}, option.title[i + 1], { left: x + 8, top: y });
+      title.textStyle = Object.assign({}, title.textStyle, { width: cell - 16, overflow: "truncate" });
+      titles.push(title);
+      grids.push({ left: x + 36, top: y + 42, width: Math.max(cell - 52, 40), height: p.rowHeight - 70 });
+    }
+    var laid = Object.assign({}, option, { title: titles, grid: grids });
+    delete laid.panels;
+    return laid;
+  }
+
   function download(chart, name, background) {
     var link = document.createElement("a");
     link.href = chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: background,
@@ -91,14 +112,24 @@
     var name = opts.name || titleOf(option);
     var ready = usesBeijing(option) ? beijing(opts.beijing) : Promise.resolve();
     return ready.then(function () {
+      var laidWidth = element.clientWidth;
+      var shaped = option.panels ? layoutPanels(element, option) : option;
       var chart = window.echarts.init(element, theme === "dark" ? "dark" : null, { renderer: "canvas" });
-      chart.setOption(withDefaults(option, theme, name));
+      chart.setOption(withDefaults(shaped, theme, name));
       element.classList.add("chart-drawn");
       if (opts.button !== false) exportButton(element, chart, name, BACKGROUND[theme]);
+      var resize = function () {
+        if (option.panels && element.clientWidth !== laidWidth) {
+          laidWidth = element.clientWidth;
+          var laid = layoutPanels(element, option);
+          chart.setOption({ title: laid.title, grid: laid.grid });
+        }
+        chart.resize();
+      };
       if (window.ResizeObserver) {
-        new ResizeObserver(function () { chart.resize(); }).observe(element);
+        new ResizeObserver(resize).observe(element);
       } else {
-        window.addEventListener("resize", function () { chart.resize(); });
+        window.addEventListener("resize", resize);
       }
       return chart;
     }).catch(function (error) {
