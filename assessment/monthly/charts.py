@@ -120,7 +120,7 @@ def alert_multiples(rows, title):
     rows = rows[:ALERT_PANELS]
     option = {"title": [_title(title, "每格一个预警：前4周各周与近7天工单量，虚线为前4周周均")],
               "tooltip": {"trigger": "axis"}, "grid": [], "xAxis": [], "yAxis": [], "series": [],
-              "panels": {"count": len(rows), "minWidth": 200, "rowHeight": 150, "top": 64}}
+              "panels": {"count": len(rows), "minWidth": 170, "rowHeight": 150, "top": 64}}
     for index, row in enumerate(rows):
         option["title"].append({"text": f"{row['street']} · {row['item']}", "subtext": f"×{row['ratio']}",
                                 "textStyle": {"fontSize": 12}, "subtextStyle": {"fontSize": 11, "color": RISE_COLOR},
