@@ -40,7 +40,7 @@ def ranking_bars(cards, title):
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "xAxis": {"type": "category", "data": names,
                   "axisLabel": {"rotate": 60, "interval": "auto" if many else 0, "fontSize": 11}},
-        "yAxis": {"type": "value", "name": "综合得分", "min": 0, "max": 100},
+        "yAxis": {"type": "value", "min": 0, "max": 100},  # the title names the figure
         "series": series,
     }
     if many:
