@@ -14,7 +14,9 @@ def map_option(data):
                       "text": ["多", "少"], "textStyle": {"color": "#cfe3ff"},
                       "inRange": {"color": ["#123a5e", "#1f6fb2", "#4fc3f7", GOLD]}},
         "series": [{"type": "map", "map": "北京", "roam": False, "name": "今日受理",
-                    "label": {"show": True, "color": "#e8f1ff", "fontSize": 12},
+                    "layoutCenter": ["52%", "54%"], "layoutSize": "98%",
+                    "label": {"show": True, "color": "#e8f1ff", "fontSize": 13},
+                    "labelLayout": {"hideOverlap": True},
                     "itemStyle": {"borderColor": "#0b1a2e", "areaColor": "#123a5e"},
                     "emphasis": {"label": {"color": "#fff"}, "itemStyle": {"areaColor": GOLD}},
                     "data": data["map"]}],
@@ -32,8 +34,9 @@ def problems_option(data):
                   "splitLine": {"lineStyle": {"color": "#1c3454"}}},
         "yAxis": {"type": "category", "data": [r["item"] for r in rows],
                   "axisLabel": {"color": "#e8f1ff", "fontSize": 13, "width": 136, "overflow": "truncate"}},
-        "series": [{"type": "bar", "name": "工单量", "data": [r["count"] for r in rows],
-                    "itemStyle": {"color": CYAN}, "label": {"show": True, "position": "right", "color": "#e8f1ff"}}],
+        "series": [{"type": "bar", "name": "工单量", "data": [r["count"] for r in rows], "barMaxWidth": 26,
+                    "itemStyle": {"color": CYAN},
+                    "label": {"show": True, "position": "right", "color": "#e8f1ff"}}],
     }
 
 

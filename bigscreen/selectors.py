@@ -2,14 +2,16 @@
 
 Cost does not grow with the table: every figure is read from today's rows only, through the received_at index
 range (≈ 55 000 rows on a busy day at a year's volume), in one aggregate; the latest orders are the head of the
-same index. The snapshot is kept in the cache for BIG_SCREEN_CACHE_SECONDS, so any number of screens polling
-costs one computation per scope per period (bench/big_screen.py measures both paths).
+same index. A poll reads the scope's snapshot from the cache (Redis) and notes that the scope is on a screen;
+Celery beat recomputes the noted scopes' snapshots every 10 s (bigscreen/tasks.py), so a poll waits for the
+aggregate only when the cache lost the snapshot (the cold path, bounded by one day's rows; bench/big_screen.py
+measures both).
 
 Figures (today = the Beijing calendar day): 今日受理 every order received today; 在办 those of them now with a
 unit and not done; 逾期 those of them past a deadline (assessment/clock/overdue.py, the one rule); 办结 those
 completed, answered directly, called back or closed. A district supervisor's screen counts the dispatched orders
 at the district's addresses (the address part of hotline/selectors.py district_scope_q), by street; its latest
-orders are read through visible_tickets, the one home of the scope.
+orders are the same orders' latest (so a screen's list and counts agree).
 """
 
 import datetime as dt
@@ -26,12 +28,13 @@ from dispatch.choices import sql_list
 from dispatch.models import CatalogItem, Unit
 from hotline import privacy
 from hotline.choices import OPEN_STATUSES, Status
-from hotline.selectors import visible_tickets
+from hotline.models import Ticket
 
 DONE_STATUSES = [Status.COMPLETED, Status.ANSWERED, Status.CALLBACK, Status.CLOSED]
 TOP_PROBLEMS = 8
 LATEST = 10
 CONTENT_CHARS = 28
+AREA_ROWS = 20  # the table's rows that fit the screen
 
 TODAY_SQL = """
 WITH g AS (
@@ -83,8 +86,10 @@ def _today_rows(start, end, now, district_id):
         return cursor.fetchall()
 
 
-def _latest(user, start, end):
-    tickets = visible_tickets(user).select_related(None).select_related("district", "street", "catalog_item")
+def _latest(district_id, start, end):
+    tickets = Ticket.objects.select_related("district", "street", "catalog_item")
+    if district_id:
+        tickets = tickets.filter(district_id=district_id, dispatched_at__isnull=False)
     tickets = tickets.filter(received_at__gte=start, received_at__lt=end).only(
         "received_at", "content", "status", "tier", "district__name", "street__name", "catalog_item__name")
     return [{
@@ -100,14 +105,13 @@ def _short(text):
     return text if len(text) <= CONTENT_CHARS else text[:CONTENT_CHARS] + "…"
 
 
-def compute(user, district_id, now):
+def compute(district_id, now):
     """The snapshot, read from the database (4 queries)."""
     day, start, end = day_bounds(now)
     rows = _today_rows(start, end, now, district_id)
     groups = {"district": {}, "street": {}, "leaf": {}}
     for kind, key, *figures in rows:
         groups[kind][key] = dict(zip(FIGURES, (int(f or 0) for f in figures), strict=True))
-    area_kind = "street" if district_id else "district"
     leaves = sorted(groups["leaf"].items(), key=lambda kv: (-kv[1]["intake"], kv[0]))[:TOP_PROBLEMS]
     if district_id:
         units = Unit.objects.filter(pk=district_id) | Unit.objects.filter(parent_id=district_id, kind="street")
@@ -116,8 +120,12 @@ def compute(user, district_id, now):
     units = {u.pk: u for u in units.only("name", "code", "kind")}
     items = CatalogItem.objects.only("name").in_bulk([pk for pk, _ in leaves])
     totals = {f: sum(g[f] for g in groups["district"].values()) for f in FIGURES}
-    areas = [{"name": units[pk].name, **figures} for pk, figures in groups[area_kind].items() if pk in units]
-    areas.sort(key=lambda a: (-a["intake"], a["name"]))
+    if district_id:  # the district's streets that had orders today, busiest first
+        areas = [{"name": units[pk].name, **figures} for pk, figures in groups["street"].items() if pk in units]
+    else:  # every district, a quiet one with its zeros
+        areas = [{"name": u.name, **groups["district"].get(pk, dict.fromkeys(FIGURES, 0))}
+                 for pk, u in units.items()]
+    areas = sorted(areas, key=lambda a: (-a["intake"], a["name"]))[:AREA_ROWS]
     districts = [u for u in units.values() if u.kind == "district"]
     return {
         "day": f"{day:%Y-%m-%d}", "generated_at": f"{timezone.localtime(now):%H:%M:%S}",
@@ -129,18 +137,41 @@ def compute(user, district_id, now):
                 for d in sorted(districts, key=lambda d: d.code)],
         "top_problems": [{"item": items[pk].name, "count": figures["intake"]} for pk, figures in leaves
                          if pk in items],
-        "latest": _latest(user, start, end),
+        "latest": _latest(district_id, start, end),
     }
 
 
-def snapshot(user, now=None):
-    """The scope's snapshot from the cache, computed when missing (or always, with the cache time set to 0)."""
-    district_id = scope_of(user)
-    seconds = settings.BIG_SCREEN_CACHE_SECONDS
-    key = f"bigscreen:{district_id or 'city'}"
-    data = cache.get(key) if seconds else None
-    if data is None:
-        data = compute(user, district_id, now or timezone.now())
-        if seconds:
-            cache.set(key, data, seconds)
+WANTED_SECONDS = 300  # a scope no screen asked for in 5 minutes is no longer recomputed
+
+
+def _key(district_id):
+    return f"bigscreen:{district_id or 'city'}"
+
+
+def _wanted_key(district_id):
+    return f"bigscreen:wanted:{district_id or 'city'}"
+
+
+def refresh(district_id, now=None):
+    """Compute the scope's snapshot and keep it for BIG_SCREEN_CACHE_SECONDS (beat's step and a poll's cold path)."""
+    data = compute(district_id, now or timezone.now())
+    if settings.BIG_SCREEN_CACHE_SECONDS:
+        cache.set(_key(district_id), data, settings.BIG_SCREEN_CACHE_SECONDS)
     return data
+
+
+def wanted_scopes():
+    """The scopes (None: the city, else district ids) a screen polled within WANTED_SECONDS."""
+    districts = list(Unit.objects.filter(kind="district").values_list("pk", flat=True))
+    keys = {_wanted_key(d): d for d in [None, *districts]}
+    return [keys[key] for key in cache.get_many(list(keys))]
+
+
+def snapshot(user, now=None):
+    """The user's scope's snapshot: from the cache, computed when missing (always, with the cache time 0)."""
+    district_id = scope_of(user)
+    if not settings.BIG_SCREEN_CACHE_SECONDS:
+        return compute(district_id, now or timezone.now())
+    cache.set(_wanted_key(district_id), 1, WANTED_SECONDS)
+    data = cache.get(_key(district_id))
+    return data if data is not None else refresh(district_id, now)

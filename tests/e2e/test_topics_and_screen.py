@@ -48,6 +48,8 @@ def test_a_topic_from_pick_to_summary(browser, live_server, demo_users, director
     page.get_by_label("治理目标").fill("两个月内垃圾堆放诉求下降一半，堆放点全部清理")
     page.get_by_label("牵头单位").fill("城管执法局")
     page.get_by_label("完成时限").fill(f"{timezone.localdate() + dt.timedelta(days=60):%Y-%m-%d}")
+    page.keyboard.press("Escape")  # the calendar closes
+    page.locator("h2", has_text="题目设置").click()
     look(page, "topic-new")
     page.get_by_role("button", name="保存为待启动题目").click()
     page.wait_for_load_state()
@@ -96,18 +98,20 @@ def test_the_big_screen_counts_today_and_moves_with_a_new_order(browser, live_se
         take_call(demo_users, directory, catalog["sanitation"], content="楼下垃圾堆放多日无人清理",
                   now=max(start, now - dt.timedelta(minutes=minutes)), then=intake.DISPATCH)
     page = login_as(browser, live_server, "dispatcher", BIG)
+    page.on("console", lambda m: print("CONSOLE", m.type, m.text))
+    page.on("response", lambda r: print("RESP", r.status, r.url) if "data.json" in r.url else None)
     assert open_menu(page).get_by_role("link", name="大屏").get_attribute("href") == "/screen/"
     page.goto(f"{live_server.url}/screen/")
     assert page.locator('[data-total="intake"]').inner_text() == "2"
     chart_drawn(page, "[data-screen-chart='map']")
     chart_drawn(page, "[data-screen-chart='problems']")
+    shots(page, "big-screen-1920")
     width = page.evaluate("document.scrollingElement.scrollWidth")
     height = page.evaluate("document.scrollingElement.scrollHeight")
     assert width <= BIG["width"] and height <= BIG["height"], (width, height)  # one screen, nothing to scroll
-    shots(page, "big-screen-1920")
     new = take_call(demo_users, directory, catalog["heating"], content="家中暖气不热，回电13912345678",
-                    then=intake.DISPATCH)
-    page.wait_for_function("document.querySelector('[data-total=\"intake\"]').textContent === '3'", timeout=8000)
+                    now=timezone.now(), then=intake.DISPATCH)
+    page.wait_for_function("() => document.querySelector('[data-total=intake]').textContent === '3'", timeout=8000)
     latest = page.locator('[data-rows="latest"] li').first.inner_text()
     assert "冬季采暖" in latest and "13912345678" not in page.content() and "139******78" in latest
     assert new.caller_phone not in page.content()
