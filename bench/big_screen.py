@@ -116,9 +116,7 @@ def main():
     else:
         print("no demo leader/supervisor users in this database: endpoint timings skipped (seed_demo adds them)")
 
-    sql = selectors.TODAY_SQL.format(
-        open=selectors.sql_list(selectors.OPEN_STATUSES), done=selectors.sql_list(selectors.DONE_STATUSES),
-        overdue=selectors.overdue_sql(), scope="")
+    sql = selectors.today_sql(None, postgres=True)
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, {"start": start, "end": end, "now": now})
         plan = [row[0] for row in cursor.fetchall()]
