@@ -32,7 +32,7 @@ from hotline.models import Ticket
 
 DONE_STATUSES = [Status.COMPLETED, Status.ANSWERED, Status.CALLBACK, Status.CLOSED]
 TOP_PROBLEMS = 8
-LATEST = 10
+LATEST = 9  # what the screen's column holds at 1080 px
 CONTENT_CHARS = 28
 AREA_ROWS = 20  # the table's rows that fit the screen
 

@@ -125,9 +125,9 @@ def weekly_chart(topic, weeks):
     """The ECharts option of the weekly before/after bars (static/js/charts.js draws it; the table beside it is
     the same ``weeks``)."""
     return {
-        "title": {"text": f"{topic.title} · 每周工单量（启动前后）", "left": 0, "textStyle": {"fontSize": 14}},
+        "title": {"text": "每周工单量（启动前后）", "subtext": topic.title, "left": 0, "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "grid": {"left": 40, "right": 16, "top": 48, "bottom": 48},
+        "grid": {"left": 40, "right": 16, "top": 64, "bottom": 48},
         "xAxis": {"type": "category", "data": [w["short"] for w in weeks], "axisLabel": {"rotate": 45}},
         "yAxis": {"type": "value", "minInterval": 1},
         "series": [{"type": "bar", "name": "工单量",

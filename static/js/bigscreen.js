@@ -89,11 +89,11 @@
       .then(function () { window.setTimeout(poll, pollMs); });
   }
 
+  // Beijing time whatever the screen computer's zone (the figures' day is the Beijing day)
+  var clockFormat = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "long",
+    day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
   function tick() {
-    var clock = root.querySelector("[data-clock]"), now = new Date();
-    var pad = function (n) { return String(n).padStart(2, "0"); };
-    clock.textContent = now.getFullYear() + "年" + (now.getMonth() + 1) + "月" + now.getDate() + "日 " +
-      pad(now.getHours()) + ":" + pad(now.getMinutes()) + ":" + pad(now.getSeconds());
+    root.querySelector("[data-clock]").textContent = clockFormat.format(new Date());
   }
 
   var full = root.querySelector("[data-fullscreen]");
