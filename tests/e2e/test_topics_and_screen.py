@@ -70,8 +70,9 @@ def test_a_topic_from_pick_to_summary(browser, live_server, demo_users, director
     page.get_by_role("button", name="提交进展").click()
     page.wait_for_load_state()
     thumb = page.get_by_role("img", name="现场照片：清理后.jpg")
-    thumb.wait_for()
-    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", thumb.element_handle())
+    thumb.scroll_into_view_if_needed()  # lazy: it loads once in sight
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle(),
+                           timeout=10000)
     look(page, "topic-reported")
     page.context.close()
 
