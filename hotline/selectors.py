@@ -241,8 +241,9 @@ def search_tickets(user, query):
     if privacy.has_number(query):  # numbers in content and addresses are masked: no oracle for them
         return tickets.none(), privacy.PHONE_SEARCH_NOTE
     words, named = _word_matches(user, query), _name_matches(user, query)
-    if named:
-        return tickets.filter(Q(pk__in=named) | Q(pk__in=words.order_by().values("pk"))), ""
+    if named:  # one set of ids, not an OR: OR-ed, the planner walks every order testing both (22 s at 5 M)
+        either = Ticket.objects.filter(pk__in=named).values("pk").union(words.order_by().values("pk"))
+        return tickets.filter(pk__in=either), ""
     return words, ""
 
 
