@@ -231,6 +231,12 @@ CELERY_TASK_ROUTES = {
 # Smart intake: repeat-request window and where trained suggestion models are stored.
 REPEAT_WINDOW_DAYS = int(os.environ.get("REPEAT_WINDOW_DAYS", "7"))
 SUGGEST_MODEL_DIR = Path(os.environ.get("SUGGEST_MODEL_DIR", VAR_DIR / "models"))
+# Third-party reference data lives beside the project, never in it (../shared/data; README "Reference data").
+SHARED_DATA_DIR = Path(os.environ.get("SHARED_DATA_DIR", BASE_DIR.parent / "shared" / "data"))
+# Real complaints labelled with a category (CSV: text,label) that train_suggester and the Celery retrain add to
+# the catalog and the closed tickets; files that are absent are skipped. os.pathsep-separated; "" for none.
+SUGGEST_LABELLED_CSV = [Path(p) for p in os.environ.get(
+    "SUGGEST_LABELLED_CSV", str(SHARED_DATA_DIR / "complaints_dev.csv")).split(os.pathsep) if p]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

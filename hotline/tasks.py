@@ -7,7 +7,8 @@ from .suggest.store import train_and_save
 
 @shared_task(name="hotline.train_suggester")
 def train_suggester():
-    """Retrain the catalog suggester for the current catalog on its leaves and closed tickets."""
+    """Retrain the catalog suggester for the current catalog on its leaves, closed tickets and labelled CSVs."""
     path, model, seconds = train_and_save()
-    return {"path": str(path), "leaves": len(model.leaves), "tickets": model.trained_on["leaf_examples"],
+    return {"path": str(path), "leaves": len(model.leaves), "tickets": model.trained_on["tickets"],
+            "labelled": model.trained_on["labelled"],
             "seconds": round(seconds, 1)}

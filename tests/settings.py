@@ -21,6 +21,7 @@ WHITENOISE_AUTOREFRESH = True
 
 # Trained suggestion models go to a throw-away folder, never into var/.
 SUGGEST_MODEL_DIR = Path(tempfile.mkdtemp(prefix="hotline-models-"))
+SUGGEST_LABELLED_CSV = []  # a test that trains on labelled complaints names its file
 
 # --- Login lockout, API tokens and throttles: rates no test reaches (tests/test_throttling.py runs the defaults).
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {  # noqa: F405

@@ -4,11 +4,17 @@ Scoring a text x (TF-IDF over jieba words and character bigrams):
 - leaf similarity: cosine of x with each leaf's centroid (its name, path and keywords, plus the closed tickets
   filed under it), a linear scorer kept as a sparse matrix so 2 395 leaves cost a few MB;
 - first-level probability: a multinomial logistic regression (scikit-learn SGD) over the first-level
-  categories, trained on the same documents plus texts labelled only with a first-level category;
-- leaf score = LEAF_WEIGHT × similarity + (1 − LEAF_WEIGHT) × P(first level of the leaf), in [0, 1].
+  categories, trained on the same documents plus texts labelled only with a first-level category; each first
+  level weighs the same in training whatever its number of leaves and examples (城乡建设 has four times the leaves
+  of 交通运输 and would otherwise swallow its complaints), and strong regularisation keeps the model from
+  trusting the catalog's short documents word by word;
+- leaf score = LEAF_WEIGHT × similarity + (1 − LEAF_WEIGHT) × P(first level of the leaf), in [0, 1];
+- a readable text sharing no feature with the training data still gets leaves: the first levels' shares of the
+  training documents, times (1 − LEAF_WEIGHT), so such scores stay low (never an empty suggestion).
 No database access here: see training.py for the inputs and store.py for files and caching.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,11 +23,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import SGDClassifier
 from sklearn.preprocessing import normalize as l2_normalize
 
-from .text import analyze
+from .text import catalog_features, readable
 
 MAX_FEATURES = 60_000
 LEAF_WEIGHT = 0.6
-FORMAT = 1
+LEVEL1_ALPHA = 2e-4  # SGD regularisation of the first-level model (measured: evaluate_suggester --cross-validate)
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -54,32 +61,45 @@ class CatalogModel:
     leaves: list
     fingerprint: str
     vectorizer: TfidfVectorizer
-    centroids: sparse.csr_matrix
+    centroids: sparse.csc_matrix  # leaves × features
     level1_names: list
     leaf_level1: np.ndarray
     coef: np.ndarray | None
     intercept: np.ndarray | None
+    fallback: np.ndarray | None = None  # leaf scores for a readable text the model knows no feature of
     trained_on: dict = field(default_factory=dict)
     format: int = FORMAT
 
     # --- scoring
-    def vectorize(self, text):
-        return self.vectorizer.transform([text])
+    def features(self, text):
+        """The text's TF-IDF row as (feature indices, values): the vectorizer's transform (sublinear tf × idf,
+        L2-normalised) without its per-call overhead, which was most of a suggestion's time."""
+        vocabulary = self.vectorizer.vocabulary_
+        counts = Counter(vocabulary[term] for term in self.vectorizer.analyzer(text) if term in vocabulary)
+        index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        values = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        values = (1 + np.log(values)) * self.vectorizer.idf_[index].astype(np.float32)
+        norm = np.linalg.norm(values)
+        return index, (values / norm if norm else values)
 
-    def level1_probabilities(self, x):
+    def vectorize(self, text):
+        index, values = self.features(text)
+        return sparse.csr_matrix((values, index, [0, len(index)]), shape=(1, len(self.vectorizer.vocabulary_)))
+
+    def level1_probabilities(self, index, values):
         if self.coef is None:  # a catalog with a single first-level category
             return np.ones(len(self.level1_names), dtype=np.float32)
-        logits = np.asarray(x @ self.coef.T).ravel() + self.intercept
+        logits = self.coef[:, index] @ values + self.intercept
         logits = np.exp(logits - logits.max())
         return logits / logits.sum()
 
     def leaf_scores(self, text):
-        """Scores of every leaf in [0, 1], or None when the text shares no feature with the training data."""
-        x = self.vectorize(text)
-        if x.nnz == 0:
-            return None
-        similarity = np.asarray((self.centroids @ x.T).todense()).ravel()
-        level1 = self.level1_probabilities(x)[self.leaf_level1]
+        """Scores of every leaf in [0, 1]; None only for a text with nothing to read (no character, letter, digit)."""
+        index, values = self.features(text)
+        if not len(index):
+            return self.fallback if readable(text) and self.fallback is not None else None
+        similarity = self.centroids[:, index] @ values  # centroids are stored by column (feature)
+        level1 = self.level1_probabilities(index, values)[self.leaf_level1]
         return LEAF_WEIGHT * similarity + (1 - LEAF_WEIGHT) * level1
 
     def top_leaves(self, text, k=3):
@@ -130,17 +150,20 @@ def fit(leaves, examples=(), fingerprint=""):
             doc_leaf.append(-1)
             doc_level1.append(example.level1)
             counts["level1_examples"] += 1
-    vectorizer = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, max_features=MAX_FEATURES, dtype=np.float32)
+    vectorizer = TfidfVectorizer(analyzer=catalog_features, sublinear_tf=True, max_features=MAX_FEATURES,
+                                 dtype=np.float32)
     matrix = vectorizer.fit_transform(docs)
     if hasattr(vectorizer, "stop_words_"):
         del vectorizer.stop_words_  # the dropped rare terms: only needed for introspection, and large
     level1_names = sorted({leaf.level1 for leaf in leaves} | set(doc_level1))
     position = {name: i for i, name in enumerate(level1_names)}
-    coef, intercept = _fit_level1(matrix, [position[name] for name in doc_level1], len(level1_names))
+    labels = np.array([position[name] for name in doc_level1])
+    coef, intercept = _fit_level1(matrix, labels, len(level1_names))
     return CatalogModel(
         leaves=list(leaves), fingerprint=fingerprint, vectorizer=vectorizer,
         centroids=_centroids(matrix, doc_leaf, len(leaves)), level1_names=level1_names,
         leaf_level1=np.array([position[leaf.level1] for leaf in leaves]), coef=coef, intercept=intercept,
+        fallback=_fallback(labels, doc_leaf, [position[leaf.level1] for leaf in leaves], len(level1_names)),
         trained_on=counts,
     )
 
@@ -151,14 +174,25 @@ def _centroids(matrix, doc_leaf, n_leaves):
     membership = sparse.csr_matrix(
         (np.ones(len(rows), dtype=np.float32), (leaf_idx, doc_idx)), shape=(n_leaves, matrix.shape[0])
     )
-    return l2_normalize(membership @ matrix).astype(np.float32).tocsr()
+    return l2_normalize(membership @ matrix).astype(np.float32).tocsc()
+
+
+def _fallback(labels, doc_leaf, leaf_level1, n_classes):
+    """Leaf scores without any known feature: the share of training documents of the leaf's first level, ties
+    within a first level broken by the leaf's own document count (its closed tickets)."""
+    level1_share = np.bincount(labels, minlength=n_classes) / len(labels)
+    per_leaf = np.bincount([leaf for leaf in doc_leaf if leaf >= 0], minlength=len(leaf_level1))
+    scores = (1 - LEAF_WEIGHT) * level1_share[leaf_level1] + 1e-4 * per_leaf / max(per_leaf.max(), 1)
+    return scores.astype(np.float32)
 
 
 def _fit_level1(matrix, labels, n_classes):
     if n_classes < 2:
         return None, None
-    classifier = SGDClassifier(loss="log_loss", alpha=2e-5, max_iter=25, tol=None, random_state=0)
-    classifier.fit(matrix, labels)
+    counts = np.bincount(labels, minlength=n_classes)
+    balanced = len(labels) / (np.count_nonzero(counts) * np.maximum(counts, 1))  # every first level weighs the same
+    classifier = SGDClassifier(loss="log_loss", alpha=LEVEL1_ALPHA, max_iter=25, tol=None, random_state=0)
+    classifier.fit(matrix, labels, sample_weight=balanced[labels].astype(np.float64))
     coef = np.zeros((n_classes, matrix.shape[1]), dtype=np.float32)
     intercept = np.full(n_classes, -30.0, dtype=np.float32)  # a class without any document never wins
     binary = len(classifier.classes_) == 2

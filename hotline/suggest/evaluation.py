@@ -3,6 +3,7 @@
 A label may be a leaf code (0101001), a leaf path (城乡建设/供热采暖/户内暖气不热), a leaf name, or the name of a
 second- or first-level category; each row is scored at its label's level: top-k means that the label is among
 the k best distinct categories of that level (ranked by their best leaf). Nothing here knows any data set.
+cross_validate() scores every row by a model trained without it (stratified k folds, repeated).
 """
 
 import csv
@@ -10,7 +11,10 @@ import io
 import random
 import statistics
 import time
+from collections import Counter
 from dataclasses import dataclass, field
+
+from sklearn.model_selection import StratifiedKFold
 
 from .catalog_model import Example
 
@@ -28,6 +32,20 @@ class Report:
     hits: dict = field(default_factory=dict)  # k → rows with the label in the top k
     by_level: dict = field(default_factory=dict)  # level → rows
     latencies_ms: list = field(default_factory=list)
+    empty: int = 0  # rows that got no suggestion at all
+    confusion: Counter = field(default_factory=Counter)  # (first-level label, first-level top-1) → rows
+
+    def merge(self, other):
+        self.rows += other.rows
+        self.unknown_labels += other.unknown_labels
+        self.empty += other.empty
+        self.latencies_ms += other.latencies_ms
+        self.confusion.update(other.confusion)
+        for k, hits in other.hits.items():
+            self.hits[k] = self.hits.get(k, 0) + hits
+        for level, n in other.by_level.items():
+            self.by_level[level] = self.by_level.get(level, 0) + n
+        return self
 
     def accuracy(self, k):
         return self.hits.get(k, 0) / self.rows if self.rows else 0.0
@@ -42,11 +60,28 @@ class Report:
         levels = "，".join(f"{level}级 {n} 条" for level, n in sorted(self.by_level.items()))
         out = [f"样本 {self.rows} 条（{levels or '无'}）；无法识别的标签 {len(self.unknown_labels)} 条"]
         out += [f"top-{k} 准确率：{self.accuracy(k):.1%}" for k in sorted(self.hits)]
+        out.append(f"无推荐：{self.empty} 条")
         if self.latencies_ms:
             out.append(f"耗时：平均 {statistics.fmean(self.latencies_ms):.2f} ms，p50 {self.latency(0.5):.2f} ms，"
                        f"p95 {self.latency(0.95):.2f} ms，最大 {max(self.latencies_ms):.2f} ms")
         if self.unknown_labels:
             out.append("未识别的标签：" + "、".join(sorted(set(self.unknown_labels))[:10]))
+        return out + self.confusion_lines()
+
+    def confusion_lines(self):
+        """Per first-level label: rows, how many ranked first, and what the others were taken for."""
+        if not self.confusion:
+            return []
+        totals = Counter()
+        for (label, _), n in self.confusion.items():
+            totals[label] += n
+        out = ["一级分类混淆（标签：条数，top-1 正确，误判为）："]
+        for label, total in totals.most_common():
+            right = self.confusion[(label, label)]
+            wrong = sorted(((n, guess) for (truth, guess), n in self.confusion.items()
+                            if truth == label and guess != label), reverse=True)
+            taken = "、".join(f"{guess or '无推荐'} {n}" for n, guess in wrong) or "—"
+            out.append(f"  {label}：{total} 条，正确 {right}（{right / total:.0%}），误判为 {taken}")
         return out
 
 
@@ -115,6 +150,25 @@ def evaluate(model, rows, ks=(1, 3)):
         report.latencies_ms.append((time.perf_counter() - started) * 1000)
         report.rows += 1
         report.by_level[level] = report.by_level.get(level, 0) + 1
+        report.empty += not ranked
+        if level == 1:
+            report.confusion[(key, ranked[0] if ranked else None)] += 1
         for k in ks:
             report.hits[k] += key in ranked[:k]
+    return report
+
+
+def cross_validate(rows, train, folds=5, repeats=1, ks=(1, 3)):
+    """Report over `repeats` stratified `folds`-fold splits of rows: each fold is scored by train(other folds'
+    rows), a model that never saw it; every row is scored once per repeat. Raises ValueError on too few rows."""
+    rows = list(rows)
+    labels = [label for _, label in rows]
+    if len(rows) < folds:
+        raise ValueError(f"样本只有 {len(rows)} 条，不够分 {folds} 折")
+    report = Report(hits=dict.fromkeys(ks, 0))
+    for repeat in range(repeats):
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=repeat)
+        for train_at, test_at in splitter.split(rows, labels):
+            model = train([rows[i] for i in train_at])
+            report.merge(evaluate(model, [rows[i] for i in test_at], ks))
     return report

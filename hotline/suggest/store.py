@@ -41,14 +41,18 @@ def model_path(version):
     return model_dir() / f"catalog-v{version.number}-{fingerprint}.joblib"
 
 
-def train(version=None, *, with_tickets=True, examples=()):
-    """A fresh model for `version` (default: current) from its leaves, closed tickets and extra examples."""
+def train(version=None, *, with_tickets=True, examples=(), labelled_csv=()):
+    """A fresh model for `version` (default: current) from its leaves, closed tickets, extra examples and the
+    labelled CSV files that exist (model.trained_on["labelled_files"] names them)."""
     version = version or current_version()
     if version is None:
         raise ValueError("没有当前派单目录版本，无法训练")
     leaves, fingerprint = leaves_of(version)
-    examples = list(examples) + (training.ticket_examples(leaves) if with_tickets else [])
-    return catalog_model.fit(leaves, examples, fingerprint=fingerprint)
+    labelled, files = training.labelled_examples(leaves, labelled_csv)
+    tickets = training.ticket_examples(leaves) if with_tickets else []
+    model = catalog_model.fit(leaves, list(examples) + labelled + tickets, fingerprint=fingerprint)
+    model.trained_on.update(tickets=len(tickets), labelled=len(labelled), labelled_files=[str(p) for p in files])
+    return model
 
 
 def save(model, path):
@@ -60,11 +64,14 @@ def save(model, path):
     return path
 
 
-def train_and_save(version=None, *, with_tickets=True):
-    """Train for `version` (default: current) and write its model file. Returns (path, model, seconds)."""
+def train_and_save(version=None, *, with_tickets=True, labelled_csv=None):
+    """Train for `version` (default: current) and write its model file. Returns (path, model, seconds).
+    labelled_csv: labelled CSV files to learn from (default: settings.SUGGEST_LABELLED_CSV, absent ones skipped)."""
     version = version or current_version()
     started = time.perf_counter()
-    model = train(version, with_tickets=with_tickets)
+    if labelled_csv is None:
+        labelled_csv = settings.SUGGEST_LABELLED_CSV
+    model = train(version, with_tickets=with_tickets, labelled_csv=labelled_csv)
     path = save(model, model_path(version))
     return path, model, time.perf_counter() - started
 
@@ -98,7 +105,7 @@ def clear_cache():
 
 def suggest_leaves(text, k=3):
     """The k catalog leaves (current version) that best fit the request text: [(CatalogItem, score 0–1)],
-    best first; [] when the text is empty or shares nothing with the catalog and past tickets."""
+    best first; [] only when the text has nothing to read (empty, or punctuation only)."""
     model = load_model()
     if model is None or not (text or "").strip():
         return []

@@ -1,11 +1,13 @@
-"""Inputs of the catalog suggester read from the database: the version's leaves and closed tickets."""
+"""Inputs of the catalog suggester: the version's leaves and closed tickets (database), labelled CSV files."""
 
 import hashlib
+from pathlib import Path
 
 from dispatch.models import CatalogItem
 from hotline.choices import Status
 from hotline.models import Ticket
 
+from . import evaluation
 from .catalog_model import Example, Leaf
 
 KEYWORD_SPLIT = str.maketrans({"，": "、", ",": "、", ";": "、", "；": "、", " ": "、"})
@@ -47,3 +49,14 @@ def ticket_examples(leaves, limit=MAX_TICKETS):
         if leaf is not None:
             examples.append(Example(text=content, leaf=leaf))
     return examples
+
+
+def labelled_examples(leaves, paths):
+    """Examples from labelled CSV files (text,label; a label at any catalog level): (examples, the files read).
+    A file that does not exist is skipped, so a clone without ../shared/data trains on catalog and tickets."""
+    examples, used = [], []
+    for path in map(Path, paths):
+        if path.is_file():
+            examples += evaluation.training_examples(evaluation.read_labelled_csv(path), leaves)
+            used.append(path)
+    return examples, used
