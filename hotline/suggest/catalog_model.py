@@ -1,6 +1,7 @@
 """The catalog suggester: a pure model object, trained from catalog leaves plus labelled texts.
 
-Scoring a text x (TF-IDF over jieba words and character bigrams):
+Scoring a text x (TF-IDF over jieba words — cut with the catalog's own terms as words — and character bigrams
+and trigrams: text.CatalogAnalyzer):
 - leaf similarity: cosine of x with each leaf's centroid (its name, path and keywords, plus the closed tickets
   filed under it), a linear scorer kept as a sparse matrix so 2 395 leaves cost a few MB;
 - first-level probability: a multinomial logistic regression (scikit-learn SGD) over the first-level
@@ -23,11 +24,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import SGDClassifier
 from sklearn.preprocessing import normalize as l2_normalize
 
-from .text import catalog_features, readable
+from .text import CatalogAnalyzer, readable
 
 MAX_FEATURES = 60_000
 LEAF_WEIGHT = 0.6
-LEVEL1_ALPHA = 2e-4  # SGD regularisation of the first-level model (measured: evaluate_suggester --cross-validate)
+LEVEL1_ALPHA = 1.5e-4  # SGD regularisation of the first-level model (measured: evaluate_suggester --cross-validate)
 FORMAT = 2
 
 
@@ -150,7 +151,8 @@ def fit(leaves, examples=(), fingerprint=""):
             doc_leaf.append(-1)
             doc_level1.append(example.level1)
             counts["level1_examples"] += 1
-    vectorizer = TfidfVectorizer(analyzer=catalog_features, sublinear_tf=True, max_features=MAX_FEATURES,
+    terms = [term for leaf in leaves for term in (leaf.name, leaf.level2, *leaf.keywords)]
+    vectorizer = TfidfVectorizer(analyzer=CatalogAnalyzer(terms), sublinear_tf=True, max_features=MAX_FEATURES,
                                  dtype=np.float32)
     matrix = vectorizer.fit_transform(docs)
     if hasattr(vectorizer, "stop_words_"):
