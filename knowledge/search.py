@@ -172,6 +172,6 @@ def category_of(text, article_id=None):
             return name
     from hotline.suggest import suggest_leaves  # loads the suggester's model on first use
 
-    ranked = suggest_leaves(text, k=1)
+    ranked = suggest_leaves(text, k=1, fallback=False)  # words it knows nothing of: no category, not a prior
     leaf = ranked[0][0] if ranked else None
     return leaf.parent.parent.name if leaf and leaf.parent and leaf.parent.parent else ""

@@ -43,6 +43,7 @@ def test_a_readable_message_without_any_known_word_still_gets_three_suggestions(
         assert all(item.is_leaf for item, _ in suggestions)
         assert all(0 < score <= 1 - LEAF_WEIGHT for _, score in suggestions)  # low: a guess, not a match
     assert suggest_leaves("？？？……") == []  # nothing to read at all
+    assert suggest_leaves("犇骉", fallback=False) == []  # for a caller that wants no guess (knowledge search)
 
 
 def test_clear_complaints_get_their_first_level_without_any_labelled_training(starter):

@@ -94,18 +94,19 @@ class CatalogModel:
         logits = np.exp(logits - logits.max())
         return logits / logits.sum()
 
-    def leaf_scores(self, text):
-        """Scores of every leaf in [0, 1]; None only for a text with nothing to read (no character, letter, digit)."""
+    def leaf_scores(self, text, fallback=True):
+        """Scores of every leaf in [0, 1]; None for a text with nothing to read (no character, letter, digit), and
+        with fallback=False also for a text that shares no feature with the training data."""
         index, values = self.features(text)
         if not len(index):
-            return self.fallback if readable(text) and self.fallback is not None else None
+            return self.fallback if fallback and readable(text) and self.fallback is not None else None
         similarity = self.centroids[:, index] @ values  # centroids are stored by column (feature)
         level1 = self.level1_probabilities(index, values)[self.leaf_level1]
         return LEAF_WEIGHT * similarity + (1 - LEAF_WEIGHT) * level1
 
-    def top_leaves(self, text, k=3):
-        """[(leaf index, score)] best first; empty for a text the model cannot read."""
-        scores = self.leaf_scores(text)
+    def top_leaves(self, text, k=3, fallback=True):
+        """[(leaf index, score)] best first; empty for a text the model cannot read (see leaf_scores)."""
+        scores = self.leaf_scores(text, fallback)
         if scores is None or k <= 0:
             return []
         k = min(k, len(scores))

@@ -103,13 +103,14 @@ def clear_cache():
         _loaded.clear()
 
 
-def suggest_leaves(text, k=3):
+def suggest_leaves(text, k=3, *, fallback=True):
     """The k catalog leaves (current version) that best fit the request text: [(CatalogItem, score 0–1)],
-    best first; [] only when the text has nothing to read (empty, or punctuation only)."""
+    best first; [] only when the text has nothing to read (empty, or punctuation only). A text without any known
+    word gets the likeliest first levels' leaves (low scores), unless fallback=False: then []."""
     model = load_model()
     if model is None or not (text or "").strip():
         return []
-    ranked = model.top_leaves(text, k)
+    ranked = model.top_leaves(text, k, fallback)
     items = CatalogItem.objects.select_related("parent__parent", "responsible_unit").in_bulk(
         [model.leaves[i].id for i, _ in ranked]
     )
