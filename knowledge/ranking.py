@@ -261,27 +261,32 @@ def _display_terms(words, terms, matched):
 
 
 def highlight(text: str, terms: Iterable[str], *, max_chars: int | None = None) -> str:
-    """HTML-escaped text with each term wrapped in <mark>…</mark>; with max_chars, a snippet around the first
-    match (… where cut)."""
+    """HTML-escaped text with each term wrapped in <mark>…</mark> (overlapping or adjacent matches merged, case
+    ignored); with max_chars, a snippet of that many characters around the first match (… where cut)."""
     text = text or ""
-    terms = sorted({t for t in terms if t and t.strip()}, key=len, reverse=True)
-    marked = np.zeros(len(text) + 1, dtype=bool)
-    if terms:
-        pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
-        for found in pattern.finditer(text):
-            marked[found.start():found.end()] = True
+    spans = sorted(
+        (found.start(), found.end())
+        for term in {t for t in terms if t and t.strip()}
+        for found in re.finditer(re.escape(term), text, re.IGNORECASE)
+    )
+    merged = []
+    for begin, finish in spans:
+        if merged and begin <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], finish)
+        else:
+            merged.append([begin, finish])
     start, end = 0, len(text)
     if max_chars is not None and len(text) > max_chars:
-        first = int(np.argmax(marked)) if marked.any() else 0
+        first = merged[0][0] if merged else 0
         start = max(0, min(first - max_chars // 4, len(text) - max_chars))
         end = start + max_chars
     pieces, position = [], start
-    while position < end:
-        run_end = position
-        while run_end < end and marked[run_end] == marked[position]:
-            run_end += 1
-        chunk = html.escape(text[position:run_end])
-        pieces.append(f"<mark>{chunk}</mark>" if marked[position] else chunk)
-        position = run_end
+    for begin, finish in merged:
+        begin, finish = max(begin, start), min(finish, end)
+        if begin >= finish:
+            continue
+        pieces.append(html.escape(text[position:begin]))
+        pieces.append(f"<mark>{html.escape(text[begin:finish])}</mark>")
+        position = finish
+    pieces.append(html.escape(text[position:end]))
     return ("…" if start > 0 else "") + "".join(pieces) + ("…" if end < len(text) else "")
-

@@ -102,6 +102,7 @@ def test_highlight_escapes_html_and_marks_terms():
 
 def test_highlight_merges_adjacent_terms_and_ignores_case():
     assert highlight("下载APP提取公积金", ["app", "提取", "公积金"]) == "下载<mark>APP提取公积金</mark>"
+    assert highlight("本市供暖季开始", ["供暖", "暖季"]) == "本市<mark>供暖季</mark>开始"  # overlapping terms
     assert highlight("没有命中", ["暖气"]) == "没有命中"
     assert highlight("", ["暖气"]) == ""
 
