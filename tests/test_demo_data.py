@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.core.management import call_command
 
-from assessment.models import MonthClose, Scorecard
+from assessment.models import HotspotAlert, MonthClose, Scorecard
 from demodata.generator import street_weights_of
 from demodata.tickets import seed_demo_tickets
 from dispatch.choices import UnitKind
@@ -18,7 +18,10 @@ NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)  # 10:00 in Beijing
 def test_demo_tickets_fill_two_months_once_and_leave_work_at_wangjing(demo_users):
     call_command("load_catalog", verbosity=0)
     written = seed_demo_tickets(90, now=NOW)
-    assert written == 2 * 90 + 30 + 5 and Ticket.objects.count() == written
+    assert written == 2 * 90 + 30 + 5 + 4 * 7 and Ticket.objects.count() == written
+    rising = {(a.street.code, a.catalog_item.code) for a in HotspotAlert.objects.select_related("street",
+                                                                                              "catalog_item")}
+    assert {("110108001", "0405001"), ("110114001", "0112001")} <= rising  # the demo's 七天一预警
     september, october = MonthClose.objects.order_by("month")
     assert (september.month, october.month) == (dt.date(2026, 9, 1), dt.date(2026, 10, 1))
     assert september.is_frozen and october.is_frozen

@@ -2,7 +2,6 @@
 the page does not scroll sideways on a phone, no console error (CSP), and 导出PNG downloads a PNG with the chart's
 background and title. Screenshots of each page at both sizes go to test-artifacts/screenshots/."""
 
-import datetime as dt
 from io import BytesIO
 
 import pytest
@@ -10,10 +9,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
-from assessment.monthly.hotspots import detect_rises
+from assessment.models import HotspotAlert
 from demodata.tickets import seed_demo_tickets
 from demodata.users import DEMO_PASSWORD
-from hotline.models import Ticket
 
 from .phone import DESK, PHONE, assert_fits
 
@@ -34,17 +32,10 @@ PAINTED = """canvas => {
 
 @pytest.fixture
 def leader_data(demo_users):
-    """The run command's demo data (two published months) and a sudden rise at 望京 for the early warning."""
+    """The run command's demo data: two published months and the day's early warning (its rising clusters)."""
     call_command("load_catalog", verbosity=0)
     seed_demo_tickets(400)
-    sample = Ticket.objects.filter(street__code="110105026").first()
-    today = timezone.localdate()
-    Ticket.objects.bulk_create(
-        Ticket(channel="phone", caller_phone="13800000000", address=sample.address, district_id=sample.district_id,
-               street_id=sample.street_id, content="垃圾满溢", request_type="complaint", tier="7d",
-               catalog_item_id=sample.catalog_item_id, received_by_id=sample.received_by_id,
-               received_at=timezone.now() - dt.timedelta(days=day % 3, hours=1)) for day in range(9))
-    assert detect_rises(today)
+    assert HotspotAlert.objects.filter(computed_on=timezone.localdate()).count() >= 4
     return demo_users
 
 
