@@ -143,6 +143,8 @@ def test_the_early_warning_panels_show_the_weeks_behind_each_alert(client, demo_
     # weeks end on 31 Oct: 27 Sep–3 Oct, 4–10 Oct, 11–17, 18–24, and the last 7 days 25–31 Oct
     assert rows[0]["weeks"] == [1, 3, 0, 0, 8] and rows[0]["weeks"][-1] == alerts[0].last7
     assert sum(rows[0]["weeks"][:4]) / 4 == float(alerts[0].weekly_avg)
+    beyond = figures.alert_weeks(dt.date(2026, 10, 31), latest_alerts()[1], panels=0)  # past the charted ones
+    assert beyond[0]["weeks"] is None and beyond[0]["last7"] == 8
 
     login(client, users["leader"])
     body = client.get(reverse("assessment:overview")).content.decode()

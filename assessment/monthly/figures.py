@@ -62,22 +62,26 @@ def trend_rows(history):
              "satisfaction_rate": card.satisfaction_rate, "assessed": card.assessed} for card in history]
 
 
-def alert_weeks(day, alerts):
-    """The warning day's alerts (hotspots.latest_alerts, biggest rise first) with their five weeks' counts (4 weeks
-    before, the last 7 days), from one aggregate over the alerted streets' orders of those 35 days (index
-    ticket_street_time). Each row: {street, district, item, weekly_avg, ratio, last7, weeks: [w1, .., w4, last7]}."""
+def alert_weeks(day, alerts, panels=ALERT_PANELS):
+    """The warning day's alerts (hotspots.latest_alerts, biggest rise first); the first ``panels`` of them with their
+    five weeks' counts (4 weeks before, the last 7 days) from one aggregate over those streets' orders of the 35 days
+    (index ticket_street_time), the rest with weeks None (the scan grows with every street asked). Each row:
+    {street, district, item, weekly_avg, ratio, last7, weeks: [w1, .., w4, last7] or None}."""
     if not alerts:
         return []
+    charted = alerts[:panels]
     tz = timezone.get_default_timezone()
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     edges = [end - dt.timedelta(days=7 * back) for back in range(5, -1, -1)]
     weeks = {f"w{i}": Count("id", filter=Q(received_at__gte=edges[i], received_at__lt=edges[i + 1]))
              for i in range(5)}
-    counts = Ticket.objects.using(reports_db()).filter(
-        street_id__in={a.street_id for a in alerts}, catalog_item_id__in={a.catalog_item_id for a in alerts},
-        received_at__gte=edges[0], received_at__lt=end,
-    ).values("street_id", "catalog_item_id").annotate(**weeks).order_by()
+    pairs = Q()
+    for alert in charted:
+        pairs |= Q(street_id=alert.street_id, catalog_item_id=alert.catalog_item_id)
+    counts = Ticket.objects.using(reports_db()).filter(pairs, received_at__gte=edges[0], received_at__lt=end) \
+        .values("street_id", "catalog_item_id").annotate(**weeks).order_by()
     by_pair = {(row["street_id"], row["catalog_item_id"]): [row[f"w{i}"] for i in range(5)] for row in counts}
     return [{"street": a.street.name, "district": a.street.parent.name, "item": a.catalog_item.name,
              "weekly_avg": a.weekly_avg, "ratio": a.ratio, "last7": a.last7,
-             "weeks": by_pair.get((a.street_id, a.catalog_item_id), [0] * 5)} for a in alerts]
+             "weeks": by_pair.get((a.street_id, a.catalog_item_id), [0] * 5) if index < panels else None}
+            for index, a in enumerate(alerts)]
