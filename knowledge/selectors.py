@@ -23,28 +23,9 @@ def article_for(user, pk):
             .first())
 
 
-def version_for(user, pk):
-    """One version the user may read: published versions and those an order cited to everyone who reads the base,
-    the rest to who sees the article."""
-    version = ArticleVersion.objects.select_related("article__owner").filter(pk=pk).first()
-    if version is None:
-        return None
-    if role_may(user, "kb_read") and (version.status != VersionStatus.DRAFT and version.published_at):
-        return version
-    return version if visible_articles(user).filter(pk=version.article_id).exists() else None
-
-
-def use_counts(article_ids):
-    """{article id: orders answered directly citing any of its versions}: counted from the orders themselves."""
-    from hotline.models import Ticket  # hotline's models point at this app's
-
-    rows = (Ticket.objects.filter(cited_article_version__article_id__in=list(article_ids))
-            .values("cited_article_version__article_id").annotate(n=Count("pk")))
-    return {row["cited_article_version__article_id"]: row["n"] for row in rows}
-
-
 def version_use_counts(article):
-    from hotline.models import Ticket
+    """{version id: orders answered directly citing it}: counted from the orders themselves."""
+    from hotline.models import Ticket  # hotline's models point at this app's
 
     rows = (Ticket.objects.filter(cited_article_version__article_id=article.pk)
             .values("cited_article_version_id").annotate(n=Count("pk")))

@@ -51,20 +51,20 @@ def article_detail(request, pk):
         raise Http404("知识库条目不存在")
     if request.GET.get("s"):
         services.mark_opened(request.user, request.GET["s"], article.pk)
-    versions = list(article.versions.all())
-    shown = next((v for v in versions if v.pk == article.live_version_id), None) or versions[0]
+    versions = list(article.versions.all())  # newest first
+    pending = selectors.may_see_pending(request.user, article)
+    if not pending:  # agents read the published texts only
+        versions = [v for v in versions if v.status not in (VersionStatus.DRAFT, VersionStatus.REVIEW)]
+    # owners and reviewers see the newest text first, agents the live one
+    shown = versions[0] if pending else next(v for v in versions if v.pk == article.live_version_id)
     if str(request.GET.get("v", "")).isdigit():
         shown = next((v for v in versions if v.number == int(request.GET["v"])), shown)
-    if shown.status in (VersionStatus.DRAFT, VersionStatus.REVIEW) and not selectors.may_see_pending(request.user,
-                                                                                                     article):
-        shown = next(v for v in versions if v.pk == article.live_version_id)
-        versions = [v for v in versions if v.status not in (VersionStatus.DRAFT, VersionStatus.REVIEW)]
     uses = selectors.version_use_counts(article)
     for version in versions:
         version.uses = uses.get(version.pk, 0)
     return render(request, "knowledge/article.html", {
         "article": article, "shown": shown, "body": markdown_html(shown.body), "versions": versions,
-        "events": list(article.events.all()) if selectors.may_see_pending(request.user, article) else [],
+        "events": list(article.events.all()) if pending else [],
         "uses_total": sum(uses.values()), "allowed": selectors.allowed_actions(request.user, article),
         "note_form": NoteForm(), "tabs": tabs(request.user),
     })
