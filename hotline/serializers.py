@@ -136,6 +136,8 @@ class IntakeSerializer(SharedFieldsMixin, serializers.Serializer):
     def validate(self, data):
         if data["dispatch"] and data["answer"].strip():
             raise serializers.ValidationError({"answer": ["直接答复的工单不派单，请勿同时选择直派"]})
+        if data["cited_version"] and not data["answer"].strip():
+            raise serializers.ValidationError({"cited_version": ["引用知识库版本时请同时填写直接答复内容"]})
         if not data["dispatch"] and (data["lead_unit"] or data["assist_units"]):
             raise serializers.ValidationError({"dispatch": ["指定承办单位时请同时选择直派"]})
         return data

@@ -74,3 +74,12 @@ def test_direct_answer_through_the_api_cites_a_version(users, directory, catalog
     body["cited_version"] = 999999
     response = client_for(users["agent"]).post("/api/tickets/", body, format="json")
     assert response.status_code == 400 and "cited_version" in response.json()["errors"]
+
+
+def test_a_cited_version_without_an_answer_is_refused(users, directory, catalog):
+    from tests.api_helpers import intake_body
+
+    article = published_article(users, catalog)
+    body = intake_body(catalog["policy"], directory["110105026"], cited_version=article.live_version_id)
+    response = client_for(users["agent"]).post("/api/tickets/", body, format="json")
+    assert response.status_code == 400 and "cited_version" in response.json()["errors"]
