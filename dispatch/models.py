@@ -172,7 +172,8 @@ ENDED_ASSIGNMENT_STATUSES = [AssignmentStatus.RETURNED, AssignmentStatus.WITHDRA
 class Assignment(models.Model):
     """One unit's part of an order: the lead or an assisting unit (双派双考: both are assessed)."""
 
-    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="assignments")
+    # Indexed with its unit (assignment_ticket_unit): a scope's test of one order reads the index alone.
+    ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="assignments", db_index=False)
     unit = models.ForeignKey(Unit, verbose_name="承办单位", on_delete=models.PROTECT, related_name="assignments")
     role = models.CharField("主协办", max_length=10, choices=AssignmentRole.choices)
     status = models.CharField(
@@ -187,7 +188,8 @@ class Assignment(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "承办任务"
-        indexes = [models.Index(fields=["unit", "status"], name="assignment_unit_status")]
+        indexes = [models.Index(fields=["unit", "status"], name="assignment_unit_status"),
+                   models.Index(fields=["ticket", "unit"], name="assignment_ticket_unit")]
         constraints = [
             models.UniqueConstraint(
                 fields=["ticket"], condition=Q(role=AssignmentRole.LEAD) & ~Q(status__in=ENDED_ASSIGNMENT_STATUSES),

@@ -101,7 +101,9 @@ def _through(ordering, prefix):
 
 class TicketListFilter(django_filters.FilterSet):
     prefix = ""  # the path from the listed rows to their order: "ticket__" for clocks, whistles (see ``over``)
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="状态",
+    # One column of the order (or of the row's order through its foreign key): no row can repeat, so no DISTINCT,
+    # which would sort every matching row whole before the page (a district's 17 000 open orders: 6 s).
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="状态", distinct=False,
                                                  widget=forms.CheckboxSelectMultiple)
     received_from = MomentFilter(field_name="received_at", end=False, label="受理日期起")
     received_to = MomentFilter(field_name="received_at", end=True, label="受理日期止")

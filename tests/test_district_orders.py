@@ -126,8 +126,9 @@ def test_the_district_list_query_count_does_not_grow(client, users, directory, c
         heating_order(users, directory, catalog, now - dt.timedelta(minutes=i))
         street_order(users, directory, catalog, now, content=f"垃圾{i}")
     login(client, users["chaoyang"])
-    # session, user, unit, the district's streets, the list and its total, the header's unread count; the filter
-    # bar's districts and first-level catalog, the user's saved filters
-    with django_assert_num_queries(10):
+    # session, user, unit, the district's streets, the list, its orders at the district's addresses counted (under
+    # the cap here) and then its total, the header's unread count; the filter bar's districts and first-level
+    # catalog, the user's saved filters
+    with django_assert_num_queries(11):
         response = client.get(LIST)
     assert len(response.context["tickets"]) == 2 + 2 * extra

@@ -96,3 +96,19 @@ def test_the_callback_queue_counts_exactly_under_the_cap(client, users, seven_or
     Ticket.objects.filter(pk__in=[t.pk for t in seven_orders[1::2]]).update(status="answered", completed_at=T0)
     page = login(client, users["callback"]).get("/callbacks/").content.decode()
     assert "共 3 条，第 1/3 页" in page
+
+
+def test_a_district_list_counted_past_the_cap_by_its_address_orders_alone(client, users, seven_orders, monkeypatch,
+                                                                          django_assert_num_queries):
+    """The district's dispatched orders at its addresses are part of its list: once they alone pass the cap, the
+    list says "2+" without testing each of its orders (one count query, not two)."""
+    monkeypatch.setattr(paging, "COUNT_CAP", 2)
+    scope = lists.selectors.district_orders(users["chaoyang"])
+    floor = lists.selectors.district_address_orders(users["chaoyang"])
+    assert set(floor.values_list("pk", flat=True)) <= set(scope.values_list("pk", flat=True))
+    with django_assert_num_queries(1):
+        assert paging.CappedPaginator(scope, 1, floor=floor).found == 3
+    with django_assert_num_queries(2):  # a floor under the cap: the list itself is counted
+        assert paging.CappedPaginator(scope, 1, floor=floor.filter(pk=seven_orders[0].pk)).found == 3
+    page = login(client, users["chaoyang"]).get("/district/tickets/").content.decode()
+    assert "共 2+ 条" in page

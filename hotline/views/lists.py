@@ -23,10 +23,10 @@ LIST_LIMIT = 100
 UNIT_TABS = [("to_sign", "待签收"), ("in_progress", "办理中"), ("due_soon", "临期"), ("overdue", "已超期")]
 
 
-def paged(request, queryset):
+def paged(request, queryset, floor=None):
     """One page of LIST_LIMIT rows (?page=N); a page number out of range or not a number gives the nearest page.
-    The count stops at 10 000 (core/paging.py)."""
-    return CappedPaginator(queryset, LIST_LIMIT).get_page(request.GET.get("page"))
+    The count stops at 10 000 (core/paging.py; ``floor``: see CappedPaginator)."""
+    return CappedPaginator(queryset, LIST_LIMIT, floor=floor).get_page(request.GET.get("page"))
 
 
 def filtered_rows(request, queryset, *, relation=None, now=None):
@@ -36,12 +36,13 @@ def filtered_rows(request, queryset, *, relation=None, now=None):
     return listing.filtered(request, queryset, relation=relation, now=now)
 
 
-def filtered_list(request, queryset, *, relation=None, rows="tickets"):
+def filtered_list(request, queryset, *, relation=None, rows="tickets", floor=None):
     """The list's filters, sort, search box (?q=) and page, all from the URL (hotline/listing.py): a context for
     templates/hotline/_list_filters.html and _ticket_table.html (the page under ``rows``). A list of orders (no
-    ``relation``) offers 导出Excel."""
+    ``relation``) offers 导出Excel. ``floor``: a cheaper part of the list, narrowed the same way, for its count."""
     filters, queryset = filtered_rows(request, queryset, relation=relation)
-    return {**filter_bar(request, filters, exportable=relation is None), rows: paged(request, queryset)}
+    floor = None if floor is None else filtered_rows(request, floor, relation=relation)[1]
+    return {**filter_bar(request, filters, exportable=relation is None), rows: paged(request, queryset, floor)}
 
 
 def export_requested(request, queryset, list_name):
@@ -104,7 +105,7 @@ def district_orders(request):
     tickets = selectors.district_orders(request.user)  # reads the district's scope once
     if export := export_requested(request, tickets, "本区工单"):
         return export
-    context = filtered_list(request, tickets)
+    context = filtered_list(request, tickets, floor=selectors.district_address_orders(request.user))
     for ticket in context["tickets"]:
         ticket.can_urge = may_urge(request.user, ticket)
     return render(request, "hotline/district_orders.html", context)
