@@ -22,6 +22,7 @@ from django.db import connection
 from django.utils import timezone
 
 from assessment.clock.overdue import overdue_sql
+from bigscreen import charts
 from core.errors import NotPermitted
 from core.permissions import address_district_id, require_role, visible_unit_ids
 from dispatch.choices import sql_list
@@ -72,12 +73,12 @@ FIGURES = ("intake", "open", "overdue", "done")
 def scope_of(user):
     """None for the whole city (the center's roles), else the supervisor's district id."""
     require_role(user, "view_big_screen", "您的岗位无权查看大屏")
+    district_id = address_district_id(user)  # asked first: a supervisor's scope is its district, one read of its unit
+    if district_id is not None:
+        return district_id
     if visible_unit_ids(user) is None:
         return None
-    district_id = address_district_id(user)
-    if district_id is None:
-        raise NotPermitted("区督办员账号未关联到区，无法查看大屏")
-    return district_id
+    raise NotPermitted("区督办员账号未关联到区，无法查看大屏")
 
 
 def day_bounds(now):
@@ -182,6 +183,7 @@ def _wanted_key(district_id):
 def refresh(district_id, now=None):
     """Compute the scope's snapshot and keep it for BIG_SCREEN_CACHE_SECONDS (beat's step and a poll's cold path)."""
     data = compute(district_id, now or timezone.now())
+    data["charts"] = charts.options(data)  # kept with the snapshot: a poll only reads and sends it
     if settings.BIG_SCREEN_CACHE_SECONDS:
         cache.set(_key(district_id), data, settings.BIG_SCREEN_CACHE_SECONDS)
     return data
@@ -198,7 +200,7 @@ def snapshot(user, now=None):
     """The user's scope's snapshot: from the cache, computed when missing (always, with the cache time 0)."""
     district_id = scope_of(user)
     if not settings.BIG_SCREEN_CACHE_SECONDS:
-        return compute(district_id, now or timezone.now())
+        return refresh(district_id, now)
     cache.set(_wanted_key(district_id), 1, WANTED_SECONDS)
     data = cache.get(_key(district_id))
     return data if data is not None else refresh(district_id, now)

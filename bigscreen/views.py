@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from core.errors import DomainError
 from core.pages import domain_errors, role_required
 
-from . import charts, selectors
+from . import selectors
 
 
 @require_GET
@@ -18,7 +18,7 @@ from . import charts, selectors
 def screen(request):
     data = selectors.snapshot(request.user)
     return render(request, "bigscreen/screen.html", {
-        "data": data, "charts": charts.options(data),
+        "data": data, "charts": data["charts"],
         "poll_ms": int(settings.BIG_SCREEN_POLL_SECONDS * 1000),
     })
 
@@ -31,4 +31,4 @@ def data(request):
         snapshot = selectors.snapshot(request.user)
     except DomainError as error:
         return JsonResponse({"detail": error.message}, status=error.http_status)
-    return JsonResponse({**snapshot, "charts": charts.options(snapshot)}, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(snapshot, json_dumps_params={"ensure_ascii": False})

@@ -124,6 +124,11 @@ def test_the_endpoint_reads_four_queries_cold_and_none_cached(client, demo_users
     with django_assert_num_queries(2):
         fresh = client.get(reverse("bigscreen:data")).json()
     assert fresh["totals"]["intake"] == first["totals"]["intake"] + 1
+    assert fresh["charts"]["problems"]["series"][0]["data"] == [p["count"] for p in reversed(fresh["top_problems"])]
+    login(client, demo_users["chaoyang"])
+    client.get(reverse("bigscreen:data"))
+    with django_assert_num_queries(3):  # session, user, the supervisor's unit (its district)
+        assert client.get(reverse("bigscreen:data")).json()["scope"] == "朝阳区"
     assert [t["category"] for t in fresh["latest"]].count("冬季采暖") == 1
     cache.clear()
 
