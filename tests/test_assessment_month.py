@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from assessment.models import AssessmentRule, MonthClose, Scorecard, ScorecardCorrection
 from assessment.monthly import appeals
@@ -186,6 +187,11 @@ def test_each_computation_replaces_its_months_stored_orders_and_leaves_the_other
     w = card(month["wangjing"])
     assert AssessedOrder.objects.filter(month=OCT, unit=month["wangjing"]).count() == w.assessed + w.excluded
     assert set(AssessedOrder.objects.filter(month=NOV).values_list("unit_id", "ticket_id")) == november
+    if connection.vendor == "postgresql":  # one table a month, each with its key alone (ATTACH adopted it)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT tablename, count(*) FROM pg_indexes WHERE tablename LIKE %s"
+                           " GROUP BY tablename ORDER BY tablename", ["assessment_assessedorder_%"])
+            assert cursor.fetchall() == [("assessment_assessedorder_202610", 1), ("assessment_assessedorder_202611", 1)]
 
 
 def test_a_granted_appeal_excludes_the_order_in_its_month_only(demo_users, directory, catalog):

@@ -38,9 +38,11 @@ def replace_month(month, pairs_sql, params):
         cursor.execute(f"DROP TABLE IF EXISTS {build}")
         cursor.execute(f"CREATE TABLE {build} AS SELECT {select} FROM ({pairs_sql}) pairs", params)
         cursor.execute(f"ALTER TABLE {build} {not_null}, ADD CHECK (month = %(month)s)", params)
-        cursor.execute(f"CREATE UNIQUE INDEX {build}_key ON {build} ({', '.join(KEY)})")
+        # The parent's key as this table's own primary key: ATTACH then adopts it instead of building another.
+        cursor.execute(f"ALTER TABLE {build} ADD CONSTRAINT {build}_pkey PRIMARY KEY ({', '.join(KEY)})")
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
         cursor.execute(f"ALTER TABLE {build} RENAME TO {name}")
-        cursor.execute(f"ALTER INDEX {build}_key RENAME TO {name}_key")
+        cursor.execute(f"ALTER INDEX {build}_pkey RENAME TO {name}_pkey")
         cursor.execute(f"ALTER TABLE {PARENT} ATTACH PARTITION {name} FOR VALUES FROM (%(start)s) TO (%(end)s)",
                        {"start": month, "end": next_month})
+        cursor.execute(f"ANALYZE {name}")  # a new table has no statistics: the drill-down's plan needs them
