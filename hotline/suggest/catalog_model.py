@@ -15,8 +15,8 @@ and trigrams: text.CatalogAnalyzer):
 No database access here: see training.py for the inputs and store.py for files and caching.
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -75,11 +75,10 @@ class CatalogModel:
     def features(self, text):
         """The text's TF-IDF row as (feature indices, values): the vectorizer's transform (sublinear tf × idf,
         L2-normalised) without its per-call overhead, which was most of a suggestion's time."""
-        vocabulary = self.vectorizer.vocabulary_
-        counts = Counter(vocabulary[term] for term in self.vectorizer.analyzer(text) if term in vocabulary)
-        index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        values = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-        values = (1 + np.log(values)) * self.vectorizer.idf_[index].astype(np.float32)
+        terms = self.vectorizer.analyzer(text)
+        ids = np.fromiter(map(self.vectorizer.vocabulary_.get, terms, repeat(-1)), dtype=np.int64, count=len(terms))
+        index, counts = np.unique(ids[ids >= 0], return_counts=True)
+        values = (1 + np.log(counts.astype(np.float32))) * self.vectorizer.idf_[index].astype(np.float32)
         norm = np.linalg.norm(values)
         return index, (values / norm if norm else values)
 

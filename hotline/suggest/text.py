@@ -11,6 +11,7 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _READABLE = re.compile(r"[\u4e00-\u9fff]|[^\W_]")
 _KEEP = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}")
 CATALOG_CHARS = 1500
+CATALOG_WORD_CHARS = 800
 _tokenizers = {}  # catalog terms → a jieba tokenizer that knows them (CatalogAnalyzer)
 _tokenizers_lock = threading.Lock()
 STOP_WORDS = frozenset(
@@ -34,11 +35,13 @@ def analyze(text):
 
 def catalog_features(text, tokenizer=jieba):
     """The catalog suggester's features: analyze()'s words and bigrams plus '$'-marked character trigrams (they keep
-    a phrase that the word cut splits differently in a long complaint than in a short catalog name), read from the
-    first CATALOG_CHARS characters with jieba's dictionary cut only (its HMM guesses new words, mostly names: half
-    the cost, the same accuracy across folds). A complaint puts its matter first; the cap bounds the latency."""
+    a phrase that the word cut splits differently in a long complaint than in a short catalog name). A complaint
+    puts its matter first, and the word cut is most of the cost: words come from the first CATALOG_WORD_CHARS
+    characters, cut with the dictionary only (jieba's HMM guesses new words, mostly names), the n-grams from the
+    first CATALOG_CHARS. Measured across folds: the same accuracy as the whole text, a bounded latency."""
     text = normalize(text)[:CATALOG_CHARS]
-    words = [w for w in tokenizer.lcut(text, HMM=False) if _KEEP.search(w) and w not in STOP_WORDS]
+    words = [w for w in tokenizer.lcut(text[:CATALOG_WORD_CHARS], HMM=False)
+             if _KEEP.search(w) and w not in STOP_WORDS]
     runs = _CJK_RUN.findall(text)
     return (words + ["#" + run[i:i + 2] for run in runs for i in range(len(run) - 1)]
             + ["$" + run[i:i + 3] for run in runs for i in range(len(run) - 2)])
