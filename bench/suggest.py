@@ -3,6 +3,9 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hotline_bench .venv/bin/python bench/suggest.py \
         [--csv labelled.csv --train-fraction 0.7]
 
+On real complaints (full-length title + body; third-party, read in place): --csv ../shared/data/complaints_dev.csv.
+Cross-validated accuracy on that file: manage.py evaluate_suggester CSV --cross-validate 5 --repeats 3.
+
 Runs in a throwaway test database (created and dropped here). Measures: training time (catalog only), size
 of the model file, memory of the loaded model (tracemalloc), latency of suggest_leaves() in-process (catalog
 lookup, scoring and the fetch of the 3 items), and top-1/top-3 accuracy on a labelled CSV (default: the
