@@ -121,3 +121,11 @@ def test_real_complaints_without_training_on_them(starter):
     report = evaluation.evaluate(store.load_model(), evaluation.read_labelled_csv(DEV_CSV))
     assert report.rows > 200 and report.empty == 0
     assert report.accuracy(1) >= 0.8 and report.accuracy(3) >= 0.94
+
+
+def test_catalog_terms_cut_as_one_word_for_the_suggester_only():
+    from hotline.suggest.text import CatalogAnalyzer, analyze
+
+    text = "我家楼下的嘀嗒出行停车点总是乱停"
+    assert "嘀嗒出行" in CatalogAnalyzer(["嘀嗒出行", "停车点"])(text)
+    assert "嘀嗒出行" not in analyze(text)  # the shared analyze() (knowledge base, addresses) is left as it was

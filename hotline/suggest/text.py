@@ -12,7 +12,8 @@ _READABLE = re.compile(r"[\u4e00-\u9fff]|[^\W_]")
 _KEEP = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}")
 CATALOG_CHARS = 1500
 CATALOG_WORD_CHARS = 800
-_tokenizers = {}  # catalog terms → a jieba tokenizer that knows them (CatalogAnalyzer)
+_tokenizers = {}  # catalog terms → a jieba tokenizer that knows them (CatalogAnalyzer), oldest first
+MAX_TOKENIZERS = 2  # the current catalog's and the one before (a switch), ~56 MB each
 _tokenizers_lock = threading.Lock()
 STOP_WORDS = frozenset(
     "的 了 是 在 我 我们 你 你们 他 她 它 有 和 与 及 或 就 都 也 还 被 把 对 向 从 让 给 这 那 这个 那个 一个 "
@@ -65,6 +66,8 @@ class CatalogAnalyzer:
         with _tokenizers_lock:
             tokenizer = _tokenizers.get(self.terms)
             if tokenizer is None:
+                while len(_tokenizers) >= MAX_TOKENIZERS:  # the oldest catalog's: a model that needs it rebuilds it
+                    _tokenizers.pop(next(iter(_tokenizers)))
                 tokenizer = jieba.Tokenizer()
                 for term in self.terms:
                     tokenizer.add_word(term, freq=self.TERM_FREQUENCY)
