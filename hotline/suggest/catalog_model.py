@@ -29,7 +29,7 @@ from .text import CatalogAnalyzer, readable
 MAX_FEATURES = 60_000
 LEAF_WEIGHT = 0.6
 LEVEL1_ALPHA = 1.5e-4  # SGD regularisation of the first-level model (measured: evaluate_suggester --cross-validate)
-FORMAT = 2
+FORMAT = 3  # bumped whenever features or fields change: an older file is retrained
 
 
 @dataclass(frozen=True)
