@@ -37,6 +37,20 @@ def may_see_pending(user, article):
     return manages_all(user) or (role_may(user, "kb_write") and user.unit_id == article.owner_id)
 
 
+def readable_versions(user, article, number=None):
+    """(the article's versions the user may read, newest first; the one shown): agents read the published texts
+    only and see the live one first, owners and reviewers every version and the newest first; ``number`` (?v=)
+    shows that version instead, when the user may read it."""
+    versions = list(article.versions.all())  # newest first (the article_for prefetch)
+    pending = may_see_pending(user, article)
+    if not pending:
+        versions = [v for v in versions if v.status not in (VersionStatus.DRAFT, VersionStatus.REVIEW)]
+    shown = versions[0] if pending else next(v for v in versions if v.pk == article.live_version_id)
+    if number is not None:
+        shown = next((v for v in versions if v.number == number), shown)
+    return versions, shown
+
+
 def allowed_actions(user, article):
     """The actions the page offers: the same role and unit checks the services run, and the version's state."""
     from django_fsm import can_proceed

@@ -13,7 +13,7 @@ from core.paging import CappedPaginator
 from core.permissions import role_may
 
 from . import selectors, services
-from .choices import SearchSource, VersionStatus
+from .choices import SearchSource
 from .forms import ArticleForm, NoteForm, SearchForm
 from .render import markdown_html
 
@@ -51,14 +51,9 @@ def article_detail(request, pk):
         raise Http404("知识库条目不存在")
     if request.GET.get("s"):
         services.mark_opened(request.user, request.GET["s"], article.pk)
-    versions = list(article.versions.all())  # newest first
+    number = request.GET.get("v", "")
+    versions, shown = selectors.readable_versions(request.user, article, int(number) if number.isdigit() else None)
     pending = selectors.may_see_pending(request.user, article)
-    if not pending:  # agents read the published texts only
-        versions = [v for v in versions if v.status not in (VersionStatus.DRAFT, VersionStatus.REVIEW)]
-    # owners and reviewers see the newest text first, agents the live one
-    shown = versions[0] if pending else next(v for v in versions if v.pk == article.live_version_id)
-    if str(request.GET.get("v", "")).isdigit():
-        shown = next((v for v in versions if v.number == int(request.GET["v"])), shown)
     uses = selectors.version_use_counts(article)
     for version in versions:
         version.uses = uses.get(version.pk, 0)
