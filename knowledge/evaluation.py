@@ -7,12 +7,13 @@ The questions are split in two fixed halves (even rows: the half the method was 
 """
 
 import csv
-import io
 import json
 import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from hotline.suggest.evaluation import read_csv_rows
 
 from .ranking import ArticleIndex, Document
 
@@ -54,19 +55,9 @@ class Report:
 
 
 def read_questions(source=QUESTIONS_CSV):
-    """[(question, expected_key)] from a path or CSV text; UTF-8 (with or without BOM) or GB18030."""
-    if isinstance(source, Path):
-        raw = source.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                source = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-    reader = csv.DictReader(io.StringIO(source))
-    if not reader.fieldnames or not {"question", "expected_key"} <= {n.strip() for n in reader.fieldnames}:
-        raise ValueError("CSV 必须有 question 和 expected_key 两列")
-    rows = [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in reader]
+    """[(question, expected_key)] from a path or CSV text (the suggester's reader: UTF-8 or GB18030)."""
+    rows = [{k: (v or "").strip() for k, v in row.items()}
+            for row in read_csv_rows(source, ("question", "expected_key"))]
     return [(row["question"], row["expected_key"]) for row in rows if row["question"] and row["expected_key"]]
 
 

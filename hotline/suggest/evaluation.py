@@ -85,8 +85,9 @@ class Report:
         return out
 
 
-def read_labelled_csv(source):
-    """[(text, label)] from a path or text; UTF-8 (with or without BOM) or GB18030; needs columns text, label."""
+def read_csv_rows(source, columns):
+    """The rows of a labelled CSV (dicts keyed by the stripped column names, values as written), from a path or
+    text; UTF-8 (with or without BOM) or GB18030. ValueError when the header lacks one of ``columns``."""
     if hasattr(source, "read_bytes"):
         raw = source.read_bytes()
         for encoding in ("utf-8-sig", "gb18030"):
@@ -96,9 +97,14 @@ def read_labelled_csv(source):
             except UnicodeDecodeError:
                 continue
     reader = csv.DictReader(io.StringIO(source))
-    if not reader.fieldnames or not {"text", "label"} <= {name.strip() for name in reader.fieldnames}:
-        raise ValueError("CSV 必须有 text 和 label 两列")
-    rows = [({k.strip(): v for k, v in row.items()}) for row in reader]
+    if not reader.fieldnames or not set(columns) <= {name.strip() for name in reader.fieldnames}:
+        raise ValueError(f"CSV 必须有 {' 和 '.join(columns)} 两列")
+    return [{k.strip(): v for k, v in row.items() if k} for row in reader]
+
+
+def read_labelled_csv(source):
+    """[(text, label)] from a path or text (read_csv_rows); needs columns text, label."""
+    rows = read_csv_rows(source, ("text", "label"))
     return [(row["text"].strip(), row["label"].strip()) for row in rows if row["text"] and row["label"]]
 
 
