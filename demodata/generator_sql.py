@@ -351,7 +351,7 @@ def drop_indexes(cursor):
 
 
 def create_indexes(cursor, definitions):
-    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
     for definition in definitions:
         cursor.execute(definition)
 

@@ -12,7 +12,8 @@ from django.db.models import F, Q
 
 from assessment.clock.overdue import overdue_q
 from assessment.models import Clock
-from demodata.generator import generate
+from demodata import generator
+from demodata.generator import GeneratorError, generate, generate_months
 from demodata.generator_sql import BULK_TABLES
 from dispatch.choices import UnitKind
 from dispatch.models import Assignment, Unit
@@ -164,6 +165,32 @@ def test_a_bulk_load_rebuilds_the_indexes_of_an_empty_table_and_keeps_those_of_a
     generate(200, "2026-02", seed=4, now=NOW, engine="sql", bulk=True)
     assert index_ids() == loaded  # a month loaded onto twice its size does not re-sort the table: indexes maintained
     assert Ticket.objects.count() == 600 and TicketEvent.objects.filter(action="intake").count() == 600
+
+
+@postgres_only
+def test_months_onto_an_empty_table_drop_the_indexes_once_and_rebuild_them_even_when_a_month_fails(
+        demo_users, catalog, monkeypatch):
+    def secondary_indexes():
+        with connection.cursor() as cursor:
+            cursor.execute("""SELECT c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x
+                              JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+                              WHERE t.relname = ANY(%s) AND NOT x.indisunique ORDER BY 1""", [BULK_TABLES])
+            return cursor.fetchall()
+
+    built = secondary_indexes()
+    during = [secondary_indexes() for _ in generate_months([("2026-01", 300), ("2026-02", 300)], seed=1, engine="sql")]
+    assert during == [[], []]  # no index maintained row by row, none re-sorted between months
+    assert secondary_indexes() == built and Ticket.objects.count() == 600
+
+    real = generator.generate
+    def failing_second_month(count, month, **options):
+        if month == "2026-04":
+            raise GeneratorError("boom")
+        return real(count, month, **options)
+    monkeypatch.setattr(generator, "generate", failing_second_month)
+    with pytest.raises(GeneratorError):
+        list(generate_months([("2026-03", 300), ("2026-04", 300)], seed=2, engine="sql"))
+    assert secondary_indexes() == built and Ticket.objects.count() == 900  # the month that committed stays
 
 
 @postgres_only
