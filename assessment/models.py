@@ -159,6 +159,8 @@ class MonthClose(models.Model):
     rule = models.JSONField("适用规则", default=dict)
     summary = models.JSONField("月度概况", default=dict, help_text="分类、分区工单量与每月一题候选")
     computed_at = models.DateTimeField("计算时间")
+    pairs_watermarks = models.JSONField("明细已计入的记录号", default=dict, blank=True,
+                                        help_text="上次计算已计入的工单事件、回访、核减记录号（assessment.monthly.refresh）")
     frozen_at = models.DateTimeField("冻结时间", null=True, blank=True)
     frozen_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+", verbose_name="发布人（空为定时任务）")

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from assessment.models import MonthClose, Scorecard, ScorecardCorrection
-from assessment.monthly import hotspots, months, rankings, scorecards
+from assessment.monthly import hotspots, months, rankings, refresh, scorecards
 from assessment.monthly.rules import check_rule, rule_for, rule_from_snapshot, snapshot
 from core.errors import InvalidInput
 from core.permissions import require_role
@@ -61,9 +61,11 @@ def _plan_for_a_month_scan():
         cursor.execute("SET LOCAL parallel_tuple_cost = 0.01")
 
 
-def close_month(month, *, freeze=False, actor=None, now=None):
+def close_month(month, *, freeze=False, actor=None, now=None, full=False):
     """Compute (and optionally freeze) a month. Returns the MonthClose; a frozen month is returned unchanged.
 
+    The month's stored pairs are refreshed for the orders touched since its last computation
+    (assessment.monthly.refresh), or recomputed whole: the first time, under another rule, or with ``full``.
     ``actor`` is None for the beat job; a person needs the month-close role.
     """
     if actor is not None:
@@ -83,15 +85,21 @@ def close_month(month, *, freeze=False, actor=None, now=None):
         rule = rule_for(month)
         check_rule(rule)
         prev = {c.unit_id: c for c in Scorecard.objects.filter(month=months.previous_month(month))}
-        counts = scorecards.store_month_pairs(month, now=now, rule=rule)
+        marks = refresh.watermarks(now)
+        if not full and refresh.can_refresh(close, snapshot(rule), now):
+            counts, touched = scorecards.refresh_month_pairs(month, now=now, rule=rule, marks=close.pairs_watermarks,
+                                                             since=close.computed_at)
+        else:
+            counts, touched = scorecards.store_month_pairs(month, now=now, rule=rule), None
         cards = build_cards(month, rule, _units(), counts, scorecards.two_way_counts(month), prev)
         Scorecard.objects.filter(month=month).delete()
         Scorecard.objects.bulk_create(cards, batch_size=500)
         close.rule = snapshot(rule)
         close.summary = hotspots.month_summary(month)
         close.summary["seconds"] = round(time.perf_counter() - started, 2)
-        close.computed_at = now
-        fields = ["rule", "summary", "computed_at"]
+        close.summary["touched"] = touched  # None: recomputed whole
+        close.computed_at, close.pairs_watermarks = now, marks
+        fields = ["rule", "summary", "computed_at", "pairs_watermarks"]
         if freeze:
             close.status, close.frozen_at, close.frozen_by = "frozen", now, actor
             fields += ["status", "frozen_at", "frozen_by"]

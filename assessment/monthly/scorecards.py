@@ -18,7 +18,7 @@ from django.db import connection, connections
 
 from assessment.clock.overdue import overdue_sql
 from assessment.models import AssessedOrder
-from assessment.monthly import months, pair_partitions
+from assessment.monthly import months, pair_partitions, refresh
 from dispatch.choices import UnitKind, sql_list
 from dispatch.models import CALLED_WHISTLE_STATUSES, LIVE_ASSIGNMENT_STATUSES
 from hotline.models import Ticket
@@ -237,9 +237,24 @@ def store_month_pairs(month, *, now, rule):
     return _counts(STORED_PAIRS, params)
 
 
-def _pairs(month, now, rule, ticket_id=None, unit_id=None, with_exclusions=True):
+def refresh_month_pairs(month, *, now, rule, marks, since):
+    """store_month_pairs for the orders touched since the month's last computation only (its watermarks ``marks``
+    and time ``since``; assessment.monthly.refresh); returns ({unit_id: Counts} of the whole month, touched)."""
+    params = query_params(month, now, rule)
+
+    def pairs_for(ticket_filter):
+        return STORE_PAIRS_SQL.format(pairs=_pairs(month, now, rule, ticket_filter=ticket_filter)[1])
+
+    touched = refresh.refresh_pairs(month, pairs_for, params, marks=marks, since=since)
+    return _counts(STORED_PAIRS, params), touched
+
+
+def _pairs(month, now, rule, ticket_id=None, unit_id=None, with_exclusions=True, ticket_filter=None):
     params = query_params(month, now, rule)
     callback_filter, filters = [], []
+    if ticket_filter is not None:  # an SQL condition on the order's id: "IN (SELECT …)"
+        callback_filter.append(f"AND c.ticket_id {ticket_filter}")
+        filters.append(f"AND t.id {ticket_filter}")
     if ticket_id is not None:
         params["ticket"] = ticket_id
         callback_filter.append("AND c.ticket_id = %(ticket)s")
