@@ -11,11 +11,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("month", help="YYYY-MM")
         parser.add_argument("--freeze", action="store_true", help="publish: the month is frozen afterwards")
+        parser.add_argument("--full", action="store_true",
+                            help="recompute every order of the month, not only those touched since its last run")
 
-    def handle(self, month, freeze, **options):
+    def handle(self, month, freeze, full, **options):
         try:
-            close = close_month(parse_month(month), freeze=freeze)
+            close = close_month(parse_month(month), freeze=freeze, full=full)
         except DomainError as error:
             raise CommandError(error.message) from error
-        cards = close.summary.get("seconds")
-        self.stdout.write(f"{close.month:%Y-%m} {close.get_status_display()}，用时 {cards} 秒")
+        seconds, touched = close.summary.get("seconds"), close.summary.get("touched")
+        how = "全月重算" if touched is None else f"刷新 {touched} 张变动工单"
+        self.stdout.write(f"{close.month:%Y-%m} {close.get_status_display()}，{how}，用时 {seconds} 秒")
