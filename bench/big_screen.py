@@ -116,11 +116,11 @@ def main():
     else:
         print("no demo leader/supervisor users in this database: endpoint timings skipped (seed_demo adds them)")
 
-    sql = selectors.today_sql(None, postgres=True)
+    sql = selectors.tally_sql(None)
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, {"start": start, "end": end, "now": now})
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, {"day": day, "start": start, "end": end, "now": now})
         plan = [row[0] for row in cursor.fetchall()]
-    print("plan of today's aggregate (city):")
+    print("plan of today's figures from the tallies (city):")
     for line in plan:
         if any(word in line for word in ("Scan", "Aggregate", "Execution", "Buffers: shared", "Planning Time")):
             print("   ", line.strip()[:150])

@@ -1,9 +1,10 @@
 """大屏: today's figures of the city (or of a supervisor's district) for the command center's live screen.
 
-Cost does not grow with the table: every figure is read from today's rows only, through the received_at index
-range (≈ 55 000 rows on a busy day at a year's volume), in one aggregate; the latest orders are the head of the
-same index. A poll reads the scope's snapshot from the cache (Redis) and notes that the scope is on a screen;
-Celery beat recomputes the noted scopes' snapshots every 10 s (bigscreen/tasks.py), so a poll waits for the
+Cost does not grow with the table, nor with the day's orders (≈ 55 000–90 000 on a busy day): on PostgreSQL the
+counts are read from the day's tallies (bigscreen/tally.py, kept current by triggers), the overdue ones from the
+late or undone orders due today; elsewhere (SQLite) one aggregate of today's rows. The latest orders are the head
+of the received_at index. A poll reads the scope's snapshot from the cache (Redis) and notes that the scope is on a
+screen; Celery beat recomputes the noted scopes' snapshots every 10 s (bigscreen/tasks.py), so a poll waits for the
 aggregate only when the cache lost the snapshot (the cold path, bounded by one day's rows; bench/big_screen.py
 measures both).
 
@@ -55,18 +56,29 @@ SELECT 'street', street_id, sum(intake), sum(open), sum(overdue), sum(done) FROM
 UNION ALL
 SELECT 'leaf', catalog_item_id, sum(originals), 0, 0, 0 FROM g GROUP BY catalog_item_id
 """
-# PostgreSQL: the same figures in one pass of today's rows, without materializing the (district, street, leaf)
-# groups first (GROUPING(...) is 3 for the district rows, 5 for the streets', 6 for the leaves').
-TODAY_SQL_POSTGRES = """
-SELECT GROUPING(t.district_id, t.street_id, t.catalog_item_id), t.district_id, t.street_id, t.catalog_item_id,
-       count(*), count(*) FILTER (WHERE t.status IN {open}), count(*) FILTER (WHERE {overdue}),
-       count(*) FILTER (WHERE t.status IN {done}), count(*) FILTER (WHERE t.repeat_of_id IS NULL)
-FROM hotline_ticket t
-WHERE t.received_at >= %(start)s AND t.received_at < %(end)s {scope}
-GROUP BY GROUPING SETS ((t.district_id), (t.street_id), (t.catalog_item_id))
-"""
-GROUPING_KINDS = {3: "district", 5: "street", 6: "leaf"}
 DISTRICT_SCOPE = "AND t.district_id = %(district)s AND t.dispatched_at IS NOT NULL"
+# PostgreSQL: the day's counts from its tallies (bigscreen/tally.py, a few thousand rows kept current by triggers),
+# the top leaves among them, and the overdue ones counted from the orders themselves (overdue moves with the time):
+# through the partial index of late or undone orders (ticket_late_due) over the deadlines of the day. An order
+# received today has its deadline after its receipt (the clock starts at dispatch), and one done late was done
+# after its deadline, by now: so its deadline falls within [start, end) of the day, or it is not overdue yet.
+TALLY_SQL = """
+SELECT 'area', {area}, status, sum({n}) FROM bigscreen_streettally t WHERE day = %(day)s {tally_scope}
+    GROUP BY {area}, status HAVING sum({n}) <> 0
+UNION ALL
+(SELECT 'leaf', catalog_item_id, NULL, {n} FROM bigscreen_leaftally
+    WHERE day = %(day)s AND district_id = %(leaf_district)s AND {n} > 0 ORDER BY {n} DESC, catalog_item_id LIMIT {top})
+UNION ALL
+SELECT 'overdue', {area}, NULL, count(*) FROM (
+    SELECT t.district_id, t.street_id, t.received_at, t.dispatched_at, t.due_at, t.completed_at FROM hotline_ticket t
+    WHERE t.due_at >= %(start)s AND t.due_at < %(end)s AND (t.completed_at IS NULL OR t.completed_at > t.due_at)
+    OFFSET 0) t  -- those few rows alone: not beside a bitmap of the day's receipts
+    WHERE {overdue} AND t.received_at >= %(start)s AND t.received_at < %(end)s {scope}
+    GROUP BY {area}
+"""
+# The city's areas are its districts; a district's, its streets (0 in the tallies: none) and of its orders the
+# dispatched ones (n_dispatched).
+TALLY_SCOPE = "AND t.district_id = %(district)s"
 FIGURES = ("intake", "open", "overdue", "done")
 
 
@@ -88,30 +100,50 @@ def day_bounds(now):
     return day, start, start + dt.timedelta(days=1)
 
 
-def today_sql(district_id, postgres):
-    return (TODAY_SQL_POSTGRES if postgres else TODAY_SQL).format(
-        open=sql_list(OPEN_STATUSES), done=sql_list(DONE_STATUSES), overdue=overdue_sql(),
-        scope=DISTRICT_SCOPE if district_id else "")
+def today_sql(district_id):
+    return TODAY_SQL.format(open=sql_list(OPEN_STATUSES), done=sql_list(DONE_STATUSES), overdue=overdue_sql(),
+                            scope=DISTRICT_SCOPE if district_id else "")
+
+
+def tally_sql(district_id):
+    return TALLY_SQL.format(
+        overdue=overdue_sql(), top=TOP_PROBLEMS, scope=DISTRICT_SCOPE if district_id else "",
+        tally_scope=TALLY_SCOPE if district_id else "", n="n_dispatched" if district_id else "n",
+        area="NULLIF(t.street_id, 0)" if district_id else "t.district_id")
+
+
+def _tallied_rows(day, start, end, now, district_id):
+    """_today_rows from the day's tallies (PostgreSQL): a district's rows and its streets', or the city's districts;
+    the leaves: the top ones only."""
+    params = {"day": day, "start": start, "end": end, "now": now, "district": district_id,
+              "leaf_district": district_id or 0}
+    with connection.cursor() as cursor:
+        cursor.execute(tally_sql(district_id), params)
+        rows = cursor.fetchall()
+    areas, leaves = {}, []
+    for kind, key, status, n in rows:
+        if kind == "leaf":
+            leaves.append(("leaf", key, n, 0, 0, 0))
+            continue
+        figures = (0, 0, n, 0) if kind == "overdue" else (n, n * (status in OPEN_STATUSES), 0,
+                                                          n * (status in DONE_STATUSES))
+        areas[key] = [a + b for a, b in zip(areas.get(key, (0, 0, 0, 0)), figures, strict=True)]
+    if not district_id:
+        return [("district", key, *figures) for key, figures in areas.items()] + leaves
+    total = [sum(column) for column in zip((0, 0, 0, 0), *areas.values(), strict=True)]
+    return ([("district", district_id, *total)] + leaves
+            + [("street", key, *figures) for key, figures in areas.items() if key is not None])
 
 
 def _today_rows(start, end, now, district_id):
     """(kind, key, intake, open, overdue, done) per district, street and leaf (a leaf's intake: its originals)."""
-    postgres = connection.vendor == "postgresql"
+    if connection.vendor == "postgresql":
+        return _tallied_rows(timezone.localdate(start), start, end, now, district_id)
     adapt = connection.ops.adapt_datetimefield_value
     params = {"start": adapt(start), "end": adapt(end), "now": adapt(now), "district": district_id}
     with connection.cursor() as cursor:
-        cursor.execute(today_sql(district_id, postgres), params)
-        rows = cursor.fetchall()
-    if not postgres:
-        return rows
-    shaped = []
-    for grouping, district, street, leaf, intake, open_, overdue, done, originals in rows:
-        kind = GROUPING_KINDS[grouping]
-        key = {"district": district, "street": street, "leaf": leaf}[kind]
-        if key is not None:
-            shaped.append((kind, key, originals, 0, 0, 0) if kind == "leaf" else
-                          (kind, key, intake, open_, overdue, done))
-    return shaped
+        cursor.execute(today_sql(district_id), params)
+        return cursor.fetchall()
 
 
 def _latest(district_id, start, end):
@@ -140,7 +172,8 @@ def compute(district_id, now):
     groups = {"district": {}, "street": {}, "leaf": {}}
     for kind, key, *figures in rows:
         groups[kind][key] = dict(zip(FIGURES, (int(f or 0) for f in figures), strict=True))
-    leaves = sorted(groups["leaf"].items(), key=lambda kv: (-kv[1]["intake"], kv[0]))[:TOP_PROBLEMS]
+    leaves = sorted(((pk, f) for pk, f in groups["leaf"].items() if f["intake"] > 0),
+                    key=lambda kv: (-kv[1]["intake"], kv[0]))[:TOP_PROBLEMS]
     if district_id:
         units = Unit.objects.filter(pk=district_id) | Unit.objects.filter(parent_id=district_id, kind="street")
     else:

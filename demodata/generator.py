@@ -26,6 +26,7 @@ from assessment.clock.choices import LimitKey, LimitUnit, complete_key, dispatch
 from assessment.clock.overdue import is_past
 from assessment.clock.sla import compute_clock, current_policy, limit_for
 from assessment.models import Clock
+from bigscreen import tally
 from demodata import generator_sql
 from demodata.users import seed_demo_users
 from dispatch.catalog.selectors import current_version, leaves
@@ -518,9 +519,13 @@ def generate(count, month, *, seed=None, batch_size=None, now=None, progress=Non
         seed = random.randrange(2**62) if seed is None else seed
         bulk = count >= BULK_FROM if bulk is None else bulk
         rebuild = bulk and (rebuild if rebuild is not None else generator_sql.smaller_than(REBUILD_BELOW * count))
-        return generate_in_sql(count, world, limits, start, end, now, seed, batch_size or 50_000, progress, bulk,
-                               rebuild)
-    return generate_in_python(count, world, start, end, now, seed, batch_size or 10_000, progress)
+        stats = generate_in_sql(count, world, limits, start, end, now, seed, batch_size or 50_000, progress, bulk,
+                                rebuild)
+    else:
+        stats = generate_in_python(count, world, start, end, now, seed, batch_size or 10_000, progress)
+    # the rows went in without triggers (PostgresWriter): the big screen's day tallies are recounted
+    tally.rebuild(timezone.localdate(start), timezone.localdate(end - dt.timedelta(seconds=1)))
+    return stats
 
 
 def generate_months(plan, *, seed=None, batch_size=None, engine=None, progress=None):

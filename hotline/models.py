@@ -103,8 +103,10 @@ class Ticket(FSMModelMixin, models.Model):
             models.Index(fields=["callback_at", "id"], name="ticket_callback_decisions",
                          condition=Q(status=Status.CALLBACK)),
             models.Index(fields=["due_at", "id"], name="ticket_open_due", condition=any_status(OPEN_STATUSES)),
-            # The month close's overdue candidates (assessment/monthly/scorecards.py CANDIDATES_SQL).
+            # The month close's overdue candidates (assessment/monthly/scorecards.py CANDIDATES_SQL); with the
+            # columns the big screen's overdue count of the day reads (bigscreen/selectors.py TALLY_SQL).
             models.Index(fields=["due_at"], name="ticket_late_due",
+                         include=["received_at", "completed_at", "district", "street", "dispatched_at"],
                          condition=Q(completed_at__isnull=True) | Q(completed_at__gt=F("due_at"))),
         ]
         constraints = [

@@ -4,11 +4,14 @@ caller (nothing but the masked content), who may look, and the endpoint's querie
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from assessment.clock.overdue import is_overdue
 from bigscreen import selectors
 from core.errors import NotPermitted
+from hotline.choices import OPEN_STATUSES
 from hotline.models import Ticket
 from hotline.services import intake
 
@@ -140,3 +143,93 @@ def test_the_page_shows_the_figures_without_javascript(client, demo_users, today
     data = client.get(reverse("bigscreen:data")).json()
     assert f'data-total="intake">{data["totals"]["intake"]}<' in page
     assert "朝阳区" in page and "环境卫生" in page and 'data-poll-ms="15000"' in page
+
+
+def expected_figures(now, district=None):
+    """The screen's figures counted here, order by order (the rules: hotline/choices.py OPEN_STATUSES, the screen's
+    DONE_STATUSES, assessment/clock/overdue.py is_overdue): totals, by area, and the originals by leaf."""
+    totals, areas, leaves = figures(), {}, {}
+    for t in Ticket.objects.select_related("district", "street", "catalog_item"):
+        if timezone.localdate(t.received_at) != timezone.localdate(now):
+            continue
+        if district and (t.district_id != district or t.dispatched_at is None):
+            continue
+        area = (t.street.name if t.street_id else None) if district else t.district.name
+        row = areas.setdefault(area, figures())
+        for figure, counts in (("intake", True), ("open", t.status in OPEN_STATUSES),
+                               ("overdue", is_overdue(t.due_at, t.completed_at, now)),
+                               ("done", t.status in selectors.DONE_STATUSES)):
+            totals[figure] += counts
+            row[figure] += counts
+        if t.repeat_of_id is None:
+            leaves[t.catalog_item.name] = leaves.get(t.catalog_item.name, 0) + 1
+    return totals, {k: v for k, v in areas.items() if k}, leaves
+
+
+def shown(data):
+    return (data["totals"], {a["name"]: {f: a[f] for f in figures()} for a in data["areas"] if a["intake"]},
+            {p["item"]: p["count"] for p in data["top_problems"]})
+
+
+def recount_tallies():
+    """The day tallies counted from the orders with the ORM (Beijing days), as the triggers should have kept them."""
+    from django.db.models import Count, Q
+    from django.db.models.functions import TruncDate
+
+    days = Ticket.objects.annotate(day=TruncDate("received_at"))
+    dispatched = Count("id", filter=Q(dispatched_at__isnull=False))
+    streets = {(r["day"], r["district_id"], r["street_id"] or 0, r["status"]): (r["n"], r["nd"]) for r in
+               days.values("day", "district_id", "street_id", "status").annotate(n=Count("id"), nd=dispatched)}
+    leaves = {}
+    for r in days.filter(repeat_of__isnull=True).values("day", "district_id", "catalog_item_id").annotate(
+            n=Count("id"), nd=dispatched):
+        for district in (r["district_id"], 0):
+            key = (r["day"], district, r["catalog_item_id"])
+            leaves[key] = tuple(a + b for a, b in zip(leaves.get(key, (0, 0)), (r["n"], r["nd"]), strict=True))
+    return streets, leaves
+
+
+def kept_tallies():
+    from bigscreen.models import LeafTally, StreetTally
+
+    streets = {(r.day, r.district_id, r.street_id, r.status): (r.n, r.n_dispatched)
+               for r in StreetTally.objects.all() if r.n or r.n_dispatched}
+    leaves = {(r.day, r.district_id, r.catalog_item_id): (r.n, r.n_dispatched)
+              for r in LeafTally.objects.all() if r.n or r.n_dispatched}
+    return streets, leaves
+
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the day tallies are PostgreSQL's")
+
+
+def test_the_figures_follow_every_kind_of_write(demo_users, directory, catalog, today_orders, noon):
+    """Services, a queryset update that moves orders to another street and leaf, a repeat, a deletion: the tallies
+    (PostgreSQL) equal a recount, and the screen's figures equal the figures counted order by order."""
+    haidian = directory[HAIDIAN_STREET]
+    moved = today_orders["wangjing"][2]
+    Ticket.objects.filter(pk=moved.pk).update(district=haidian.parent, street=haidian,
+                                              catalog_item=catalog["heating"])
+    repeat = take_call(demo_users, directory, catalog["sanitation"], now=noon - dt.timedelta(minutes=20),
+                       then=intake.DISPATCH)
+    Ticket.objects.filter(pk=repeat.pk).update(repeat_of=today_orders["haidian"][0])
+    late = take_call(demo_users, directory, catalog["sanitation"], now=noon - dt.timedelta(hours=7),
+                     then=intake.DISPATCH)
+    walk_to_completed(demo_users, late, now=noon - dt.timedelta(hours=7))
+    Ticket.objects.filter(pk=late.pk).update(due_at=noon - dt.timedelta(hours=4))  # done 1 h after its limit
+    Ticket.objects.filter(pk=today_orders["haidian"][1].pk).delete()
+    if connection.vendor == "postgresql":
+        assert kept_tallies() == recount_tallies()
+    for district in (None, directory["110105026"].parent_id, haidian.parent_id):
+        assert shown(selectors.compute(district, noon)) == expected_figures(noon, district)
+    totals, _, _ = expected_figures(noon)
+    assert totals == figures(intake=7, open=4, overdue=2, done=3)  # the figures above are not all zeros
+
+
+@postgres_only
+def test_generated_orders_are_tallied(db, demo_users, directory, catalog, noon):
+    """The generator writes without triggers and recounts the days it wrote."""
+    from demodata.generator import generate
+
+    generate(400, f"{noon:%Y-%m}", seed=5, now=noon)
+    assert kept_tallies() == recount_tallies()
+    assert shown(selectors.compute(None, noon)) == expected_figures(noon)
