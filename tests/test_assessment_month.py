@@ -210,3 +210,14 @@ def test_a_granted_appeal_excludes_the_order_in_its_month_only(demo_users, direc
     close_month(NOV)
     assert (card(wangjing).assessed, card(wangjing).excluded) == (1, 1)
     assert (card(wangjing, NOV).assessed, card(wangjing, NOV).excluded, card(wangjing, NOV).satisfied) == (1, 0, 1)
+
+
+def test_equal_scores_rank_the_unit_assessed_on_more_orders_first():
+    """A perfect handful does not tie with a perfect month of work: at equal scores more assessed orders rank first;
+    equal in both, units share the rank (listed by code)."""
+    from assessment.monthly.rankings import rank_group
+
+    cards = [Scorecard(unit_id=pk, group="street", score=Decimal(score), assessed=assessed)
+             for pk, (score, assessed) in enumerate([("100", 2), ("100", 40), ("100", 2), ("97.5", 60), ("100", 9)])]
+    ranked = rank_group(cards, AssessmentRule(), {pk: f"S{pk:02d}" for pk in range(5)})
+    assert [(c.unit_id, c.rank) for c in ranked] == [(1, 1), (4, 2), (0, 3), (2, 3), (3, 5)]

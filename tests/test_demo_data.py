@@ -48,3 +48,4 @@ def test_streets_get_orders_by_population_like_weights(directory):
     share = {name: sum(w) / sum(weights) for name, w in by_district.items()}
     assert share["朝阳区"] > 4 * share["延庆区"]  # 345万 residents against 35万
     assert max(by_district["朝阳区"]) > 2 * min(by_district["朝阳区"])  # and streets differ within a district
+    assert min(weights) > 0.5 * sum(weights) / len(weights)  # no street left with a handful (STREET_FLOOR)

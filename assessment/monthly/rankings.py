@@ -1,8 +1,9 @@
 """Ranking within each group (streets city-wide, districts, departments, enterprises), classes and call-outs.
 
 Works on the few hundred scorecards of a month, never on orders. 点名 names the bottom N of a group (N per
-rule), leaving out any 先进 unit among them. Ties share a rank (1, 2, 2, 4); the order
-within a tie is by unit code, so the same inputs always give the same rows.
+rule), leaving out any 先进 unit among them. At equal scores the unit assessed on more orders ranks first (the
+same score held over more orders: otherwise every small street with a perfect handful ties at rank 1); units equal
+in both share a rank (1, 2, 2, 4), listed by unit code, so the same inputs always give the same rows.
 """
 
 from assessment.monthly.choices import RankClass, RankGroup
@@ -40,11 +41,11 @@ def classify(card, rule):
 
 def rank_group(cards, rule, codes):
     """Set rank, group_size, klass and called_out on one group's cards (in place); returns them ranked."""
-    ordered = sorted(cards, key=lambda c: (-c.score, codes[c.unit_id]))
-    previous_score, rank = None, 0
+    ordered = sorted(cards, key=lambda c: (-c.score, -c.assessed, codes[c.unit_id]))
+    previous, rank = None, 0
     for position, card in enumerate(ordered, start=1):
-        if card.score != previous_score:
-            rank, previous_score = position, card.score
+        if (card.score, card.assessed) != previous:
+            rank, previous = position, (card.score, card.assessed)
         card.rank, card.group_size = rank, len(ordered)
         card.klass = classify(card, rule)
         card.called_out = False
