@@ -506,12 +506,14 @@ def count_rows(stats, rows):
 
 
 def generate(count, month, *, seed=None, batch_size=None, now=None, progress=None, engine=None, bulk=None,
-             rebuild=None):
+             rebuild=None, tally_days=True):
     """Write `count` tickets received in `month` ('YYYY-MM'); returns Stats. Raises GeneratorError, ValueError.
 
     engine "sql" (the default on PostgreSQL): every row is computed in the database, ~10× faster; "python" (the
     default elsewhere, e.g. SQLite, and when a tier limit counts working days): rows built in Python.
-    bulk (SQL engine; default from BULK_FROM tickets) and rebuild: see generate_in_sql."""
+    bulk (SQL engine; default from BULK_FROM tickets) and rebuild: see generate_in_sql. The rows go in without
+    triggers (PostgresWriter): the big screen's day tallies of the month are recounted after, unless tally_days
+    is False (generate_months recounts a plan's months at once, after its indexes are back)."""
     start, end = month_bounds(month)
     now = now or timezone.now()
     if start > now:
@@ -529,8 +531,8 @@ def generate(count, month, *, seed=None, batch_size=None, now=None, progress=Non
                                 rebuild)
     else:
         stats = generate_in_python(count, world, start, end, now, seed, batch_size or 10_000, progress)
-    # the rows went in without triggers (PostgresWriter): the big screen's day tallies are recounted
-    tally.rebuild(timezone.localdate(start), timezone.localdate(end - dt.timedelta(seconds=1)))
+    if tally_days:
+        tally.rebuild(timezone.localdate(start), timezone.localdate(end - dt.timedelta(seconds=1)))
     return stats
 
 
@@ -546,7 +548,10 @@ def generate_months(plan, *, seed=None, batch_size=None, engine=None, progress=N
         for index, (month, count) in enumerate(plan):
             month_seed = None if seed is None else seed + index
             yield month, generate(count, month, seed=month_seed, batch_size=batch_size, engine=engine,
-                                  progress=progress, rebuild=False if once else None)
+                                  progress=progress, rebuild=False if once else None, tally_days=not once)
+    if once:  # the plan's days through the rebuilt received_at index
+        first, last = month_bounds(plan[0][0])[0], month_bounds(plan[-1][0])[1]
+        tally.rebuild(timezone.localdate(first), timezone.localdate(last - dt.timedelta(seconds=1)))
 
 
 @contextmanager

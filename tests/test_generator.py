@@ -21,6 +21,8 @@ from dispatch.tiers import suggested_tier
 from hotline.choices import OPEN_STATUSES, Status
 from hotline.models import Callback, Ticket, TicketEvent
 
+from .test_big_screen import kept_tallies, recount_tallies
+
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="SQL 生成方式仅用于 PostgreSQL")
 FINGERPRINT = ["status", "street_id", "catalog_item_id", "caller_phone", "received_at", "contacted_at", "closed_at"]
 
@@ -181,6 +183,7 @@ def test_months_onto_an_empty_table_drop_the_indexes_once_and_rebuild_them_even_
     during = [secondary_indexes() for _ in generate_months([("2026-01", 300), ("2026-02", 300)], seed=1, engine="sql")]
     assert during == [[], []]  # no index maintained row by row, none re-sorted between months
     assert secondary_indexes() == built and Ticket.objects.count() == 600
+    assert kept_tallies() == recount_tallies()  # the big screen's day tallies, recounted once after the plan
 
     real = generator.generate
     def failing_second_month(count, month, **options):
