@@ -159,12 +159,12 @@ def measure(month_label, runs, explain_label):
     started = time.perf_counter()
     close_month(month)
     result["月度考核 全月重算（秒）"] = {"value": time.perf_counter() - started, "goal": CLOSE_GOAL_S}
-    touched = as_after_days_of_changes(month, REFRESH_DAYS)
+    expected, removed = as_after_days_of_changes(month, REFRESH_DAYS)
     started = time.perf_counter()
     close = close_month(month)
     result[f"月度考核 刷新 {REFRESH_DAYS} 日变更（秒）"] = {
         "value": time.perf_counter() - started, "goal": CLOSE_GOAL_S,
-        "note": f"{close.summary['touched']:,} orders touched (expected ≥ {touched:,})"}
+        "note": f"{close.summary['touched']:,} orders touched (expected ≥ {expected:,}), {removed:,} pairs to write"}
 
     wangjing = User.objects.get(username="wangjing")
     ticket = Ticket.objects.filter(assignments__unit=wangjing.unit).order_by("-received_at").first()
@@ -204,28 +204,37 @@ def measure(month_label, runs, explain_label):
 
 
 def as_after_days_of_changes(month, days):
-    """Set the month's last computation back as if ``days`` days of changes had happened since: its time by that
-    many days, each watermark by that many days' share of its table's rows (a generated month's rows are spread
-    over its days, newest batch last). Returns the orders expected touched: that share of the month's tickets."""
+    """Set the month's last computation back as if ``days`` days of changes had happened since: its time to that
+    many days before the month's end (or now), each watermark back by that many days' share of its table's rows (a
+    generated month's rows are spread over its days, newest batch last), and the stored pairs of the orders called
+    back past the callback watermark removed (at that computation they had not been called back). Returns
+    (orders expected touched: that share of the month's tickets, pairs removed)."""
     import datetime as dt
 
+    from django.db import connection
     from django.db.models import Max, Min
+    from django.utils import timezone
 
-    from assessment.models import MonthClose
-    from assessment.monthly import refresh
-    from hotline.models import Ticket
+    from assessment.models import AssessedOrder, MonthClose
+    from assessment.monthly import months, refresh
+    from hotline.models import Callback, Ticket
 
     span = Ticket.objects.aggregate(first=Min("received_at"), last=Max("received_at"))
     days_generated = max(1, (span["last"] - span["first"]).days)
-    close = MonthClose.objects.get(month=month)
     marks = {}
     for name, model in refresh.SOURCES.items():
         last = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        total = model.objects.filter(pk__lte=last).count() if name == "exclusions" else estimated(model)
+        total = model.objects.count() if name == "exclusions" else estimated(model)
         marks[name] = max(0, last - int(total * days / days_generated))
-    MonthClose.objects.filter(pk=close.pk).update(computed_at=close.computed_at - dt.timedelta(days=days),
-                                                  pairs_watermarks=marks)
-    return int(MONTH_TICKETS * days / 30)
+    end = min(months.bounds(month)[1], timezone.now())
+    MonthClose.objects.filter(month=month).update(computed_at=end - dt.timedelta(days=days), pairs_watermarks=marks)
+    called_back = Callback.objects.filter(pk__gt=marks["callbacks"]).values("ticket_id")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AssessedOrder._meta.db_table} WHERE month = %s AND ticket_id IN "
+                       f"({called_back.query.sql_with_params()[0]})",
+                       [month, *called_back.query.sql_with_params()[1]])
+        removed = cursor.rowcount
+    return int(MONTH_TICKETS * days / 30), removed
 
 
 def estimated(model):

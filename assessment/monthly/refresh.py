@@ -20,7 +20,12 @@ from hotline.models import Callback, TicketEvent
 MARGIN = dt.timedelta(minutes=10)
 SOURCES = {"events": TicketEvent, "callbacks": Callback, "exclusions": Exclusion}
 
-TOUCHED = "assessment_touched_orders"
+TOUCHED, REFRESHED = "assessment_touched_orders", "assessment_refreshed_pairs"
+STORED = AssessedOrder._meta.db_table
+PAIR_COLUMNS = ("unit_id", "ticket_id", "received_at", "reached", "resolved", "satisfaction", "overdue", "in_time",
+                "caller_denied", "excluded")  # a pair's columns as PAIRS_SQL selects them: its key, then its flags
+KEY_COLUMNS = ("unit_id", "ticket_id", "received_at")
+NESTED_LOOPS_ONLY = ("enable_hashjoin", "enable_mergejoin", "jit")
 TOUCHED_SQL = f"""
 CREATE TEMPORARY TABLE {TOUCHED} AS
 SELECT ticket_id AS id FROM hotline_ticketevent WHERE id > %(events)s
@@ -48,20 +53,43 @@ def can_refresh(close, rule_snapshot, now):
 
 
 def refresh_pairs(month, pairs_for, params, *, marks, since):
-    """Replace the stored pairs of the orders touched since the watermarks ``marks`` and the time ``since`` (the
-    last computation); ``pairs_for(filter_sql)`` is PAIRS_SQL narrowed to the orders that filter selects.
-    Returns how many orders were touched."""
+    """Bring the stored pairs of the orders touched since the watermarks ``marks`` and the time ``since`` (the last
+    computation) up to date; ``pairs_for(orders_sql)`` selects PAIRS_SQL's rows for the orders that query selects.
+    Only pairs that changed are written: most touched orders (received, contacted or completed since, not yet
+    called back) have no pair before or after. Returns (orders touched, pairs deleted, pairs written)."""
     adapt = connection.ops.adapt_datetimefield_value
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {TOUCHED}")
+        for table in (TOUCHED, REFRESHED):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(TOUCHED_SQL, {**marks, "since": adapt(since - MARGIN), "now": params["now"]})
         cursor.execute(f"SELECT count(*) FROM {TOUCHED}")
         touched = cursor.fetchone()[0]
-        if connection.vendor == "postgresql":
+        if postgres:  # a few orders, each through its indexes: no hash join over a whole table
             cursor.execute(f"ANALYZE {TOUCHED}")  # a temporary table has no statistics: the plan needs its size
-        table = AssessedOrder._meta.db_table
-        cursor.execute(f"DELETE FROM {table} WHERE month = %(month)s AND ticket_id IN (SELECT id FROM {TOUCHED})",
-                       params)
-        cursor.execute(pairs_for(f"IN (SELECT id FROM {TOUCHED})"), params)
-        cursor.execute(f"DROP TABLE {TOUCHED}")
-    return touched
+            for setting in NESTED_LOOPS_ONLY:
+                cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute(f"CREATE TEMPORARY TABLE {REFRESHED} AS {pairs_for(f'SELECT id FROM {TOUCHED}')}", params)
+        if postgres:
+            for setting in NESTED_LOOPS_ONLY:
+                cursor.execute(f"RESET {setting}")
+            cursor.execute(f"ANALYZE {REFRESHED}")
+        same = " AND ".join(f"n.{column} {'=' if column in KEY_COLUMNS else null_safe_equal()} p.{column}"
+                            for column in PAIR_COLUMNS)
+        cursor.execute(f"""DELETE FROM {STORED} AS p WHERE month = %(month)s AND ticket_id IN (SELECT id FROM {TOUCHED})
+                           AND NOT EXISTS (SELECT 1 FROM {REFRESHED} n WHERE {same})""", params)
+        deleted = cursor.rowcount
+        columns = ", ".join(PAIR_COLUMNS)
+        cursor.execute(f"""INSERT INTO {STORED} (month, {columns}) SELECT %(month)s, {columns} FROM {REFRESHED} n
+                           WHERE NOT EXISTS (SELECT 1 FROM {STORED} p WHERE p.month = %(month)s
+                                             AND p.unit_id = n.unit_id AND p.received_at = n.received_at
+                                             AND p.ticket_id = n.ticket_id)
+                           ORDER BY unit_id, received_at, ticket_id""", params)
+        written = cursor.rowcount
+        for table in (TOUCHED, REFRESHED):
+            cursor.execute(f"DROP TABLE {table}")
+    return touched, deleted, written
+
+
+def null_safe_equal():
+    return "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"

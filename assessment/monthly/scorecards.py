@@ -98,19 +98,33 @@ EXCLUDED_PAIR = (f"(t.id IN (SELECT ticket_id FROM assessment_exclusion) AND "
 # One row per (live assignment unit, order) the month assesses, with the flags it is counted by: lead and
 # assisting units alike (双派双考). A live (ticket, unit) assignment is unique (constraint
 # one_live_assignment_per_unit), so no DISTINCT is needed. The month close stores these rows (AssessedOrder).
+PAIR_FIELDS_SQL = f"""a.unit_id, t.id AS ticket_id, t.received_at, cb.reached, cb.resolved, cb.satisfaction,
+       COALESCE({OVERDUE_SQL}, FALSE) AS overdue, COALESCE({CONTACT_IN_TIME_SQL}, FALSE) AS in_time,
+       {CALLER_DENIED_SQL} AS caller_denied, {{excluded}} AS excluded"""
+LIVE_ASSIGNMENT_JOIN = f"JOIN dispatch_assignment a ON a.ticket_id = t.id AND a.{LIVE_SQL}"
 PAIRS_SQL = f"""
 WITH cb AS ({{latest}}),
-candidates AS ({CANDIDATES_SQL})
-SELECT a.unit_id, t.id AS ticket_id, t.received_at, cb.reached, cb.resolved, cb.satisfaction,
-       COALESCE({OVERDUE_SQL}, FALSE) AS overdue, COALESCE({CONTACT_IN_TIME_SQL}, FALSE) AS in_time,
-       {CALLER_DENIED_SQL} AS caller_denied, {{excluded}} AS excluded
+candidates AS ({{candidates}})
+SELECT {PAIR_FIELDS_SQL}
 FROM candidates JOIN hotline_ticket t ON t.id = candidates.id
-JOIN dispatch_assignment a ON a.ticket_id = t.id AND a.{LIVE_SQL}
+{LIVE_ASSIGNMENT_JOIN}
 LEFT JOIN cb ON cb.ticket_id = t.id
 WHERE {ASSESSED_IN_MONTH_SQL} {{filters}}
 """
-PAIR_COLUMNS = ("unit_id", "ticket_id", "received_at", "reached", "resolved", "satisfaction", "overdue", "in_time",
-                "caller_denied", "excluded")
+# PostgreSQL, a refresh: the same pairs of a few orders ({orders}), driven from them through the indexes (each
+# order's assignments, row and callbacks) instead of joined by hash with the month's callbacks and every assignment.
+REFRESHED_PAIRS_SQL = f"""
+SELECT {PAIR_FIELDS_SQL}
+FROM ({{orders}}) x JOIN hotline_ticket t ON t.id = x.id
+{LIVE_ASSIGNMENT_JOIN}
+LEFT JOIN LATERAL (
+    SELECT c.ticket_id, c.reached, c.contacted, c.resolved, c.satisfaction FROM hotline_callback c
+    WHERE c.ticket_id = t.id AND c.created_at >= %(start)s AND c.created_at < %(end)s
+    ORDER BY c.reached DESC, c.created_at DESC, c.id DESC LIMIT 1
+) cb ON TRUE
+WHERE {ASSESSED_IN_MONTH_SQL}
+"""
+PAIR_COLUMNS = refresh.PAIR_COLUMNS
 # In the key's order: the rows append to the key's index page after page instead of landing all over it.
 STORE_PAIRS_SQL = (f"INSERT INTO assessment_assessedorder (month, {', '.join(PAIR_COLUMNS)}) "
                    f"SELECT %(month)s, {', '.join(PAIR_COLUMNS)} FROM ({{pairs}}) pairs "
@@ -242,19 +256,21 @@ def refresh_month_pairs(month, *, now, rule, marks, since):
     and time ``since``; assessment.monthly.refresh); returns ({unit_id: Counts} of the whole month, touched)."""
     params = query_params(month, now, rule)
 
-    def pairs_for(ticket_filter):
-        return STORE_PAIRS_SQL.format(pairs=_pairs(month, now, rule, ticket_filter=ticket_filter)[1])
+    def pairs_for(orders):
+        if connection.vendor == "postgresql":
+            return REFRESHED_PAIRS_SQL.format(orders=orders, excluded=EXCLUDED_PAIR)
+        return _pairs(month, now, rule, orders=orders)[1]
 
-    touched = refresh.refresh_pairs(month, pairs_for, params, marks=marks, since=since)
+    touched, _, _ = refresh.refresh_pairs(month, pairs_for, params, marks=marks, since=since)
     return _counts(STORED_PAIRS, params), touched
 
 
-def _pairs(month, now, rule, ticket_id=None, unit_id=None, with_exclusions=True, ticket_filter=None):
+def _pairs(month, now, rule, ticket_id=None, unit_id=None, with_exclusions=True, orders=None):
+    """(params, PAIRS_SQL for the month); ``orders``: a query of the only order ids to consider (a refresh)."""
     params = query_params(month, now, rule)
     callback_filter, filters = [], []
-    if ticket_filter is not None:  # an SQL condition on the order's id: "IN (SELECT …)"
-        callback_filter.append(f"AND c.ticket_id {ticket_filter}")
-        filters.append(f"AND t.id {ticket_filter}")
+    if orders is not None:
+        callback_filter.append(f"AND c.ticket_id IN ({orders})")
     if ticket_id is not None:
         params["ticket"] = ticket_id
         callback_filter.append("AND c.ticket_id = %(ticket)s")
@@ -263,6 +279,7 @@ def _pairs(month, now, rule, ticket_id=None, unit_id=None, with_exclusions=True,
         params["unit"] = unit_id
         filters.append("AND a.unit_id = %(unit)s")
     sql = PAIRS_SQL.format(latest=latest_callback_sql(" ".join(callback_filter)), filters=" ".join(filters),
+                           candidates=CANDIDATES_SQL if orders is None else orders,
                            excluded=EXCLUDED_PAIR if with_exclusions else "FALSE")
     return params, sql
 
