@@ -51,8 +51,9 @@ class Ticket(FSMModelMixin, models.Model):
     content = models.TextField("诉求内容")
     request_type = models.CharField("诉求类型", max_length=20, choices=RequestType.choices)
     urgency = models.CharField("紧急程度", max_length=20, choices=Urgency.choices, default=Urgency.NORMAL)
-    catalog_item = models.ForeignKey(
-        "dispatch.CatalogItem", verbose_name="派单目录", on_delete=models.PROTECT, related_name="tickets"
+    catalog_item = models.ForeignKey(  # indexed in Meta with the street and the time (ticket_leaf_street_time)
+        "dispatch.CatalogItem", verbose_name="派单目录", on_delete=models.PROTECT, related_name="tickets",
+        db_index=False,
     )
     tier = models.CharField("响应级别", max_length=4, choices=Tier.choices)
     tier_reason = models.CharField("调整响应级别理由", max_length=200, blank=True, default="")
@@ -93,6 +94,9 @@ class Ticket(FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["lead_unit", "status", "due_at"], name="ticket_worklist"),
             models.Index(fields=["street", "received_at"], name="ticket_street_time"),
+            # a leaf's orders at some streets over some weeks (每月一题's weekly chart, topics/selectors.py), and
+            # the leaf's foreign key
+            models.Index(fields=["catalog_item", "street", "received_at"], name="ticket_leaf_street_time"),
             # caller history, repeats, phone search: always caller_phone = / IN (hotline/privacy.py phone_forms)
             models.Index(fields=["caller_phone"], name="ticket_caller_phone"),
             # the center's lists, each in its own order over only the rows it shows (partial on its statuses)

@@ -221,3 +221,40 @@ def test_equal_scores_rank_the_unit_assessed_on_more_orders_first():
              for pk, (score, assessed) in enumerate([("100", 2), ("100", 40), ("100", 2), ("97.5", 60), ("100", 9)])]
     ranked = rank_group(cards, AssessmentRule(), {pk: f"S{pk:02d}" for pk in range(5)})
     assert [(c.unit_id, c.rank) for c in ranked] == [(1, 1), (4, 2), (0, 3), (2, 3), (3, 5)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk of each unit's newest pairs is PostgreSQL's")
+@pytest.mark.parametrize("measure", ["all", "late", "overdue", "unanswered", "unresolved", "unsatisfied", "basic"])
+def test_a_districts_orders_walked_unit_by_unit_equal_the_grouped_month(measure, directory, monkeypatch):
+    """A district's drill-down reads each unit's newest pairs and merges them: the same rows, page after page, as
+    grouping the district's month, with orders assessed for two of its units (one pair excluded) among them."""
+    import datetime as dt
+    import random
+
+    from assessment.models import AssessedOrder
+    from assessment.monthly import scorecards
+    from dispatch.models import Unit
+
+    district = directory["110105026"].parent
+    units = [district.pk, *Unit.objects.filter(parent=district).order_by("code").values_list("pk", flat=True)[:3]]
+    rng, pairs = random.Random(7), []
+    start = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
+    for ticket_id in range(1, 400):
+        at = start + dt.timedelta(minutes=rng.randrange(40_000))
+        streets = rng.sample(units[1:], 2 if rng.random() < 0.2 else 1)
+        for unit_id in streets + ([units[0]] if ticket_id % 9 == 0 else []):
+            reached = rng.choice([True, True, False, None])
+            pairs.append(AssessedOrder(
+                month=OCT, unit_id=unit_id, received_at=at, ticket_id=ticket_id, reached=reached,
+                resolved=None if reached is None else rng.random() < 0.8,
+                satisfaction=None if reached is None else rng.choice(["satisfied", "basic", "unsatisfied"]),
+                overdue=rng.random() < 0.1, in_time=rng.random() < 0.9, caller_denied=False,
+                excluded=rng.random() < 0.03))
+    from assessment.monthly.pair_partitions import replace_month
+
+    replace_month(OCT, "SELECT * FROM assessment_assessedorder WHERE FALSE", {"month": OCT})  # the month's table
+    AssessedOrder.objects.bulk_create(pairs)
+    walked = [scorecards.assessed_orders(OCT, units, measure, limit=21, offset=offset) for offset in (0, 20, 60, 300)]
+    monkeypatch.setattr(scorecards, "_newest_of_units", lambda *args: None)
+    grouped = [scorecards.assessed_orders(OCT, units, measure, limit=21, offset=offset) for offset in (0, 20, 60, 300)]
+    assert walked == grouped and walked[0]
