@@ -106,6 +106,10 @@ class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericVie
         user = self.request.user
         return privacy.with_address_access(selectors.visible_tickets(user), user)  # ordered by the pagination
 
+    def page_rows(self, ids):
+        """The rows of a page whose ids KeysetPagination chose from get_queryset's."""
+        return selectors.list_rows(self.request.user, ids)
+
     def get_serializer_class(self):
         return s.TicketDetailSerializer if self.action == "retrieve" else s.TicketListSerializer
 

@@ -32,8 +32,17 @@ def decode_cursor(text):
     return direction, received_at, pk
 
 
+def _page_ids(queryset, ordering, limit):
+    """The ids of a page, chosen first: sorting the scope's orders reads only their keys, not the joined units,
+    leaf and the address-access test every row of the list carries (a street's 9 000 orders: each tested twice
+    before the sort kept 51)."""
+    return list(queryset.select_related(None).order_by(*ordering).values_list("pk", flat=True)[:limit])
+
+
 class KeysetPagination(CursorPagination):
-    """Newest first, 50 rows a page (``?limit=`` up to 200); ``next``/``previous`` are links with a cursor."""
+    """Newest first, 50 rows a page (``?limit=`` up to 200); ``next``/``previous`` are links with a cursor. The page's
+    ids are chosen first; ``rows`` reads their rows (the view's ``page_rows`` when it has one: the list already
+    holds only ids in scope), in that order."""
 
     ordering = ("-received_at", "-id")
     page_size, page_size_query_param, max_page_size, COUNT_CAP = 50, "limit", 200, 10_000
@@ -42,7 +51,7 @@ class KeysetPagination(CursorPagination):
     def paginate_queryset(self, queryset, request, view=None):
         if "offset" in request.query_params:
             raise ValidationError({"offset": ["不支持按偏移量翻页：请使用返回的 next / previous 链接"]})
-        self.request, self.base_url = request, request.build_absolute_uri()
+        self.request, self.base_url, self.view = request, request.build_absolute_uri(), view
         self.page_size = self.get_page_size(request)
         text = request.query_params.get(self.cursor_query_param)
         try:
@@ -50,9 +59,9 @@ class KeysetPagination(CursorPagination):
         except ValueError:
             raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]}) from None
         if direction == NEWER:  # read upwards from the edge, then show newest first
-            rows = queryset.filter(Q(received_at__gt=at) | Q(received_at=at, pk__gt=pk), received_at__gte=at)
-            rows = list(rows.order_by("received_at", "id")[: self.page_size + 1])
-            more, self.page = len(rows) > self.page_size, rows[: self.page_size][::-1]
+            edge = queryset.filter(Q(received_at__gt=at) | Q(received_at=at, pk__gt=pk), received_at__gte=at)
+            ids = _page_ids(edge, ("received_at", "id"), self.page_size + 1)
+            more, self.page = len(ids) > self.page_size, self.rows(queryset, ids[: self.page_size][::-1])
             self.has_older, self.has_newer = True, more
         else:
             if direction == OLDER:
@@ -60,10 +69,17 @@ class KeysetPagination(CursorPagination):
                                                 received_at__lte=at)
             else:
                 queryset_page = queryset
-            rows = list(queryset_page.order_by(*self.ordering)[: self.page_size + 1])
-            self.page, self.has_older, self.has_newer = rows[: self.page_size], len(rows) > self.page_size, bool(text)
+            ids = _page_ids(queryset_page, self.ordering, self.page_size + 1)
+            self.page = self.rows(queryset, ids[: self.page_size])
+            self.has_older, self.has_newer = len(ids) > self.page_size, bool(text)
         self.count = queryset.order_by().values("pk")[: self.COUNT_CAP + 1].count()
         return self.page
+
+    def rows(self, queryset, ids):
+        if hasattr(self.view, "page_rows"):
+            return self.view.page_rows(ids)
+        by_id = {row.pk: row for row in queryset.filter(pk__in=ids)}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
     def _link(self, direction, row):
         return replace_query_param(self.base_url, self.cursor_query_param,

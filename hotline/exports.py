@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from assessment.clock.overdue import is_past
 from core.errors import InvalidInput
+from core.planner import estimated_rows
 from dispatch.choices import RequestType, Tier
 
 from . import privacy, text_search
@@ -43,12 +44,13 @@ def _local(moment):
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def export_rows(user, tickets, now):
-    """The cells of each order of the list, in the list's order, as the user may see them."""
+def export_rows(user, tickets, now, limit=None):
+    """The cells of each order of the list, in the list's order, as the user may see them (the first ``limit``)."""
     tickets = tickets.prefetch_related(None)
     if "address_shown" not in tickets.query.annotations:  # a word search has annotated it already
         tickets = privacy.with_address_access(tickets, user)
     rows = tickets.values_list(*FIELDS)
+    rows = rows if limit is None else rows[:limit]
     for (pk, received_at, status, urgency, tier, due_at, request_type, catalog, district, street, address,
          address_shown, lead_unit, caller_name, caller_phone, content) in rows.iterator(chunk_size=CHUNK_SIZE):
         overdue = status in OPEN_STATUSES and due_at is not None and is_past(due_at, now)
@@ -59,6 +61,24 @@ def export_rows(user, tickets, now):
             street or "", address if address_shown else privacy.mask_address(address), lead_unit or "",
             privacy.mask_name(caller_name), privacy.mask_phone(caller_phone), privacy.mask_numbers(content),
         )
+
+
+def _counted_past_the_limit(tickets):
+    """More than EXPORT_LIMIT orders, counted (at most EXPORT_LIMIT + 1 ids) before anything is written; not
+    counted when the planner expects far fewer (a day's 7 500 were read twice, the count the slower). The rows stop
+    at the limit either way (``_at_most``): a list the planner misjudged is refused as it passes it."""
+    expected = estimated_rows(tickets.order_by().values("pk"))
+    if expected is not None and expected <= EXPORT_LIMIT // 10:
+        return False
+    return tickets.order_by().values("pk")[:EXPORT_LIMIT + 1].count() > EXPORT_LIMIT
+
+
+def _at_most(rows, limit):
+    for count, row in enumerate(rows, start=1):
+        if count > limit:
+            rows.close()  # its server-side cursor closes inside the transaction, before it rolls back
+            raise InvalidInput(TOO_MANY.format(limit=limit))
+        yield row
 
 
 def write_workbook(target, sheet_name, rows):
@@ -88,9 +108,10 @@ def export_list(user, tickets, *, list_name, list_path, query, now=None):
     try:
         with transaction.atomic():  # one snapshot: the count, the rows and their record
             text_search.keep_gram_bitmap_exact()  # a word search's matches stay exact (hotline/text_search.py)
-            if tickets.order_by().values("pk")[:EXPORT_LIMIT + 1].count() > EXPORT_LIMIT:
+            if _counted_past_the_limit(tickets):
                 raise InvalidInput(TOO_MANY.format(limit=EXPORT_LIMIT))
-            count = write_workbook(handle, list_name, export_rows(user, tickets, now))
+            rows = export_rows(user, tickets, now, limit=EXPORT_LIMIT + 1)
+            count = write_workbook(handle, list_name, _at_most(rows, EXPORT_LIMIT))
             record_list_export(user, list_path=list_path, list_name=list_name, query=query, row_count=count,
                                now=now)
     except BaseException:

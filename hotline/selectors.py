@@ -88,10 +88,11 @@ def district_address_q(district_id):
     return Q(district_id=district_id, dispatched_at__isnull=False)
 
 
-def district_address_orders(user):
-    """A district supervisor's orders at the district's addresses: part of their scope (district_scope_q), read
-    without testing each order; the count of 本区工单 stops at it when it alone passes the cap."""
-    return Ticket.objects.filter(district_address_q(address_district_id(user)))
+def district_address_part(user):
+    """The condition picking a district supervisor's orders at the district's addresses: part of their scope
+    (district_scope_q), found without testing each order; the count of 本区工单 stops at it when it alone passes the
+    cap."""
+    return district_address_q(address_district_id(user))
 
 
 def ticket_for(user, ticket_id):
@@ -277,10 +278,17 @@ def search_page(user, query, limit, *, narrow=None, page=None):
         text_search.keep_gram_bitmap_exact()
         ids_page = paginator.get_page(page)
         ids = list(ids_page.object_list)
+    ids_page.object_list = list_rows(user, ids)
+    return ids_page, note
+
+
+def list_rows(user, ids):
+    """The orders ``ids`` (chosen from the user's scope already) as a list row reads them, in that order: units,
+    leaf and whether the user sees the address. The scope is not tested again (a street's: 9 000 ids hashed for
+    50 rows)."""
     rows = privacy.with_address_access(Ticket.objects.select_related(*LIST_RELATED).filter(pk__in=ids), user)
     by_id = {row.pk: row for row in rows}
-    ids_page.object_list = [by_id[pk] for pk in ids if pk in by_id]
-    return ids_page, note
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _phone_matches(user, query):

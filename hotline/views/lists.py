@@ -39,9 +39,10 @@ def filtered_rows(request, queryset, *, relation=None, now=None):
 def filtered_list(request, queryset, *, relation=None, rows="tickets", floor=None):
     """The list's filters, sort, search box (?q=) and page, all from the URL (hotline/listing.py): a context for
     templates/hotline/_list_filters.html and _ticket_table.html (the page under ``rows``). A list of orders (no
-    ``relation``) offers 导出Excel. ``floor``: a cheaper part of the list, narrowed the same way, for its count."""
+    ``relation``) offers 导出Excel. ``floor``: a condition picking a part of the list that is cheaper to count (see
+    CappedPaginator); it narrows the already filtered rows, so a search runs once."""
     filters, queryset = filtered_rows(request, queryset, relation=relation)
-    floor = None if floor is None else filtered_rows(request, floor, relation=relation)[1]
+    floor = None if floor is None else queryset.filter(floor)
     return {**filter_bar(request, filters, exportable=relation is None), rows: paged(request, queryset, floor)}
 
 
@@ -105,7 +106,7 @@ def district_orders(request):
     tickets = selectors.district_orders(request.user)  # reads the district's scope once
     if export := export_requested(request, tickets, "本区工单"):
         return export
-    context = filtered_list(request, tickets, floor=selectors.district_address_orders(request.user))
+    context = filtered_list(request, tickets, floor=selectors.district_address_part(request.user))
     for ticket in context["tickets"]:
         ticket.can_urge = may_urge(request.user, ticket)
     return render(request, "hotline/district_orders.html", context)

@@ -1,0 +1,133 @@
+"""What each scope's lists show, pinned on a small dataset: the API's pages (newest first, every order of the scope
+once), the 督办 list (every running clock of the scope due within a day, soonest first), a searched 本区工单 (the
+search planned once) and the one-day export, whatever shape the queries take to be fast."""
+
+import datetime as dt
+from io import BytesIO
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from assessment.clock.models import OPEN as OPEN_CLOCK
+from assessment.clock.selectors import NEAR, deadlines_to_urge
+from assessment.models import Clock
+from hotline import exports, privacy, selectors
+from hotline.services import handling, intake
+
+from .api_helpers import client_for
+from .clock_helpers import drop_work_notices
+from .lifecycle_helpers import take_call
+from .page_helpers import heating_order, login, street_order, whistled_order
+
+pytestmark = pytest.mark.django_db
+
+HAIDIAN_WANSHOULU, DONGHUAMEN = "110108001", "110101001"
+SCOPES = ("dispatcher", "wangjing", "heating", "chengguan", "chaoyang")
+
+
+@pytest.fixture
+def scopes(users, directory, catalog, now):
+    """Orders of every kind of scope, received a minute apart, three at one instant (ties): 望京's own, 热力集团's at
+    a 朝阳 and at a 海淀 address, a 望京 order whistled to 城管, one at 海淀 misrouted to 望京 (朝阳's through
+    望京's part), one not yet dispatched, one of 东城, and a 望京 order signed and handled."""
+    at = now - dt.timedelta(hours=3)
+    tie = at + dt.timedelta(minutes=30)
+    orders = [
+        street_order(users, directory, catalog, at),
+        heating_order(users, directory, catalog, tie),
+        heating_order(users, directory, catalog, tie, street=HAIDIAN_WANSHOULU),
+        whistled_order(users, directory, catalog, tie),
+        take_call(users, directory, catalog["heating"], content="暖气漏水", now=at + dt.timedelta(minutes=40)),
+        take_call(users, directory, catalog["sanitation"], street=DONGHUAMEN, content="垃圾满溢",
+                  now=at + dt.timedelta(minutes=50), then=intake.DISPATCH),
+    ]
+    misrouted = take_call(users, directory, catalog["sanitation"], street=HAIDIAN_WANSHOULU, content="垃圾未清运",
+                          now=at + dt.timedelta(minutes=60))
+    intake.dispatch_ticket(users["agent"], misrouted.pk, lead_unit=directory["110105026"], lead_reason="测试",
+                           now=misrouted.received_at)
+    signed = street_order(users, directory, catalog, at + dt.timedelta(minutes=70), content="路灯不亮")
+    handling.sign(users["wangjing"], signed.pk, now=signed.received_at)
+    drop_work_notices()
+    return [*orders, misrouted, signed]
+
+
+def newest_first(tickets):
+    return [t.pk for t in sorted(tickets, key=lambda t: (t.received_at, t.pk), reverse=True)]
+
+
+def walk(client, params):
+    response, ids = client.get("/api/tickets/", params), []
+    while True:
+        body = response.json()
+        ids += [row["id"] for row in body["results"]]
+        if not body["next"]:
+            return ids, body
+        response = client.get(body["next"])
+
+
+@pytest.mark.parametrize("username", SCOPES)
+def test_each_scope_pages_its_orders_newest_first_with_the_address_it_may_see(users, scopes, username):
+    user = users[username]
+    scope = list(selectors.visible_tickets(user))
+    assert scope, username
+    client = client_for(user)
+    ids, _ = walk(client, {"limit": 2})
+    assert ids == newest_first(scope)
+    rows = client.get("/api/tickets/", {"limit": 200}).json()["results"]
+    assert [row["address"] for row in rows] == [privacy.shown_address(user, t) for t in
+                                                sorted(scope, key=lambda t: (t.received_at, t.pk), reverse=True)]
+    back, _ = walk(client, {"limit": 3, "status": "dispatched"})  # a filter still narrows the same scope
+    assert back == newest_first(t for t in scope if t.status == "dispatched")
+
+
+def test_the_district_sees_the_misrouted_order_its_street_had(users, scopes):
+    assert scopes[6].pk in {t.pk for t in selectors.visible_tickets(users["chaoyang"])}
+
+
+@pytest.mark.parametrize("username", ["dispatcher", "chaoyang", "wangjing", "chengguan"])
+def test_the_deadlines_list_is_every_running_clock_of_the_scope_due_within_a_day(client, users, scopes, username, now):
+    user = users[username]
+    in_scope = {t.pk for t in selectors.visible_tickets(user)}
+
+    def expected(at):
+        clocks = Clock.objects.filter(OPEN_CLOCK, due_at__lte=at + NEAR).order_by("due_at", "pk")
+        return [c.pk for c in clocks if c.ticket_id in in_scope]
+
+    later = now + dt.timedelta(days=20)  # every limit of these orders is due by then
+    assert [c.pk for c in deadlines_to_urge(user, now=later)] == expected(later) and len(expected(later)) >= 2
+    if username in ("dispatcher", "chaoyang"):  # those who urge: the page lists them
+        page = login(client, user).get("/center/deadlines/")
+        assert [c.pk for c in page.context["clocks"]] == expected(timezone.now())
+
+
+def test_a_searched_district_list_runs_its_search_once(client, users, scopes):
+    """The count's cheaper part (the district's address orders) narrows the rows already searched: a search adds
+    its own queries once to the list's."""
+    chaoyang = users["chaoyang"]
+    with CaptureQueriesContext(connection) as search:
+        selectors.search_tickets(chaoyang, "垃圾")
+    login(client, chaoyang)
+    with CaptureQueriesContext(connection) as plain:
+        client.get("/district/tickets/")
+    with CaptureQueriesContext(connection) as searched:
+        response = client.get("/district/tickets/", {"q": "垃圾"})
+    assert {t.pk for t in response.context["tickets"]} == {scopes[0].pk, scopes[6].pk}
+    assert len(searched) - len(plain) <= len(search)
+
+
+def test_the_one_day_export_has_the_lists_rows_and_a_list_past_the_limit_is_refused_however_misjudged(
+        client, users, scopes, monkeypatch):
+    login(client, users["chaoyang"])
+    day = scopes[0].received_at.date().isoformat()
+    params = {"received_from": day, "received_to": day}
+    listed = [t.number for t in client.get("/district/tickets/", params).context["tickets"]]
+    response = client.get("/district/tickets/", {**params, "format": "xlsx"})
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == listed and len(listed) >= 4
+    monkeypatch.setattr(exports, "EXPORT_LIMIT", 3)
+    monkeypatch.setattr(exports, "estimated_rows", lambda queryset: 0)  # the planner expects nothing: not counted
+    refused = client.get("/district/tickets/", {**params, "format": "xlsx"}, follow=True)
+    assert "一次最多导出3条工单" in refused.content.decode()
