@@ -174,7 +174,9 @@ class Assignment(models.Model):
 
     # Indexed with its unit (assignment_ticket_unit): a scope's test of one order reads the index alone.
     ticket = models.ForeignKey("hotline.Ticket", on_delete=models.CASCADE, related_name="assignments", db_index=False)
-    unit = models.ForeignKey(Unit, verbose_name="承办单位", on_delete=models.PROTECT, related_name="assignments")
+    # Indexed with its order (assignment_unit_ticket): a unit's scope, as order ids, reads the index alone.
+    unit = models.ForeignKey(Unit, verbose_name="承办单位", on_delete=models.PROTECT, related_name="assignments",
+                             db_index=False)
     role = models.CharField("主协办", max_length=10, choices=AssignmentRole.choices)
     status = models.CharField(
         "状态", max_length=20, choices=AssignmentStatus.choices, default=AssignmentStatus.DISPATCHED
@@ -189,7 +191,8 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "承办任务"
         indexes = [models.Index(fields=["unit", "status"], name="assignment_unit_status"),
-                   models.Index(fields=["ticket", "unit"], name="assignment_ticket_unit")]
+                   models.Index(fields=["ticket", "unit"], name="assignment_ticket_unit"),
+                   models.Index(fields=["unit", "ticket"], name="assignment_unit_ticket")]
         constraints = [
             models.UniqueConstraint(
                 fields=["ticket"], condition=Q(role=AssignmentRole.LEAD) & ~Q(status__in=ENDED_ASSIGNMENT_STATUSES),

@@ -68,7 +68,7 @@ def _counted_past_the_limit(tickets):
     counted when the planner expects far fewer (a day's 7 500 were read twice, the count the slower). The rows stop
     at the limit either way (``_at_most``): a list the planner misjudged is refused as it passes it."""
     expected = estimated_rows(tickets.order_by().values("pk"))
-    if expected is not None and expected <= EXPORT_LIMIT // 10:
+    if expected is not None and expected <= EXPORT_LIMIT // 2:
         return False
     return tickets.order_by().values("pk")[:EXPORT_LIMIT + 1].count() > EXPORT_LIMIT
 

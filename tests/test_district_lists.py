@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from assessment.clock.models import OPEN as OPEN_CLOCK
 from assessment.clock.selectors import NEAR, deadlines_to_urge
 from assessment.models import Clock
+from core import paging
 from hotline import exports, privacy, selectors
 from hotline.services import handling, intake
 
@@ -131,3 +132,15 @@ def test_the_one_day_export_has_the_lists_rows_and_a_list_past_the_limit_is_refu
     monkeypatch.setattr(exports, "estimated_rows", lambda queryset: 0)  # the planner expects nothing: not counted
     refused = client.get("/district/tickets/", {**params, "format": "xlsx"}, follow=True)
     assert "一次最多导出3条工单" in refused.content.decode()
+
+
+def test_the_districts_deadlines_pass_the_cap_on_its_own_units_clocks_alone(client, users, scopes, monkeypatch):
+    """Its streets' clocks are part of the district's 督办 list: once they alone pass the cap, the list says "1+"
+    from them, without testing every running clock of the city against the district (one count, not two)."""
+    monkeypatch.setattr(paging, "COUNT_CAP", 1)
+    login(client, users["chaoyang"])
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/center/deadlines/").content.decode()
+    assert "共 1+ 条" in html
+    [count] = [q["sql"] for q in queries.captured_queries if 'COUNT(*) FROM (SELECT "assessment_clock"' in q["sql"]]
+    assert '"assessment_clock"."unit_id" IN' in count

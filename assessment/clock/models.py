@@ -43,6 +43,8 @@ class Clock(models.Model):
             models.Index(fields=["warn_at"], name="clock_pending_warn", condition=OPEN & Q(warned_at__isnull=True)),
             models.Index(fields=["due_at"], name="clock_pending_breach", condition=OPEN & Q(breached_at__isnull=True)),
             models.Index(fields=["unit", "due_at"], name="clock_open_unit_due", condition=Q(stopped_at__isnull=True)),
+            # 督办 (deadlines_to_urge): running clocks, soonest first
+            models.Index(fields=["due_at", "id"], name="clock_running_due", condition=OPEN),
         ]
         constraints = [
             models.UniqueConstraint(

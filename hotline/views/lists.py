@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from assessment.clock.overdue import is_past
-from assessment.clock.selectors import deadlines_to_urge
+from assessment.clock.selectors import deadlines_to_urge, own_units_clocks
 from core.pages import role_required
 from core.paging import CappedPaginator
 from core.throttling import SearchThrottle, retry_message
@@ -152,7 +152,8 @@ def deadlines(request):
     filters, clocks = filtered_rows(request, clocks, relation="ticket", now=now)
     if exporting.wanted(request):
         return exporting.export_or_back(request, filters, selectors.tickets_of_clocks(clocks), "临期督办")
-    page = paged(request, clocks)
+    own = own_units_clocks(user)
+    page = paged(request, clocks, floor=None if own is None else clocks.filter(own))
     return render(request, "hotline/deadlines.html", {
         "rows": urge_rows(user, page.object_list, now), "clocks": page, **filter_bar(request, filters)})
 
