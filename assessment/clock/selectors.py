@@ -3,7 +3,7 @@
 import datetime as dt
 
 import chinese_calendar
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
+from django.db.models import Count, Exists, OuterRef, Subquery, Window
 from django.utils import timezone
 
 from assessment.clock.notifications import addressed_to
@@ -19,20 +19,25 @@ def deadlines_to_urge(user, now=None, within=NEAR):
     supervisor the district's, whoever leads them), each order tested through the scope's indexes."""
     from hotline.selectors import visible_tickets  # hotline's selectors read this module
 
-    now = now or timezone.now()
-    clocks = Clock.objects.filter(stopped_at__isnull=True, paused_at__isnull=True, due_at__lte=now + within)
+    clocks = _running_due(now, within)
     if visible_unit_ids(user) is not None:
         scope = visible_tickets(user, tested_per_order=True).filter(pk=OuterRef("ticket_id"))
         clocks = clocks.filter(Exists(scope.select_related(None)))
     return clocks.select_related("ticket", "unit").order_by("due_at", "pk")
 
 
-def own_units_clocks(user):
-    """The part of the user's 督办 list that is their own units' clocks (a unit's clock is that of a part or a
-    whistle call it holds, so its order is in scope), as a condition; the list counts "10 000+" from it alone when
-    it passes the cap, read through the units' index. None for the center, whose list tests no scope."""
+def own_units_clocks(user, now=None, within=NEAR):
+    """The part of the user's 督办 list that is their own units' clocks, read through the units' index without
+    testing the scope: a unit's clock is that of a part or a whistle call it holds (clocks.py starts them for the
+    assigned and the whistled units only), so its order is in scope. The list counts "10 000+" from it alone when
+    it passes the cap. None for the center, whose list tests no scope."""
     unit_ids = visible_unit_ids(user)
-    return None if unit_ids is None else Q(unit_id__in=unit_ids)
+    return None if unit_ids is None else _running_due(now, within).filter(unit_id__in=unit_ids)
+
+
+def _running_due(now, within):
+    now = now or timezone.now()
+    return Clock.objects.filter(stopped_at__isnull=True, paused_at__isnull=True, due_at__lte=now + within)
 
 
 def dispatch_clock(ticket):

@@ -152,8 +152,9 @@ def deadlines(request):
     filters, clocks = filtered_rows(request, clocks, relation="ticket", now=now)
     if exporting.wanted(request):
         return exporting.export_or_back(request, filters, selectors.tickets_of_clocks(clocks), "临期督办")
-    own = own_units_clocks(user)
-    page = paged(request, clocks, floor=None if own is None else clocks.filter(own))
+    own = None if request.GET.get("q") else own_units_clocks(user, now=now)  # searched: the list alone is counted
+    page = paged(request, clocks, floor=None if own is None else listing.filtered(request, own, relation="ticket",
+                                                                                 now=now)[1])
     return render(request, "hotline/deadlines.html", {
         "rows": urge_rows(user, page.object_list, now), "clocks": page, **filter_bar(request, filters)})
 
