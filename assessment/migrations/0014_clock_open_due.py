@@ -21,7 +21,7 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY
 
-    dependencies = [("assessment", "0012_assessed_order_partitions")]
+    dependencies = [("assessment", "0013_month_close_watermarks")]
 
     operations = [
         migrations.SeparateDatabaseAndState(
