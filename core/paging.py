@@ -11,18 +11,20 @@ class CappedPaginator(Paginator):
 
     ``floor``: a cheaper queryset of rows that are all in the list (a district's orders at its addresses, found by
     one column where the list tests each order): when it alone passes the cap, the list is counted as "more"
-    without testing its rows."""
+    without testing its rows. ``counted``: the same rows as ``object_list``, in a query cheaper to count (a word
+    search finds a page's rows and the count's cap of them by different routes)."""
 
-    def __init__(self, object_list, per_page, *, floor=None, **options):
+    def __init__(self, object_list, per_page, *, floor=None, counted=None, **options):
         super().__init__(object_list, per_page, **options)
         self.floor = floor
+        self.counted = object_list if counted is None else counted
 
     @cached_property
     def found(self):
         """Rows found, at most COUNT_CAP + 1 (one more than the cap says "more")."""
         if self.floor is not None and _capped_count(self.floor) > COUNT_CAP:
             return COUNT_CAP + 1
-        return _capped_count(self.object_list)
+        return _capped_count(self.counted)
 
     @cached_property
     def count(self):
@@ -35,3 +37,13 @@ class CappedPaginator(Paginator):
 
 def _capped_count(queryset):
     return queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+
+def page_number(page, per_page):
+    """The page a request asks for (``?page=``) as a number within the pages a capped list can offer: 1 when it
+    is not a number. Past the list's last page the paginator still serves its last page."""
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), -(-COUNT_CAP // per_page))

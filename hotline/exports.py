@@ -107,7 +107,7 @@ def export_list(user, tickets, *, list_name, list_path, query, now=None):
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # deleted when the response closes it
     try:
         with transaction.atomic():  # one snapshot: the count, the rows and their record
-            text_search.keep_gram_bitmap_exact()  # a word search's matches stay exact (hotline/text_search.py)
+            text_search.tune_word_search()  # a word search's matches stay exact (hotline/text_search.py)
             if _counted_past_the_limit(tickets):
                 raise InvalidInput(TOO_MANY.format(limit=EXPORT_LIMIT))
             rows = export_rows(user, tickets, now, limit=EXPORT_LIMIT + 1)

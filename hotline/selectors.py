@@ -12,7 +12,7 @@ from assessment.clock.models import OPEN as OPEN_CLOCK
 from assessment.clock.models import Clock
 from assessment.clock.overdue import past_q
 from assessment.clock.selectors import open_dispatch_due
-from core.paging import CappedPaginator
+from core.paging import COUNT_CAP, CappedPaginator, page_number
 from core.permissions import address_district_id, visible_unit_ids
 from core.planner import estimated_rows
 from dispatch.models import (
@@ -232,38 +232,53 @@ def repeats_of(ticket):
     return ticket.repeats.order_by("received_at", "id").only("id", "received_at", "status")
 
 
-def search_tickets(user, query):
+def search_tickets(user, query, *, wanted=text_search.PAGE_ROWS):
     """(tickets, note): by number (20261122-123 or 123), phone or its last digits, content words, or a caller's
     name, within the user's scope. A phone-shaped query, a phone's last 4 to 8 digits and a caller's name match only
     orders the user must call now (privacy.phone_search_q), never their content or address; ``note`` says so. Each
     shape goes to its own index: the id, caller_phone, the grams of content and address (text_search); none is OR-ed
-    with a scan of another."""
+    with a scan of another. ``wanted``: how many of them the caller reads (a page's end, a capped count), which
+    decides how a content word is searched (text_search.word_search_plans)."""
+    (tickets,), note = _search_routes(user, query, (wanted,))
+    return tickets, note
+
+
+def _search_routes(user, query, wanted):
+    """([the orders search_tickets finds, for each number of ``wanted`` found the way that reads fewest rows for
+    that many], note): the same orders each time."""
     tickets = visible_tickets(user)
     query = query.strip()
     head, _, tail = query.rpartition("-")
     if tail.isdigit() and len(tail) < 11 and (not head or TICKET_DATE.match(head)):
         if head:
-            return tickets.filter(pk=int(tail)), ""
+            return [tickets.filter(pk=int(tail))] * len(wanted), ""
         phones = _phone_matches(user, query)
         if not phones and not privacy.phone_shaped(query) and len(tail) < privacy.MIN_PHONE_TAIL:
-            return tickets.filter(pk=int(tail)), ""
-        return tickets.filter(pk__in=[int(tail), *phones]), privacy.PHONE_SEARCH_NOTE
+            return [tickets.filter(pk=int(tail))] * len(wanted), ""
+        return [tickets.filter(pk__in=[int(tail), *phones])] * len(wanted), privacy.PHONE_SEARCH_NOTE
     if privacy.phone_shaped(query):
-        return tickets.filter(pk__in=_phone_matches(user, query)), privacy.PHONE_SEARCH_NOTE
+        return [tickets.filter(pk__in=_phone_matches(user, query))] * len(wanted), privacy.PHONE_SEARCH_NOTE
     if privacy.has_number(query):  # numbers in content and addresses are masked: no oracle for them
-        return tickets.none(), privacy.PHONE_SEARCH_NOTE
-    words, named = _word_matches(user, query), _name_matches(user, query)
+        return [tickets.none()] * len(wanted), privacy.PHONE_SEARCH_NOTE
+    routes, named = _word_matches(user, query, wanted), _name_matches(user, query)
     if named:  # one set of ids, not an OR: OR-ed, the planner walks every order testing both (22 s at 5 M)
-        either = Ticket.objects.filter(pk__in=named).values("pk").union(words.order_by().values("pk"))
-        return tickets.filter(pk__in=either), ""
-    return words, ""
+        named_ids = Ticket.objects.filter(pk__in=named).values("pk")
+        return [tickets.filter(pk__in=named_ids.union(words.order_by().values("pk"))) for words in routes], ""
+    return routes, ""
 
 
 def search_results(user, query, *, narrow=None):
     """(every order search_page pages through, newest first unless ``narrow`` sorts them; note): its export."""
-    tickets, note = search_tickets(user, query) if query else (visible_tickets(user), "")
-    tickets = tickets.order_by("-received_at", "-pk")
-    return (tickets if narrow is None else narrow(tickets)), note
+    (tickets,), note = _search_lists(user, query, narrow, (COUNT_CAP + 1,))
+    return tickets, note
+
+
+def _search_lists(user, query, narrow, wanted):
+    """([search_results' orders, for each number of ``wanted`` found the way that reads fewest rows for that
+    many], note)."""
+    routes, note = _search_routes(user, query, wanted) if query else ([visible_tickets(user)] * len(wanted), "")
+    ordered = [tickets.order_by("-received_at", "-pk") for tickets in routes]
+    return (ordered if narrow is None else [narrow(tickets) for tickets in ordered]), note
 
 
 def search_page(user, query, limit, *, narrow=None, page=None):
@@ -271,12 +286,14 @@ def search_page(user, query, limit, *, narrow=None, page=None):
     ``narrow`` is the list's filters (a function of a queryset, hotline/listing.py). The page's ids are chosen
     first, in one query that joins nothing but what the filters need, and only those rows are then read with their
     units and leaf: joined before the limit, the planner (which cannot estimate a word's matches) loops the small
-    tables over every match. With no query, the filters alone choose from the user's scope."""
-    tickets, note = search_results(user, query, narrow=narrow)
-    paginator = CappedPaginator(tickets.select_related(None).values_list("pk", flat=True), limit)
+    tables over every match. With no query, the filters alone choose from the user's scope. The page and the
+    capped count are each searched the way that finds their rows soonest: a page's end is near, the count's far."""
+    number = page_number(page, limit)
+    (tickets, counted), note = _search_lists(user, query, narrow, (number * limit, COUNT_CAP + 1))
+    paginator = CappedPaginator(_ids(tickets), limit, counted=_ids(counted))
     with transaction.atomic():
-        text_search.keep_gram_bitmap_exact()
-        ids_page = paginator.get_page(page)
+        text_search.tune_word_search()
+        ids_page = paginator.get_page(number)
         ids = list(ids_page.object_list)
     ids_page.object_list = list_rows(user, ids)
     return ids_page, note
@@ -289,6 +306,10 @@ def list_rows(user, ids):
     rows = privacy.with_address_access(Ticket.objects.select_related(*LIST_RELATED).filter(pk__in=ids), user)
     by_id = {row.pk: row for row in rows}
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _ids(tickets):
+    return tickets.select_related(None).values_list("pk", flat=True)
 
 
 def _phone_matches(user, query):
@@ -315,18 +336,22 @@ def _name_matches(user, query):
     return list(Ticket.objects.filter(allowed, caller_name=query).values_list("pk", flat=True)[:PHONE_MATCH_LIMIT])
 
 
-def _word_matches(user, query):
+def _word_matches(user, query, wanted):
     """Orders in the user's scope whose content holds the query, or whose address does where the user sees it in
-    full; the rows to read first are text_search.word_search_plan's choice: the scope by its ids, or each order
-    walked or matched through the index tested against the scope (visible_tickets). The same orders either way."""
+    full, once for each number of ``wanted``: the rows to read first are text_search.word_search_plans' choice for
+    that many: the scope by its ids, or each order walked or matched through the index tested against the scope
+    (visible_tickets). The same orders either way."""
     unit_ids = visible_unit_ids(user)
     scope_rows = None if unit_ids is None else estimated_rows(Assignment.objects.filter(unit_id__in=unit_ids))
-    plan = text_search.word_search_plan(query, scope_rows)
+    return [_word_route(user, query, plan) for plan in text_search.word_search_plans(query, scope_rows, wanted)]
+
+
+def _word_route(user, query, plan):
     tickets = visible_tickets(user, tested_per_order=plan != text_search.SCOPE)
     if plan == text_search.INDEX:
         tickets = tickets.filter(text_search.indexed_words_match(query))
-    address = Q(address__icontains=query) & Q(address_shown=True)
-    return privacy.with_address_access(tickets, user).filter(Q(content__icontains=query) | address)
+    address = text_search.holds("address", query) & Q(address_shown=True)
+    return privacy.with_address_access(tickets, user).filter(text_search.holds("content", query) | address)
 
 
 def within_list(user, queryset, query, *, relation="pk"):

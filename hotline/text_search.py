@@ -6,19 +6,24 @@ two-character gram of an order's content and address (``hotline_bigrams``, a GIN
 keep current, every insert and edit updates it). A query's grams must all be there (the index), then
 ``icontains`` keeps the exact substring meaning. A one-character query, or another database, keeps icontains only.
 
-Which rows a word search reads is chosen here by the planner's estimates (word_search_plan): the word's matches
+Which rows a word search reads is chosen here by the planner's estimates (word_search_plans): the word's matches
 through the index, the scope's own orders (a street's few thousand), or every order walked newest first (a common
 word for a wide scope: the page's hundred come soon). The fewest expected rows wins.
 """
 
+import re
+
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Value
+from django.db.models import BooleanField, F, Func, Q, Value
 
 from core.planner import estimated_rows
 
 PAGE_ROWS = 100  # the search page's length (hotline.views.lists.LIST_LIMIT)
 INDEX, SCOPE, WALK = "index", "scope", "walk"
 INDEXED_CHARS = 20000  # of content: hotline_bigrams reads no further (migration 0006)
+# Characters no case mapping touches (Chinese, its punctuation, spaces): a query of these alone matches the same
+# orders case-sensitively. Upper-casing every order read costs half of a walk's time.
+CASELESS = re.compile("[\\s\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff，：；！？（）]+")
 
 
 def grams(text):
@@ -40,30 +45,41 @@ def indexed_words_match(query):
     return Func(grams_of_order, wanted, template="%(expressions)s", arg_joiner=" @@ ", output_field=BooleanField())
 
 
-def keep_gram_bitmap_exact():
-    """For the current transaction: memory for a common word's bitmap of matches to stay exact. A lossy bitmap
-    keeps pages, not rows, and PostgreSQL then recomputes the grams of every order on them (at a year, a minute)."""
+def holds(field, query):
+    """A condition: the field holds the query, case aside (icontains; plain LIKE for a caseless query on
+    PostgreSQL: the same orders)."""
+    lookup = "contains" if connection.vendor == "postgresql" and CASELESS.fullmatch(query) else "icontains"
+    return Q(**{f"{field}__{lookup}": query})
+
+
+def tune_word_search():
+    """For the current transaction: memory for a common word's bitmap of matches to stay exact (a lossy bitmap
+    keeps pages, not rows, and PostgreSQL then recomputes the grams of every order on them: at a year, a minute);
+    and no JIT: the per-order scope tests make the planner's costs huge, and compiling them took ~0.6 s a query,
+    more than running them."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
 
 
-def word_search_plan(query, scope_rows):
-    """INDEX, SCOPE or WALK: what a search for ``query`` within ``scope_rows`` orders (None: every order) reads
-    fewest rows through. Without the index (a single character, not PostgreSQL): the scope, else the walk."""
+def word_search_plans(query, scope_rows, wanted):
+    """For each number in ``wanted`` (a page's end, a capped count): INDEX, SCOPE or WALK, what a search for
+    ``query`` within ``scope_rows`` orders (None: every order) reads fewest rows through to find that many matches.
+    Without the index (a single character, not PostgreSQL): the scope, else the walk."""
     if connection.vendor != "postgresql" or len(query) < 2:
-        return WALK if scope_rows is None else SCOPE
+        return [WALK if scope_rows is None else SCOPE for _ in wanted]
     from .models import Ticket
 
-    return cheapest_plan(estimated_matches(query), scope_rows, estimated_rows(Ticket.objects.values("pk")))
+    matches, total = estimated_matches(query), estimated_rows(Ticket.objects.values("pk"))
+    return [cheapest_plan(matches, scope_rows, total, rows) for rows in wanted]
 
 
-def cheapest_plan(matches, scope_rows, total):
+def cheapest_plan(matches, scope_rows, total, wanted=PAGE_ROWS):
     """The plan reading fewest rows: the index reads every match; the scope its orders; the walk, newest first,
-    about PAGE_ROWS / (share of orders in the scope × share matching) orders before the page is full."""
+    about ``wanted`` / (share of orders in the scope × share matching) orders before it has found them."""
     total = max(total, 1)
     scope = total if scope_rows is None else max(min(scope_rows, total), 1)
-    walk = PAGE_ROWS * total * total / (max(matches, 1) * scope)
+    walk = wanted * total * total / (max(matches, 1) * scope)
     costs = {INDEX: matches, WALK: min(total, walk)}
     if scope_rows is not None:
         costs[SCOPE] = scope
