@@ -44,9 +44,11 @@ def child(user, url, runs, explain):
     from django.conf import settings
     from django.db import connection
     from django.test import Client
+    from django.test.utils import setup_test_environment
 
     from dispatch.models import User
 
+    setup_test_environment()  # responses carry their template context (the page and its paginator)
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False
     client = Client()
