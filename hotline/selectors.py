@@ -287,10 +287,13 @@ def search_page(user, query, limit, *, narrow=None, page=None):
     first, in one query that joins nothing but what the filters need, and only those rows are then read with their
     units and leaf: joined before the limit, the planner (which cannot estimate a word's matches) loops the small
     tables over every match. With no query, the filters alone choose from the user's scope. The page and the
-    capped count are each searched the way that finds their rows soonest: a page's end is near, the count's far."""
+    capped count are each searched the way that finds their rows soonest: a page's end is near, the count's far.
+    A district supervisor's count stops at the matches at the district's addresses when they alone pass the cap
+    (no order of them tested against the district's units)."""
     number = page_number(page, limit)
     (tickets, counted), note = _search_lists(user, query, narrow, (number * limit, COUNT_CAP + 1))
-    paginator = CappedPaginator(_ids(tickets), limit, counted=_ids(counted))
+    floor = None if address_district_id(user) is None else _ids(counted.filter(district_address_part(user)))
+    paginator = CappedPaginator(_ids(tickets), limit, counted=_ids(counted), floor=floor)
     with transaction.atomic():
         text_search.tune_word_search()
         ids_page = paginator.get_page(number)
