@@ -541,7 +541,8 @@ def generate_months(plan, *, seed=None, batch_size=None, engine=None, progress=N
 
     On PostgreSQL, when the tables hold fewer than REBUILD_BELOW plans' worth of tickets, the secondary indexes are
     dropped once for the whole plan and rebuilt once after it (also when a month fails), instead of once per month
-    or maintained row by row into an ever larger table: a year costs one sort per index, not twelve."""
+    or maintained row by row into an ever larger table: a year costs one sort per index, not twelve. The tables are
+    vacuumed after the plan (generator_sql.vacuum)."""
     sql = (engine or "sql") == "sql" and generator_sql.supported()
     once = sql and len(plan) > 1 and generator_sql.smaller_than(REBUILD_BELOW * sum(n for _, n in plan))
     with indexes_rebuilt_after(once):
@@ -552,6 +553,8 @@ def generate_months(plan, *, seed=None, batch_size=None, engine=None, progress=N
     if once:  # the plan's days through the rebuilt received_at index
         first, last = month_bounds(plan[0][0])[0], month_bounds(plan[-1][0])[1]
         tally.rebuild(timezone.localdate(first), timezone.localdate(last - dt.timedelta(seconds=1)))
+    if sql:
+        generator_sql.vacuum()
 
 
 @contextmanager
