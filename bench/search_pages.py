@@ -76,7 +76,12 @@ def child(user, url, runs, explain):
         with connection.execute_wrapper(clock):
             client.get(url)
         seconds, sql, params = max(statements, key=lambda s: s[0])
-        with connection.cursor() as cursor:
+        from django.db import transaction
+
+        from hotline import text_search
+
+        with transaction.atomic(), connection.cursor() as cursor:
+            text_search.tune_word_search()  # the settings the search runs its queries with
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
             plan = "\n".join(line for (line,) in cursor.fetchall())
             shown = cursor.mogrify(sql, params).decode()

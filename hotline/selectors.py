@@ -292,7 +292,7 @@ def search_page(user, query, limit, *, narrow=None, page=None):
     (no order of them tested against the district's units)."""
     number = page_number(page, limit)
     (tickets, counted), note = _search_lists(user, query, narrow, (number * limit, COUNT_CAP + 1))
-    floor = None if address_district_id(user) is None else _ids(counted.filter(district_address_part(user)))
+    floor = _district_floor(user, query, counted)
     paginator = CappedPaginator(_ids(tickets), limit, counted=_ids(counted), floor=floor)
     with transaction.atomic():
         text_search.tune_word_search()
@@ -309,6 +309,17 @@ def list_rows(user, ids):
     rows = privacy.with_address_access(Ticket.objects.select_related(*LIST_RELATED).filter(pk__in=ids), user)
     by_id = {row.pk: row for row in rows}
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _district_floor(user, query, counted):
+    """The district's address part of a district supervisor's counted matches, when the word is expected to pass
+    the cap there alone (else counting it first would only add a count); else None."""
+    if address_district_id(user) is None or not query:
+        return None
+    part = district_address_part(user)
+    if text_search.expected_matches_within(query.strip(), Ticket.objects.filter(part)) <= COUNT_CAP:
+        return None
+    return _ids(counted.filter(part))
 
 
 def _ids(tickets):

@@ -93,3 +93,14 @@ def estimated_matches(query):
     from .models import Ticket
 
     return estimated_rows(Ticket.objects.filter(indexed_words_match(query)).values("pk"))
+
+
+def expected_matches_within(query, tickets):
+    """The planner's estimate of the orders among ``tickets`` holding the query's grams, were they spread like all
+    orders; 0 without the index (a single character, not PostgreSQL)."""
+    if connection.vendor != "postgresql" or len(query) < 2:
+        return 0
+    from .models import Ticket
+
+    total = max(estimated_rows(Ticket.objects.values("pk")), 1)
+    return estimated_matches(query) * estimated_rows(tickets.values("pk")) / total
