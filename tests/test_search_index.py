@@ -4,6 +4,7 @@ substring meaning of before; numbers and phones through their own indexes."""
 import pytest
 from django.db import connection
 
+from hotline import text_search
 from hotline.models import Ticket
 from hotline.selectors import search_tickets
 
@@ -59,6 +60,20 @@ def test_a_five_digit_query_finds_the_order_of_that_id_and_the_callers_own(clien
     Ticket.objects.filter(pk=by_phone.pk).update(caller_phone=str(first.pk).zfill(5))  # a short local number
     rows, note = search_tickets(users["agent"], str(first.pk).zfill(5))
     assert set(rows) == {first, by_phone} and "号码检索" in note  # the agent took both, neither dispatched
+
+
+@on_postgres
+@pytest.mark.parametrize("content, address", [
+    ("暖气不热，楼上噪音", "朝阳区望京街道"), ("", ""), ("a", ""), ("ab", "c"), ("AbC", "DEF"), ("楼道\n灯坏了", "x"),
+    ("重复重复重复", "重复"), ("😀表情 emoji", "地址 一"), ("x" * 20005, "尾巴"),
+])
+def test_the_index_holds_every_two_character_gram_of_content_and_address(content, address):
+    """The index's function (migration 0016) yields the grams text_search.grams names, whatever the text's length
+    (odd, even, one character, past the indexed 20 000), case, line breaks or repeats."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tsvector_to_array(hotline_bigrams(%s, %s))", [content, address])
+        (lexemes,) = cursor.fetchone()
+    assert sorted(lexemes) == text_search.grams(content[:text_search.INDEXED_CHARS] + "\n" + address)
 
 
 @on_postgres
