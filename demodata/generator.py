@@ -567,8 +567,8 @@ def indexes_rebuilt_after(rebuild):
     try:
         yield
     finally:
+        generator_sql.rebuild_indexes(definitions)
         with transaction.atomic(), connection.cursor() as cursor:
-            generator_sql.create_indexes(cursor, definitions)
             generator_sql.analyze(cursor)
 
 

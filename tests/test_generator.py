@@ -12,7 +12,7 @@ from django.db.models import F, Q
 
 from assessment.clock.overdue import overdue_q
 from assessment.models import Clock
-from demodata import generator
+from demodata import generator, generator_sql
 from demodata.generator import GeneratorError, generate, generate_months
 from demodata.generator_sql import BULK_TABLES
 from dispatch.choices import UnitKind
@@ -169,16 +169,17 @@ def test_a_bulk_load_rebuilds_the_indexes_of_an_empty_table_and_keeps_those_of_a
     assert Ticket.objects.count() == 600 and TicketEvent.objects.filter(action="intake").count() == 600
 
 
+def secondary_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x
+                          JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+                          WHERE t.relname = ANY(%s) AND NOT x.indisunique ORDER BY 1""", [BULK_TABLES])
+        return cursor.fetchall()
+
+
 @postgres_only
 def test_months_onto_an_empty_table_drop_the_indexes_once_and_rebuild_them_even_when_a_month_fails(
         demo_users, catalog, monkeypatch):
-    def secondary_indexes():
-        with connection.cursor() as cursor:
-            cursor.execute("""SELECT c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x
-                              JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
-                              WHERE t.relname = ANY(%s) AND NOT x.indisunique ORDER BY 1""", [BULK_TABLES])
-            return cursor.fetchall()
-
     built = secondary_indexes()
     during = [secondary_indexes() for _ in generate_months([("2026-01", 300), ("2026-02", 300)], seed=1, engine="sql")]
     assert during == [[], []]  # no index maintained row by row, none re-sorted between months
@@ -229,3 +230,28 @@ def test_with_the_starter_catalog_about_half_the_orders_go_straight_to_a_street(
     dispatched = Ticket.objects.exclude(lead_unit=None)
     share = dispatched.filter(lead_unit__kind=UnitKind.STREET).count() / dispatched.count()
     assert 0.4 < share < 0.75, share
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_gram_index_is_rebuilt_in_a_second_session_beside_the_others():
+    built = secondary_indexes()
+    with connection.cursor() as cursor:
+        definitions = generator_sql.drop_indexes(cursor)  # autocommit: committed, as between a plan's months
+    sessions = []
+    real = generator_sql.create_indexes
+    def noting_the_session(cursor, batch):
+        cursor.execute("SELECT pg_backend_pid()")
+        sessions.append((cursor.fetchone()[0], [d.split(" USING ")[1].split(" ")[0] for d in batch]))
+        real(cursor, batch)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(generator_sql, "create_indexes", noting_the_session)
+            generator_sql.rebuild_indexes(definitions)
+    finally:
+        with connection.cursor() as cursor:
+            for definition in definitions:
+                cursor.execute(definition.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+    assert secondary_indexes() == built
+    gin_sessions = {pid for pid, methods in sessions if methods == ["gin"]}
+    assert len(gin_sessions) == 1 and gin_sessions.isdisjoint(pid for pid, methods in sessions if methods != ["gin"])
