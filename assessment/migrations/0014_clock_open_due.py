@@ -3,19 +3,12 @@ and stops, where the list sorted every running clock of the city first (72 000 a
 PostgreSQL."""
 
 from django.db import migrations, models
+
+from core.migration_operations import add_index_concurrently
 from django.db.models import Q
 
 INDEX = models.Index(fields=["due_at", "id"], name="clock_running_due",
                      condition=Q(stopped_at__isnull=True, paused_at__isnull=True))
-
-
-def create(apps, schema_editor):
-    concurrently = {"concurrently": True} if schema_editor.connection.vendor == "postgresql" else {}
-    schema_editor.add_index(apps.get_model("assessment", "Clock"), INDEX, **concurrently)
-
-
-def drop(apps, schema_editor):
-    schema_editor.remove_index(apps.get_model("assessment", "Clock"), INDEX)
 
 
 class Migration(migrations.Migration):
@@ -24,8 +17,5 @@ class Migration(migrations.Migration):
     dependencies = [("assessment", "0013_month_close_watermarks")]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            database_operations=[migrations.RunPython(create, drop, elidable=False)],
-            state_operations=[migrations.AddIndex(model_name="clock", index=INDEX)],
-        ),
+        add_index_concurrently("assessment", "clock", INDEX),
     ]

@@ -6,16 +6,9 @@ reading the table from disk). Built CONCURRENTLY on PostgreSQL; the ticket-only 
 import django.db.models.deletion
 from django.db import migrations, models
 
+from core.migration_operations import add_index_concurrently
+
 INDEX = models.Index(fields=["ticket", "unit"], name="assignment_ticket_unit")
-
-
-def create(apps, schema_editor):
-    concurrently = {"concurrently": True} if schema_editor.connection.vendor == "postgresql" else {}
-    schema_editor.add_index(apps.get_model("dispatch", "Assignment"), INDEX, **concurrently)
-
-
-def drop(apps, schema_editor):
-    schema_editor.remove_index(apps.get_model("dispatch", "Assignment"), INDEX)
 
 
 class Migration(migrations.Migration):
@@ -24,10 +17,7 @@ class Migration(migrations.Migration):
     dependencies = [("dispatch", "0007_catalogitem_photo_required")]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            database_operations=[migrations.RunPython(create, drop, elidable=False)],
-            state_operations=[migrations.AddIndex(model_name="assignment", index=INDEX)],
-        ),
+        add_index_concurrently("dispatch", "assignment", INDEX),
         migrations.AlterField(
             model_name="assignment", name="ticket",
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE,

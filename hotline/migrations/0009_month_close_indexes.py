@@ -4,6 +4,8 @@ loaded table keeps taking orders meanwhile."""
 
 from django.db import migrations, models
 
+from core.migration_operations import add_index_concurrently
+
 INDEXES = {
     "callback": models.Index(fields=["created_at"], name="callback_month"),
     "ticket": models.Index(
@@ -12,23 +14,9 @@ INDEXES = {
 }
 
 
-def create(apps, schema_editor):
-    concurrently = {"concurrently": True} if schema_editor.connection.vendor == "postgresql" else {}
-    for model_name, index in INDEXES.items():
-        schema_editor.add_index(apps.get_model("hotline", model_name), index, **concurrently)
-
-
-def drop(apps, schema_editor):
-    for model_name, index in INDEXES.items():
-        schema_editor.remove_index(apps.get_model("hotline", model_name), index)
-
-
 class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY
 
     dependencies = [("hotline", "0008_index_cleanup")]
 
-    operations = [migrations.SeparateDatabaseAndState(
-        database_operations=[migrations.RunPython(create, drop, elidable=False)],
-        state_operations=[migrations.AddIndex(model_name=name, index=index) for name, index in INDEXES.items()],
-    )]
+    operations = [add_index_concurrently("hotline", name, index) for name, index in INDEXES.items()]

@@ -5,17 +5,10 @@ received_at index it replaces is dropped after."""
 
 from django.db import migrations, models
 
+from core.migration_operations import add_index_concurrently
+
 INDEX = models.Index(fields=["received_at"], name="ticket_received_at",
                      include=["catalog_item", "district", "street", "repeat_of"])
-
-
-def create(apps, schema_editor):
-    concurrently = {"concurrently": True} if schema_editor.connection.vendor == "postgresql" else {}
-    schema_editor.add_index(apps.get_model("hotline", "Ticket"), INDEX, **concurrently)
-
-
-def drop(apps, schema_editor):
-    schema_editor.remove_index(apps.get_model("hotline", "Ticket"), INDEX)
 
 
 class Migration(migrations.Migration):
@@ -24,10 +17,7 @@ class Migration(migrations.Migration):
     dependencies = [("hotline", "0016_bigrams_without_a_subquery")]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            database_operations=[migrations.RunPython(create, drop, elidable=False)],
-            state_operations=[migrations.AddIndex(model_name="ticket", index=INDEX)],
-        ),
+        add_index_concurrently("hotline", "ticket", INDEX),
         migrations.AlterField(model_name="ticket", name="received_at",
                               field=models.DateTimeField(verbose_name="受理时间")),
     ]
