@@ -20,7 +20,8 @@ from hotline.models import Callback, TicketEvent
 MARGIN = dt.timedelta(minutes=10)
 SOURCES = {"events": TicketEvent, "callbacks": Callback, "exclusions": Exclusion}
 
-TOUCHED, REFRESHED = "assessment_touched_orders", "assessment_refreshed_pairs"
+TOUCHED, REFRESHED, BEFORE = "assessment_touched_orders", "assessment_refreshed_pairs", "assessment_pairs_before"
+TEMPORARY = (TOUCHED, REFRESHED, BEFORE)
 STORED = AssessedOrder._meta.db_table
 PAIR_COLUMNS = ("unit_id", "ticket_id", "received_at", "reached", "resolved", "satisfaction", "overdue", "in_time",
                 "caller_denied", "excluded")  # a pair's columns as PAIRS_SQL selects them: its key, then its flags
@@ -58,12 +59,14 @@ def can_refresh(close, rule_snapshot, now):
 def refresh_pairs(month, pairs_for, params, *, marks, since):
     """Bring the stored pairs of the orders touched since the watermarks ``marks`` and the time ``since`` (the last
     computation) up to date; ``pairs_for(orders_sql)`` selects PAIRS_SQL's rows for the orders that query selects.
-    Only pairs that changed are written: most touched orders (received, contacted or completed since, not yet
-    called back) have no pair before or after. Returns (orders touched, pairs deleted, pairs written)."""
+    The touched orders' stored pairs are read once (one pass over the month's pairs) and compared with their new
+    pairs: only those that changed are deleted and written, with no probe of the stored key for each new pair.
+    Most touched orders (received, contacted or completed since, not yet called back) have no pair before or
+    after. Returns (orders touched, pairs deleted, pairs written)."""
     adapt = connection.ops.adapt_datetimefield_value
     postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        for table in (TOUCHED, REFRESHED):
+        for table in TEMPORARY:
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(TOUCHED_SQL, {**marks, "since": adapt(since - MARGIN), "now": params["now"]})
         cursor.execute(f"SELECT count(*) FROM {TOUCHED}")
@@ -76,22 +79,29 @@ def refresh_pairs(month, pairs_for, params, *, marks, since):
         if postgres:
             for setting in NESTED_LOOPS_ONLY:
                 cursor.execute(f"RESET {setting}")
-            cursor.execute(f"ANALYZE {REFRESHED}")
-        same = " AND ".join(f"n.{column} {'=' if column in KEY_COLUMNS else null_safe_equal()} p.{column}"
-                            for column in PAIR_COLUMNS)
-        cursor.execute(f"""DELETE FROM {STORED} AS p WHERE month = %(month)s AND ticket_id IN (SELECT id FROM {TOUCHED})
-                           AND NOT EXISTS (SELECT 1 FROM {REFRESHED} n WHERE {same})""", params)
-        deleted = cursor.rowcount
         columns = ", ".join(PAIR_COLUMNS)
+        cursor.execute(f"""CREATE TEMPORARY TABLE {BEFORE} AS SELECT {columns} FROM {STORED}
+                           WHERE month = %(month)s AND ticket_id IN (SELECT id FROM {TOUCHED})""", params)
+        if postgres:
+            for table in (REFRESHED, BEFORE):
+                cursor.execute(f"ANALYZE {table}")
+        cursor.execute(f"""DELETE FROM {STORED} WHERE month = %(month)s AND ({', '.join(KEY_COLUMNS)}) IN (
+                               SELECT {', '.join(KEY_COLUMNS)} FROM {BEFORE} p
+                               WHERE NOT EXISTS (SELECT 1 FROM {REFRESHED} n WHERE {same_pair()}))""", params)
+        deleted = cursor.rowcount
         cursor.execute(f"""INSERT INTO {STORED} (month, {columns}) SELECT %(month)s, {columns} FROM {REFRESHED} n
-                           WHERE NOT EXISTS (SELECT 1 FROM {STORED} p WHERE p.month = %(month)s
-                                             AND p.unit_id = n.unit_id AND p.received_at = n.received_at
-                                             AND p.ticket_id = n.ticket_id)
+                           WHERE NOT EXISTS (SELECT 1 FROM {BEFORE} p WHERE {same_pair()})
                            ORDER BY unit_id, received_at, ticket_id""", params)
         written = cursor.rowcount
-        for table in (TOUCHED, REFRESHED):
+        for table in TEMPORARY:
             cursor.execute(f"DROP TABLE {table}")
     return touched, deleted, written
+
+
+def same_pair():
+    """SQL: the new pair n and the stored pair p have the same key and flags."""
+    return " AND ".join(f"n.{column} {'=' if column in KEY_COLUMNS else null_safe_equal()} p.{column}"
+                        for column in PAIR_COLUMNS)
 
 
 def null_safe_equal():
