@@ -2,9 +2,11 @@
 against another in one run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hl_quarter .venv/bin/python bench/district_lists.py \
-        --before /work/main [--runs 7] [--rounds 2]
+        --before /tmp/before [--runs 7] [--rounds 2] [--only 本区]
 
-Reads only (a database holding generated months and the demo users; the export records one ListExport a request).
+Reads only (a database holding generated months and the demo users, such as the shared hl_quarter): every
+transaction of the child is read-only (default_transaction_read_only), its sessions are signed cookies, no
+last_login nor login record (django-axes) is written and the export's ListExport record is left out (one INSERT).
 Each checkout is measured in its own process, with its own code (the working directory's): --before's, then this
 one's, ``--rounds`` times in alternation (A B B A …), so that a noisy machine weighs on both. Each row: one warm-up,
 then --runs timed requests (Django test client, DEBUG off); median and p95 (of 7: the worst) ms, and the number of
@@ -32,6 +34,7 @@ ROWS = [
     ("本区工单 · chaoyang", "chaoyang", "/district/tickets/"),
     ("本区工单 搜索 暖气 · chaoyang", "chaoyang", "/district/tickets/?q=%E6%9A%96%E6%B0%94"),
     ("本区工单 导出 xlsx（一日受理） · chaoyang", "chaoyang", f"/district/tickets/?format=xlsx&{DAY}"),
+    ("街道·已超期 · wangjing", "wangjing", "/work/?tab=overdue"),
     ("派单队列 · dispatcher", "dispatcher", "/center/queue/"),
     ("回访队列 第 50 页 · callback", "callback", "/callbacks/?page=50"),
 ]
@@ -46,15 +49,28 @@ def child(runs):
 
     django.setup()
     from django.conf import settings
+    from django.contrib.auth import user_logged_in
+    from django.contrib.auth.models import update_last_login
     from django.db import connection
     from django.test import Client
 
+    import hotline.exports
     from dispatch.models import User
 
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False
+    # reads only: a shared database is never written (a write would fail loudly)
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c default_transaction_read_only=on".strip()
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    settings.AXES_ENABLED = False  # no access log of the logins
+    user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+    hotline.exports.record_list_export = lambda *args, **kwargs: None
+    only = os.environ.get("DISTRICT_LISTS_ONLY", "")
     clients, result = {}, {}
     for label, username, url in ROWS:
+        if only and only not in label:
+            continue
         if username not in clients:
             clients[username] = Client()
             clients[username].force_login(User.objects.get(username=username))
@@ -90,8 +106,10 @@ def main():
     parser.add_argument("--before", help="the other checkout's directory (e.g. /work/main)")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--only", default="", help="only the rows whose label contains this")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    os.environ["DISTRICT_LISTS_ONLY"] = args.only
     if args.child:
         return child(args.runs)
     before, after = [], []
@@ -101,6 +119,8 @@ def main():
             results.append(run(checkout, args.runs))
     print(f"\n{'':<44}{'before (median / p95, queries)':>34}{'after':>34}")
     for label, _, _ in ROWS:
+        if args.only not in label:
+            continue
         cells = []
         for results in (before, after):
             rows = [r[label] for r in results if "median" in r.get(label, {})]

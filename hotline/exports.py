@@ -92,9 +92,15 @@ def write_workbook(target, sheet_name, rows):
         sheet.set_column(col, col, width)
         sheet.write_string(0, col, header, bold)
     sheet.freeze_panes(1, 0)
-    count = 0
+    count, write, write_string = 0, sheet.write, sheet.write_string
     for count, row in enumerate(rows, start=1):
-        sheet.write_row(count, 0, row)
+        for col, value in enumerate(row):  # write_row's cells, without its dispatch on each cell's type
+            if value is None or value == "":
+                continue  # left empty, as write_row leaves it
+            if type(value) is str:
+                write_string(count, col, value)
+            else:
+                write(count, col, value)
     sheet.autofilter(0, 0, max(count, 1), len(COLUMNS) - 1)
     book.close()
     return count
