@@ -5,6 +5,7 @@ core.errors (400/403/404/409 via config.api_errors). A ticket, whistle or extens
 is 404 before any service runs.
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -85,6 +86,14 @@ def ticket_action(serializer_class, url_path, *, response=ACTION_RESULT, created
     return decorate
 
 
+def _sql(queryset):
+    """The SQL of a queryset, or None when it can match nothing (EmptyResultSet)."""
+    try:
+        return str(queryset.query)
+    except EmptyResultSet:
+        return None
+
+
 @extend_schema_view(
     list=extend_schema(summary="工单列表（按权限范围）",
                        description="按受理时间从新到旧；用返回的 next / previous 链接翻页（游标），每页耗时相同。"
@@ -109,6 +118,18 @@ class TicketViewSet(DomainInputMixin, mixins.ListModelMixin, viewsets.GenericVie
     def page_rows(self, ids):
         """The rows of a page whose ids KeysetPagination chose from get_queryset's."""
         return selectors.list_rows(self.request.user, ids)
+
+    def filter_queryset(self, queryset):
+        filtered = super().filter_queryset(queryset)
+        self.narrowed = _sql(filtered) != _sql(queryset)  # by a filter of the URL
+        return filtered
+
+    def capped_count(self, queryset, cap):
+        """KeysetPagination's count, at most ``cap`` + 1: with no filter narrowing the list, a unit's scope counted as
+        its ids (selectors.scope_ids: the UNION alone) instead of each order looked up again (a street's 9 700 orders
+        at a quarter: 200 ms of the page); else the list's rows."""
+        ids = None if getattr(self, "narrowed", True) else selectors.scope_ids(self.request.user)
+        return (queryset.order_by().values("pk") if ids is None else ids)[: cap + 1].count()
 
     def get_serializer_class(self):
         return s.TicketDetailSerializer if self.action == "retrieve" else s.TicketListSerializer

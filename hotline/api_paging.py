@@ -72,7 +72,9 @@ class KeysetPagination(CursorPagination):
             ids = _page_ids(queryset_page, self.ordering, self.page_size + 1)
             self.page = self.rows(queryset, ids[: self.page_size])
             self.has_older, self.has_newer = len(ids) > self.page_size, bool(text)
-        self.count = queryset.order_by().values("pk")[: self.COUNT_CAP + 1].count()
+        counted = getattr(self.view, "capped_count", None)  # the view's cheaper count of the same rows
+        self.count = (counted(queryset, self.COUNT_CAP) if counted else
+                      queryset.order_by().values("pk")[: self.COUNT_CAP + 1].count())
         return self.page
 
     def rows(self, queryset, ids):

@@ -69,7 +69,23 @@ def visible_tickets(user, *, tested_per_order=False):
     if tested_per_order:
         return tickets.filter(Exists(assigned.filter(ticket=OuterRef("pk")))
                               | Exists(whistled.filter(whistle__ticket=OuterRef("pk"))))
-    return tickets.filter(pk__in=assigned.values("ticket_id").union(whistled.values("whistle__ticket_id")))
+    return tickets.filter(pk__in=_scope_ids(unit_ids))
+
+
+def _scope_ids(unit_ids):
+    assigned = Assignment.objects.filter(unit_id__in=unit_ids)
+    whistled = WhistleTarget.objects.filter(unit_id__in=unit_ids)
+    return assigned.values("ticket_id").union(whistled.values("whistle__ticket_id"))
+
+
+def scope_ids(user):
+    """A unit's scope as the ids of its orders (visible_tickets' UNION of the units' assignments and whistle targets,
+    each the id of an existing order: the foreign keys), for counting them without reading the orders; None when the
+    scope is no set of ids (the center sees every order, a district supervisor's is tested per order)."""
+    unit_ids = visible_unit_ids(user)
+    if unit_ids is None or address_district_id(user) is not None:
+        return None
+    return _scope_ids(unit_ids)
 
 
 def district_scope_q(user):

@@ -16,6 +16,7 @@ from assessment.clock.selectors import NEAR, deadlines_to_urge, own_units_clocks
 from assessment.models import Clock
 from core import paging
 from hotline import exports, privacy, selectors
+from hotline.api_paging import KeysetPagination
 from hotline.services import handling, intake
 
 from .api_helpers import client_for
@@ -82,6 +83,21 @@ def test_each_scope_pages_its_orders_newest_first_with_the_address_it_may_see(us
                                                 sorted(scope, key=lambda t: (t.received_at, t.pk), reverse=True)]
     back, _ = walk(client, {"limit": 3, "status": "dispatched"})  # a filter still narrows the same scope
     assert back == newest_first(t for t in scope if t.status == "dispatched")
+
+
+@pytest.mark.parametrize("username", SCOPES)
+def test_the_api_counts_its_scope_and_a_filtered_list_its_own_rows(users, scopes, username, monkeypatch):
+    """Unfiltered, a unit's count is its ids' (the UNION alone); filtered, the list's rows: the same numbers."""
+    user = users[username]
+    scope = selectors.visible_tickets(user)
+    client = client_for(user)
+    for params, rows in (({}, scope), ({"received_from": ""}, scope), ({"status": "dispatched"}, scope.filter(
+            status="dispatched")), ({"status": "closed"}, scope.none())):
+        body = client.get("/api/tickets/", {"limit": 2, **params}).json()
+        assert (body["count"], body["count_is_exact"]) == (rows.count(), True), params
+    monkeypatch.setattr(KeysetPagination, "COUNT_CAP", 1)
+    body = client.get("/api/tickets/", {"limit": 2}).json()
+    assert (body["count"], body["count_is_exact"]) == (1, scope.count() <= 1)
 
 
 def test_the_district_sees_the_misrouted_order_its_street_had(users, scopes):
