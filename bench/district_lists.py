@@ -114,9 +114,9 @@ def main():
     parser.add_argument("--only", default="", help="only the rows whose label contains one of these (a,b)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    os.environ["DISTRICT_LISTS_ONLY"] = args.only
     if args.child:
         return child(args.runs)
+    os.environ["DISTRICT_LISTS_ONLY"] = args.only  # for the children
     before, after = [], []
     for round_ in range(args.rounds):
         pair = [(args.before, before), (str(HERE), after)]
