@@ -187,6 +187,19 @@ def dispatch_queue():
     )
 
 
+def dispatch_queue_rows(ids):
+    """The dispatcher's queue's orders ``ids`` (a page of dispatch_queue's, chosen first), in that order, as its rows
+    show them: units, leaf and the dispatch deadline."""
+    return _in_order(Ticket.objects.select_related(*LIST_RELATED).annotate(dispatch_due_at=open_dispatch_due()), ids)
+
+
+def _in_order(tickets, ids):
+    """The orders ``ids`` read by their ids alone (a page chosen already: its list's conditions with the ids make
+    the planner expect one or two rows and loop the small tables over them), in the order of ``ids``."""
+    by_id = {row.pk: row for row in tickets.filter(pk__in=ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def pending_extensions():
     return (
         ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING)
@@ -215,6 +228,11 @@ def callback_queue():
         .filter(status__in=AWAITING_CALLBACK_STATUSES)
         .order_by("completed_at", "pk")
     )
+
+
+def callback_queue_rows(ids):
+    """The callback queue's orders ``ids`` (a page of callback_queue's, chosen first), in that order."""
+    return _in_order(Ticket.objects.select_related(*LIST_RELATED), ids)
 
 
 def callback_decisions():

@@ -10,6 +10,7 @@ from assessment.clock.choices import LimitKey
 from dispatch.choices import Role
 
 OPEN = Q(stopped_at__isnull=True, paused_at__isnull=True)
+OPEN_DISPATCH = Q(key__startswith="dispatch:", stopped_at__isnull=True, whistle_target__isnull=True)  # waiting
 
 
 class Clock(models.Model):
@@ -45,6 +46,10 @@ class Clock(models.Model):
             models.Index(fields=["unit", "due_at"], name="clock_open_unit_due", condition=Q(stopped_at__isnull=True)),
             # 督办 (deadlines_to_urge): running clocks, soonest first
             models.Index(fields=["due_at", "id"], name="clock_running_due", condition=OPEN),
+            # The dispatcher's queue (assessment/clock/selectors.py open_dispatch_due): each waiting order's running
+            # dispatch clock, found and read in the index alone
+            models.Index(fields=["ticket", "-started_at"], name="clock_open_dispatch", include=["due_at"],
+                         condition=OPEN_DISPATCH),
         ]
         constraints = [
             models.UniqueConstraint(

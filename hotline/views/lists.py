@@ -23,10 +23,20 @@ LIST_LIMIT = 100
 UNIT_TABS = [("to_sign", "待签收"), ("in_progress", "办理中"), ("due_soon", "临期"), ("overdue", "已超期")]
 
 
-def paged(request, queryset, floor=None):
+def paged(request, queryset, floor=None, *, read_rows=None):
     """One page of LIST_LIMIT rows (?page=N); a page number out of range or not a number gives the nearest page.
-    The count stops at 10 000 (core/paging.py; ``floor``: see CappedPaginator)."""
-    return CappedPaginator(queryset, LIST_LIMIT, floor=floor).get_page(request.GET.get("page"))
+    The count stops at 10 000 (core/paging.py; ``floor``: see CappedPaginator).
+
+    ``read_rows`` (ids first): the page is chosen as ids alone, in a query that reads no relation and no column the
+    list does not filter or sort by, and ``read_rows(ids)`` then reads only those rows, in that order (with their
+    units, leaf and annotations): joined and annotated before the limit, every row of a queue was read whole and
+    joined to be sorted (the dispatcher's 3 287 at a quarter), and a deep page walked its offset's rows joined."""
+    if read_rows is None:
+        return CappedPaginator(queryset, LIST_LIMIT, floor=floor).get_page(request.GET.get("page"))
+    ids = queryset.select_related(None).prefetch_related(None).values_list("pk", flat=True)
+    page = CappedPaginator(ids, LIST_LIMIT, floor=floor).get_page(request.GET.get("page"))
+    page.object_list = read_rows(list(page.object_list))
+    return page
 
 
 def filtered_rows(request, queryset, *, relation=None, now=None):
@@ -36,14 +46,16 @@ def filtered_rows(request, queryset, *, relation=None, now=None):
     return listing.filtered(request, queryset, relation=relation, now=now)
 
 
-def filtered_list(request, queryset, *, relation=None, rows="tickets", floor=None):
+def filtered_list(request, queryset, *, relation=None, rows="tickets", floor=None, read_rows=None):
     """The list's filters, sort, search box (?q=) and page, all from the URL (hotline/listing.py): a context for
     templates/hotline/_list_filters.html and _ticket_table.html (the page under ``rows``). A list of orders (no
     ``relation``) offers 导出Excel. ``floor``: a condition picking a part of the list that is cheaper to count (see
-    CappedPaginator); it narrows the already filtered rows, so a search runs once."""
+    CappedPaginator); it narrows the already filtered rows, so a search runs once. ``read_rows``: the page's ids
+    are chosen first and this reads their rows (``paged``)."""
     filters, queryset = filtered_rows(request, queryset, relation=relation)
     floor = None if floor is None else queryset.filter(floor)
-    return {**filter_bar(request, filters, exportable=relation is None), rows: paged(request, queryset, floor)}
+    return {**filter_bar(request, filters, exportable=relation is None),
+            rows: paged(request, queryset, floor, read_rows=read_rows)}
 
 
 def export_requested(request, queryset, list_name):
@@ -126,7 +138,7 @@ def callback_queue(request):
     if export := export_requested(request, selectors.callback_queue(), "待回访"):
         return export
     return render(request, "hotline/callback_queue.html", {
-        **filtered_list(request, selectors.callback_queue()),
+        **filtered_list(request, selectors.callback_queue(), read_rows=selectors.callback_queue_rows),
         "decisions": selectors.callback_decisions()[:LIST_LIMIT],
     })
 

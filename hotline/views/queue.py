@@ -30,7 +30,7 @@ def queue_page(request, batch_form=None, status=200):
     """The queue with its filters; for a dispatcher a checkbox on every order a dispatch would take, the batch form
     (a bound one re-shown with its errors) and the report of the last batch."""
     user = request.user
-    context = filtered_list(request, selectors.dispatch_queue())
+    context = filtered_list(request, selectors.dispatch_queue(), read_rows=selectors.dispatch_queue_rows)
     context.update({
         "extensions": mark_extension_actions(user, list(selectors.pending_extensions()[:LIST_LIMIT])),
         "deadlines": selectors.near_or_past_deadline(user)[:LIST_LIMIT],
