@@ -3,20 +3,56 @@ countdown, built in Python: one list page shows up to 300 such rows (a queue, it
 through the template engine each row cost ~1 ms of variable lookups, filters, includes and inclusion tags, most of
 a queue page's time at volume. The markup is the templates' as they were (tests/test_row_html.py renders both)."""
 
-from django.urls import reverse
+import functools
+import unicodedata
+
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from assessment.clock import countdown as countdowns
 from assessment.clock.overdue import is_past
+from dispatch.choices import Tier
 
-from .choices import OPEN_STATUSES
+from .choices import OPEN_STATUSES, Status
 
 CELL_BREAK = "\n    "  # between a row's cells, as the template had them on their own lines
 STATE_BADGES = {"overdue": ' <span class="badge overdue">已超期</span>',
                 "warn": ' <span class="badge warn">临期</span>'}
+
+
+CONTENT_CHARS = 40
+STATUS_LABELS = dict(Status.choices)
+
+
+TIER_LABELS = dict(Tier.choices)
+
+
+def _label(labels, value):
+    """A choice's label as get_FOO_display gives it (the value itself when it is not a choice)."""
+    return force_str(labels.get(value, value), strings_only=True)
+
+
+@functools.lru_cache(maxsize=8)
+def _ticket_url_parts(prefix, urlconf):
+    """The ticket page's URL around its id ("/tickets/", "/"), reversed once per script prefix and URLconf."""
+    head, _, tail = reverse("hotline:ticket", args=[0], urlconf=urlconf).rpartition("/0/")
+    return head + "/", "/" + tail
+
+
+def ticket_url(pk):
+    head, tail = _ticket_url_parts(get_script_prefix(), get_urlconf())
+    return f"{head}{pk}{tail}"
+
+
+def _cut(text, length=CONTENT_CHARS):
+    """The filter truncatechars: ``length`` characters at most, … in the last; a short text is only normalized."""
+    if len(text) <= length:
+        return unicodedata.normalize("NFC", text)
+    return Truncator(text).chars(length)
 
 
 def _local(moment, pattern):
@@ -72,16 +108,16 @@ def ticket_cells(ticket, select=False, now=None):
     else:
         cells.append("")
     number = escape(ticket.number)
-    cells.append(f'<td class="nowrap" data-label="工单号"><a href="{reverse("hotline:ticket", args=[ticket.pk])}">'
+    cells.append(f'<td class="nowrap" data-label="工单号"><a href="{ticket_url(ticket.pk)}">'
                  f'{number}</a><div class="muted">{_local(ticket.received_at, "%m-%d %H:%M")}</div></td>')
-    cells.append(f'<td class="clip" data-label="诉求内容">{escape(Truncator(ticket.shown_content).chars(40))}</td>')
+    cells.append(f'<td class="clip" data-label="诉求内容">{escape(_cut(ticket.shown_content))}</td>')
     street = f" {escape(ticket.street.name)}" if ticket.street else ""
     cells.append(f'<td data-label="事发地">{escape(ticket.district.name)}{street}</td>')
     cells.append(f'<td data-label="目录">{escape(ticket.catalog_item.name)}</td>')
-    cells.append(f'<td data-label="响应级别">{escape(ticket.get_tier_display())}</td>')
+    cells.append(f'<td data-label="响应级别">{escape(_label(TIER_LABELS, ticket.tier))}</td>')
     dispatch_due_at = getattr(ticket, "dispatch_due_at", None)
     waiting = f'<div class="muted">派单时限 {dispatch_due_html(dispatch_due_at, now)}</div>' if dispatch_due_at else ""
-    status = escape(ticket.get_status_display())
+    status = escape(_label(STATUS_LABELS, ticket.status))
     cells.append(f'<td data-label="状态"><span class="badge">{status}</span>{waiting}</td>')
     unit = ticket.lead_unit.name if ticket.lead_unit else ""
     cells.append(f'<td data-label="承办单位">{escape(unit or "—")}</td>')

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django import template
 from django.template import Context, Engine, engines
+from django.test.utils import override_script_prefix
 from django.utils import timezone
 
 from assessment.clock import countdown as countdowns
@@ -85,6 +86,9 @@ def test_queue_rows_render_as_the_template_did(users, directory, catalog, frozen
     assert new == old
     old, new = old_and_new(rows)
     assert new == old
+    with override_script_prefix("/hotline/"):  # behind a path prefix the links keep it
+        old, new = old_and_new(rows)
+    assert f'href="/hotline/tickets/{rows[0].pk}/"' in new and new == old
 
 
 def test_worklist_rows_with_running_clocks_render_as_the_template_did(users, directory, catalog, frozen):
