@@ -6,7 +6,8 @@ another checkout, with where each page's time goes (SQL against the rest: Python
 Each row (bench/volume.py's URLs, as the same users) is measured in a fresh process of each checkout in turn
 (``--before`` first, then this one; ``--rounds N`` repeats the pair N times, alternating), so the two see the same
 machine: one warm-up GET, then --runs timed ones; median and p95 (of 7: the worst) in ms, through Django's test
-client (DEBUG off, throttles lifted). Then one more GET with its statements captured: their number and summed time
+client (DEBUG off, throttles lifted), and the process's CPU time per request (Python: ORM rows, templates; the
+database's time is not in it). Then one more GET with its statements captured: their number and summed time
 ("sql"), the rest of the request being Python (rows, templates). The rows every list of the page shows (ids, the
 page number, the capped count) are compared between the checkouts: "!! different" when they differ.
 --explain prints EXPLAIN (ANALYZE, BUFFERS) of every statement of each row in this checkout over 5 ms.
@@ -72,11 +73,12 @@ def child(user, url, runs, explain):
     client = Client()
     client.force_login(User.objects.get(username=user))
     response = client.get(url)
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         client.get(url)
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - used) * 1000)
     statements = []
 
     def clock(execute, sql, params, many, context):
@@ -91,7 +93,8 @@ def child(user, url, runs, explain):
         client.get(url)
     total = (time.perf_counter() - started) * 1000
     sql_ms = sum(s for s, _, _ in statements) * 1000
-    result = {"median": statistics.median(times), "p95": max(times), "status": response.status_code,
+    result = {"median": statistics.median(times), "p95": max(times), "cpu": statistics.median(cpu),
+              "status": response.status_code,
               "shown": shown(response.context), "statements": len(statements), "sql": sql_ms, "total": total,
               "each": [round(s * 1000, 1) for s, _, _ in statements]}
     if explain:
@@ -138,9 +141,10 @@ def main():
         for name, runs in measured.items():
             median = statistics.median(m["median"] for m in runs)
             p95 = statistics.median(m["p95"] for m in runs)
+            cpu = statistics.median(m["cpu"] for m in runs)
             last = runs[-1]
-            cells.append(f"{name} {median:5.0f} / {p95:<5.0f} (sql {last['sql']:4.0f} in {last['statements']:2d},"
-                         f" rest {last['total'] - last['sql']:4.0f})")
+            cells.append(f"{name} {median:5.0f} / {p95:<5.0f} (python cpu {cpu:4.0f}; sql {last['sql']:4.0f} in"
+                         f" {last['statements']:2d}, rest {last['total'] - last['sql']:4.0f})")
         shown_ = {json.dumps(m["shown"], sort_keys=True) for runs in measured.values() for m in runs}
         first = next(iter(measured.values()))[-1]["shown"]
         paged = first.get("tickets", {})
@@ -148,6 +152,7 @@ def main():
         print(f"{label} · {user:<10} page {paged.get('page')} of {count}"
               f"  {'  '.join(cells)}{'' if len(shown_) == 1 else '  !! different'}", flush=True)
     print(f"\n(median / p95 ms of {args.runs} runs x {args.rounds} rounds at {args.database}; goal p95 <= 300 ms;"
+          " python cpu: the web process's CPU time per request (median), less bent by the machine's load;"
           " sql: summed statement time of one more request, rest: the request's other time)")
     if args.explain:
         for user, label, url in ROWS:
