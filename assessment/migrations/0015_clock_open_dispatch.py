@@ -7,17 +7,10 @@ running dispatch clocks among 301 845)."""
 from django.db import migrations, models
 from django.db.models import Q
 
+from core.migration_operations import add_index_concurrently
+
 INDEX = models.Index(fields=["ticket", "-started_at"], name="clock_open_dispatch", include=["due_at"],
                      condition=Q(key__startswith="dispatch:", stopped_at__isnull=True, whistle_target__isnull=True))
-
-
-def create(apps, schema_editor):
-    concurrently = {"concurrently": True} if schema_editor.connection.vendor == "postgresql" else {}
-    schema_editor.add_index(apps.get_model("assessment", "Clock"), INDEX, **concurrently)
-
-
-def drop(apps, schema_editor):
-    schema_editor.remove_index(apps.get_model("assessment", "Clock"), INDEX)
 
 
 class Migration(migrations.Migration):
@@ -26,8 +19,5 @@ class Migration(migrations.Migration):
     dependencies = [("assessment", "0014_clock_open_due")]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            database_operations=[migrations.RunPython(create, drop, elidable=False)],
-            state_operations=[migrations.AddIndex(model_name="clock", index=INDEX)],
-        ),
+        add_index_concurrently("assessment", "clock", INDEX),
     ]
