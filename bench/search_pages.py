@@ -6,7 +6,8 @@ city's agent, the busiest street's user and the 朝阳 district supervisor; opti
 Each row (user, word, page) is measured in a fresh process of each checkout in turn (``--before`` first, then this
 one), so the two see the same machine: one warm-up GET, then --runs timed ones; median and p95 (of 7: the worst)
 in ms, through Django's test client (DEBUG off, throttles lifted). The deep page asks page=100: the paginator
-serves the last page it offers (page 100 when the count says "10 000+"). --explain prints EXPLAIN (ANALYZE,
+serves the last page it offers (page 100 when the count says "10 000+", page 10 for a word's "1 000+"; --pages
+picks the pages asked). --explain prints EXPLAIN (ANALYZE,
 BUFFERS) of the slowest statement of this checkout's slowest row.
 """
 
@@ -25,9 +26,9 @@ WORDS = (("内容词", "暖气"), ("内容词", "噪音"), ("地址词", "望京
 PAGES = (1, 100)
 
 
-def rows():
+def rows(pages=PAGES):
     return [(user, f"{kind} {word}", page, f"/tickets/?q={word}" + (f"&page={page}" if page > 1 else ""))
-            for kind, word in WORDS for user in USERS for page in PAGES]
+            for kind, word in WORDS for user in USERS for page in pages]
 
 
 def child(user, url, runs, explain):
@@ -105,13 +106,14 @@ def main():
     parser.add_argument("--before", help="another checkout (e.g. /work/main) measured beside this one")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--pages", default=",".join(map(str, PAGES)), help="pages asked (default 1,100)")
     parser.add_argument("--child", nargs=2, metavar=("USER", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         return child(*args.child, args.runs, args.explain)
     trees = ([("before", args.before)] if args.before else []) + [("after", str(HERE))]
     results = []
-    for user, label, page, url in rows():
+    for user, label, page, url in rows(tuple(int(p) for p in args.pages.split(","))):
         measured = {name: run_child(tree, args.database, user, url, args.runs) for name, tree in trees}
         results.append((user, label, page, url, measured))
         cells = "  ".join(f"{name} {m['median']:6.0f} / {m['p95']:<6.0f}" for name, m in measured.items())

@@ -12,6 +12,7 @@ from assessment.clock.models import OPEN as OPEN_CLOCK
 from assessment.clock.models import Clock
 from assessment.clock.overdue import past_q
 from assessment.clock.selectors import open_dispatch_due
+from core import paging
 from core.paging import COUNT_CAP, CappedPaginator, page_number
 from core.permissions import address_district_id, visible_unit_ids
 from core.planner import estimated_rows
@@ -277,13 +278,14 @@ def search_tickets(user, query, *, wanted=text_search.PAGE_ROWS):
     return tickets, note
 
 
-def _search_routes(user, query, wanted):
+def _search_routes(user, query, wanted, plans=None):
     """([the orders search_tickets finds, for each number of ``wanted`` found the way that reads fewest rows for
-    that many], note): the same orders each time."""
+    that many], note): the same orders each time. ``plans``: a word's plans for ``wanted`` already chosen
+    (_word_plans)."""
     tickets = visible_tickets(user)
     query = query.strip()
     head, _, tail = query.rpartition("-")
-    if tail.isdigit() and len(tail) < 11 and (not head or TICKET_DATE.match(head)):
+    if _number_shaped(query):
         if head:
             return [tickets.filter(pk=int(tail))] * len(wanted), ""
         phones = _phone_matches(user, query)
@@ -294,11 +296,24 @@ def _search_routes(user, query, wanted):
         return [tickets.filter(pk__in=_phone_matches(user, query))] * len(wanted), privacy.PHONE_SEARCH_NOTE
     if privacy.has_number(query):  # numbers in content and addresses are masked: no oracle for them
         return [tickets.none()] * len(wanted), privacy.PHONE_SEARCH_NOTE
-    routes, named = _word_matches(user, query, wanted), _name_matches(user, query)
+    routes, named = _word_matches(user, query, wanted, plans), _name_matches(user, query)
     if named:  # one set of ids, not an OR: OR-ed, the planner walks every order testing both (22 s at 5 M)
         named_ids = Ticket.objects.filter(pk__in=named).values("pk")
         return [tickets.filter(pk__in=named_ids.union(words.order_by().values("pk"))) for words in routes], ""
     return routes, ""
+
+
+def _number_shaped(query):
+    """A ticket's number (20261122-123), or digits that may be an id or a phone's last digits."""
+    head, _, tail = query.rpartition("-")
+    return tail.isdigit() and len(tail) < 11 and (not head or bool(TICKET_DATE.match(head)))
+
+
+def searches_words(query):
+    """True when search_tickets looks for the query in content and addresses (not a number, a phone, nor a query
+    holding one): such a search page counts to text_search.WORD_COUNT_CAP."""
+    query = (query or "").strip()
+    return bool(query) and not (_number_shaped(query) or privacy.phone_shaped(query) or privacy.has_number(query))
 
 
 def search_results(user, query, *, narrow=None):
@@ -307,10 +322,11 @@ def search_results(user, query, *, narrow=None):
     return tickets, note
 
 
-def _search_lists(user, query, narrow, wanted):
+def _search_lists(user, query, narrow, wanted, plans=None):
     """([search_results' orders, for each number of ``wanted`` found the way that reads fewest rows for that
     many], note)."""
-    routes, note = _search_routes(user, query, wanted) if query else ([visible_tickets(user)] * len(wanted), "")
+    routes, note = (_search_routes(user, query, wanted, plans) if query
+                    else ([visible_tickets(user)] * len(wanted), ""))
     ordered = [tickets.order_by("-received_at", "-pk") for tickets in routes]
     return (ordered if narrow is None else [narrow(tickets) for tickets in ordered]), note
 
@@ -320,18 +336,39 @@ def search_page(user, query, limit, *, narrow=None, page=None):
     ``narrow`` is the list's filters (a function of a queryset, hotline/listing.py). The page's ids are chosen
     first, in one query that joins nothing but what the filters need, and only those rows are then read with their
     units and leaf: joined before the limit, the planner (which cannot estimate a word's matches) loops the small
-    tables over every match. With no query, the filters alone choose from the user's scope. The page and the
-    capped count are each searched the way that finds their rows soonest: a page's end is near, the count's far.
-    A district supervisor's count stops at the matches at the district's addresses when they alone pass the cap
-    (no order of them tested against the district's units)."""
-    number = page_number(page, limit)
-    (tickets, counted), note = _search_lists(user, query, narrow, (number * limit, COUNT_CAP + 1))
-    floor = _district_floor(user, query, counted)
-    paginator = CappedPaginator(_ids(tickets), limit, counted=_ids(counted), floor=floor)
+    tables over every match. With no query, the filters alone choose from the user's scope.
+
+    A content or address word is counted to text_search.WORD_COUNT_CAP (1 000), anything else to COUNT_CAP. The
+    page and the capped count are each searched the way that finds their rows soonest: a page's end is near, the
+    count's far. When the page's way reads every candidate anyway (the index's matches, a street's scope), one
+    query reads the ids up to the cap, newest first, and both the page and the count come from it. A page shorter
+    than the page length tells the count too (nothing is counted again). A district supervisor's count stops at
+    the matches at the district's addresses when they alone pass the cap (no order of them tested against the
+    district's units)."""
+    words = searches_words(query)
+    cap = text_search.WORD_COUNT_CAP if words else paging.COUNT_CAP
+    number = page_number(page, limit, cap)
+    wanted = (number * limit, cap + 1)
+    plans = _word_plans(user, query.strip(), wanted, counts=1) if words else None
+    (tickets, counted), note = _search_lists(user, query, narrow, wanted, plans)
+    paginator = CappedPaginator(_ids(tickets), limit, counted=_ids(counted), floor=None, cap=cap)
+    start = (number - 1) * limit
     with transaction.atomic():
         text_search.tune_word_search()
+        upto = None
+        if plans and plans[0] in text_search.READS_ALL:  # every candidate read for the page: read the cap's once
+            upto = list(_ids(tickets)[: cap + 1])
+            paginator.found, ids = len(upto), upto[start:start + limit]
+        else:
+            ids = list(_ids(tickets)[start:start + limit])
+            if len(ids) < limit and (ids or number == 1):  # the page is the list's last: the count is known
+                paginator.found = start + len(ids)
+            else:
+                paginator.floor = _district_floor(user, query, counted, cap)
         ids_page = paginator.get_page(number)
-        ids = list(ids_page.object_list)
+        if ids_page.number != number:  # asked past the last page: the last page instead
+            last = (ids_page.number - 1) * limit
+            ids = upto[last:last + limit] if upto is not None else list(ids_page.object_list)
     ids_page.object_list = list_rows(user, ids)
     return ids_page, note
 
@@ -345,13 +382,13 @@ def list_rows(user, ids):
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def _district_floor(user, query, counted):
+def _district_floor(user, query, counted, cap=COUNT_CAP):
     """The district's address part of a district supervisor's counted matches, when the word is expected to pass
     the cap there alone (else counting it first would only add a count); else None."""
     if address_district_id(user) is None or not query:
         return None
     part = district_address_part(user)
-    if text_search.expected_matches_within(query.strip(), Ticket.objects.filter(part)) <= COUNT_CAP:
+    if text_search.expected_matches_within(query.strip(), Ticket.objects.filter(part)) <= cap:
         return None
     return _ids(counted.filter(part))
 
@@ -384,14 +421,23 @@ def _name_matches(user, query):
     return list(Ticket.objects.filter(allowed, caller_name=query).values_list("pk", flat=True)[:PHONE_MATCH_LIMIT])
 
 
-def _word_matches(user, query, wanted):
+def _word_matches(user, query, wanted, plans=None):
     """Orders in the user's scope whose content holds the query, or whose address does where the user sees it in
     full, once for each number of ``wanted``: the rows to read first are text_search.word_search_plans' choice for
-    that many: the scope by its ids, or each order walked or matched through the index tested against the scope
-    (visible_tickets). The same orders either way."""
+    that many (``plans``, when already chosen): the scope by its ids, or each order walked or matched through the
+    index tested against the scope (visible_tickets). The same orders either way."""
+    plans = _word_plans(user, query, wanted) if plans is None else plans
+    return [_word_route(user, query, plan) for plan in plans]
+
+
+def _word_plans(user, query, wanted, counts=0):
+    """text_search.word_search_plans for the query within the user's scope, for each number of ``wanted`` (the
+    last ``counts`` of them counts)."""
     unit_ids = visible_unit_ids(user)
     scope_rows = None if unit_ids is None else estimated_rows(Assignment.objects.filter(unit_id__in=unit_ids))
-    return [_word_route(user, query, plan) for plan in text_search.word_search_plans(query, scope_rows, wanted)]
+    if counts:
+        return text_search.word_search_plans(query, scope_rows, wanted, counts)
+    return text_search.word_search_plans(query, scope_rows, wanted)
 
 
 def _word_route(user, query, plan):

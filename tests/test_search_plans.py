@@ -42,19 +42,21 @@ def plain_search(user, word):
 
 
 def every_page(user, word, limit=2):
-    found, number, count = [], 1, None
+    """(every row of every page, the count): the count must be the same on every page."""
+    found, number, counts = [], 1, set()
     while True:
         page, _ = selectors.search_page(user, word, limit, page=number)
-        count = page.paginator.count
+        counts.add((page.paginator.count, page.paginator.capped))
         found += [row.pk for row in page.object_list]
         if not page.has_next():
-            return found, count
+            assert len(counts) == 1, counts
+            return found, page.paginator.count
         number += 1
 
 
 def use_plans(monkeypatch, page_plan, count_plan):
     """Force the plan of a page (the first number wanted) and of the capped count (the second)."""
-    def plans(query, scope_rows, wanted):
+    def plans(query, scope_rows, wanted, counts=0):
         return [page_plan, count_plan][:len(wanted)] if len(wanted) == 2 else [page_plan] * len(wanted)
 
     monkeypatch.setattr(text_search, "word_search_plans", plans)
@@ -105,3 +107,56 @@ def test_a_page_number_is_clamped_to_the_pages_a_capped_list_offers():
 
     assert [page_number(p, 100) for p in (None, "x", "0", "-3", "7", "100", "101", "99999")] == [
         1, 1, 1, 1, 7, 100, 100, 100]
+
+
+@pytest.mark.parametrize("username", ["agent", "wangjing", "chaoyang"])
+@pytest.mark.parametrize("page_plan", PLANS)
+@pytest.mark.parametrize("count_plan", PLANS)
+def test_a_word_counts_to_its_own_cap_and_pages_up_to_it(users, orders, monkeypatch, username, page_plan,
+                                                         count_plan):
+    """A content word counts to WORD_COUNT_CAP ("2+" here), its pages stop where the cap does (the newest 2 at 1 a
+    page: page 2 of 2, a page past it is the last), whichever plan reads them; every page says the same count."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" and text_search.INDEX in (page_plan, count_plan):
+        pytest.skip("the gram index is PostgreSQL's")
+    monkeypatch.setattr(text_search, "WORD_COUNT_CAP", 2)
+    use_plans(monkeypatch, page_plan, count_plan)
+    user = users[username]
+    expected = plain_search(user, WORD)
+    assert len(expected) > 2, "more matches than the cap reaches"
+    first, _ = selectors.search_page(user, WORD, 1, page=1)
+    assert (first.paginator.count, first.paginator.capped, first.paginator.num_pages) == (2, True, 2)
+    assert every_page(user, WORD, limit=1) == (expected[:2], 2)
+    past, _ = selectors.search_page(user, WORD, 1, page=7)
+    assert (past.number, [row.pk for row in past.object_list]) == (2, expected[1:2])
+    monkeypatch.setattr(text_search, "WORD_COUNT_CAP", len(expected))
+    exact, _ = selectors.search_page(user, WORD, 1, page=len(expected))  # the last page: short pages tell the count
+    assert (exact.paginator.count, exact.paginator.capped) == (len(expected), False)
+    assert [row.pk for row in exact.object_list] == expected[-1:]
+
+
+def test_the_search_page_says_a_word_search_stops_at_its_cap_and_a_number_does_not(client, users, orders,
+                                                                                   monkeypatch):
+    from core import paging
+
+    from .page_helpers import login
+
+    monkeypatch.setattr(text_search, "WORD_COUNT_CAP", 3)
+    login(client, users["agent"])
+    html = client.get("/tickets/", {"q": WORD}).content.decode()
+    assert "共 3+ 条" in html and 'id="search-cap"' in html and "至多计数、列出 3 条" in html
+    narrowed = client.get("/tickets/", {"q": "暖气漏水，家里很冷"}).content.decode()  # still capped: same note
+    assert "共 3+ 条" in narrowed and 'id="search-cap"' in narrowed
+    monkeypatch.setattr(paging, "COUNT_CAP", 1)  # an id, a phone, a name: the lists' cap, and no word note
+    by_id = client.get("/tickets/", {"q": str(orders[0].pk)}).content.decode()
+    assert orders[0].number in by_id and 'id="search-cap"' not in by_id
+    unfiltered = client.get("/tickets/", {"status": "dispatched"}).content.decode()  # filters alone: COUNT_CAP
+    assert "共 1+ 条" in unfiltered and 'id="search-cap"' not in unfiltered
+
+
+def test_a_word_under_its_cap_shows_no_cap_note(client, users, orders):
+    from .page_helpers import login
+
+    html = login(client, users["agent"]).get("/tickets/", {"q": WORD}).content.decode()
+    assert f"共 {len(plain_search(users['agent'], WORD))} 条" in html and 'id="search-cap"' not in html

@@ -187,5 +187,7 @@ def search(request):
         return exporting.export_or_back(request, filters, tickets, "查找结果")
     tickets, note = selectors.search_page(request.user, query, LIST_LIMIT, page=request.GET.get("page"),
                                           narrow=filters.filter_queryset)
+    capped = tickets.paginator.capped and selectors.searches_words(query)
     return render(request, "hotline/search.html", {
-        "query": query, "tickets": tickets, "note": note, **filter_bar(request, filters)})
+        "query": query, "tickets": tickets, "note": note, "word_cap": tickets.paginator.cap if capped else None,
+        **filter_bar(request, filters)})
