@@ -436,16 +436,32 @@ def _word_plans(user, query, wanted, counts=0):
     unit_ids = visible_unit_ids(user)
     scope_rows = None if unit_ids is None else estimated_rows(Assignment.objects.filter(unit_id__in=unit_ids))
     if counts:
-        return text_search.word_search_plans(query, scope_rows, wanted, counts)
-    return text_search.word_search_plans(query, scope_rows, wanted)
+        plans = text_search.word_search_plans(query, scope_rows, wanted, counts)
+    else:
+        plans = text_search.word_search_plans(query, scope_rows, wanted)
+    if unit_ids and address_district_id(user) is None and text_search.indexed(query):
+        # a unit's scope read by its ids: read beside the index, only the orders among the word's matches
+        return [text_search.IDS if plan == text_search.SCOPE else plan for plan in plans]
+    return plans
 
 
 def _word_route(user, query, plan):
-    tickets = visible_tickets(user, tested_per_order=plan != text_search.SCOPE)
-    if plan == text_search.INDEX:
+    if plan == text_search.IDS:  # the unit's scope as a list of ids: a bitmap of them AND the word's
+        tickets = Ticket.objects.select_related(*LIST_RELATED).filter(text_search.pk_among(_unit_scope_ids(user)))
+    else:
+        tickets = visible_tickets(user, tested_per_order=plan != text_search.SCOPE)
+    if plan in (text_search.INDEX, text_search.IDS):
         tickets = tickets.filter(text_search.indexed_words_match(query))
     address = text_search.holds("address", query) & Q(address_shown=True)
     return privacy.with_address_access(tickets, user).filter(text_search.holds("content", query) | address)
+
+
+def _unit_scope_ids(user):
+    """The ids of a unit user's scope (visible_tickets: assigned or whistled to the user's units), read now."""
+    unit_ids = visible_unit_ids(user)
+    assigned = Assignment.objects.filter(unit_id__in=unit_ids).values_list("ticket_id", flat=True)
+    whistled = WhistleTarget.objects.filter(unit_id__in=unit_ids).values_list("whistle__ticket_id", flat=True)
+    return sorted(set(assigned) | set(whistled))
 
 
 def within_list(user, queryset, query, *, relation="pk"):

@@ -20,13 +20,16 @@ from core.planner import estimated_rows
 
 PAGE_ROWS = 100  # the search page's length (hotline.views.lists.LIST_LIMIT)
 INDEX, SCOPE, WALK = "index", "scope", "walk"
+# A unit's scope as its ids beside the index: the word's bitmap of matches AND the scope's ids as a bitmap of the
+# primary key, so that only the orders in both are read (selectors._word_plans: PostgreSQL, a unit's scope).
+IDS = "ids"
 # The search page counts a content or address word's matches up to here ("1000+ 条"; pages up to the cap's): a
 # common word matches a good part of a year, and counting to 10 000 of them inside a district's or a street's scope
 # cost more than the page (issue 14). Numbers, phones and names keep the lists' COUNT_CAP.
 WORD_COUNT_CAP = 1_000
 # Plans that read every candidate before the newest of them is known (the sort comes last): their page and their
 # capped count are one query (the ids up to the cap, newest first), not two reads of the same rows.
-READS_ALL = (INDEX, SCOPE)
+READS_ALL = (INDEX, SCOPE, IDS)
 INDEXED_CHARS = 20000  # of content: hotline_bigrams reads no further (migration 0006)
 # Characters no case mapping touches (Chinese, its punctuation, spaces): a query of these alone matches the same
 # orders case-sensitively. Upper-casing every order read costs half of a walk's time.
@@ -52,6 +55,15 @@ def indexed_words_match(query):
     return Func(grams_of_order, wanted, template="%(expressions)s", arg_joiner=" @@ ", output_field=BooleanField())
 
 
+def pk_among(ids):
+    """A condition: the order's id is one of ``ids``, sent as one array (PostgreSQL): one parameter, not one per
+    id (a street's year is ~48 000 of them), and a constant whose length the planner sees, so it builds a bitmap
+    of them beside the index's."""
+    literal = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+    return Func(F("pk"), Value(literal), template="(%(expressions)s::bigint[]))", arg_joiner=" = ANY(",
+                output_field=BooleanField())
+
+
 def holds(field, query):
     """A condition: the field holds the query, case aside (icontains; plain LIKE for a caseless query on
     PostgreSQL: the same orders)."""
@@ -71,12 +83,17 @@ def tune_word_search():
                            "set_config('max_parallel_workers_per_gather', '0', true)")
 
 
+def indexed(query):
+    """True when the gram index can serve the query (PostgreSQL, two characters or more)."""
+    return connection.vendor == "postgresql" and len(query) >= 2
+
+
 def word_search_plans(query, scope_rows, wanted, counts=0):
     """For each number in ``wanted`` (a page's end, a capped count): INDEX, SCOPE or WALK, what a search for
     ``query`` within ``scope_rows`` orders (None: every order) reads fewest rows through to find that many matches.
     The last ``counts`` numbers are counts: their rows need no order, so a count through the index stops at them.
     Without the index (a single character, not PostgreSQL): the scope, else the walk."""
-    if connection.vendor != "postgresql" or len(query) < 2:
+    if not indexed(query):
         return [WALK if scope_rows is None else SCOPE for _ in wanted]
     from .models import Ticket
 
