@@ -106,6 +106,11 @@ def word_search_plans(query, scope_rows, wanted, counts=0):
 # the quarter (5.1 M orders, hl_quarter): a walk ~5 µs an order; a row read by its id (a match of the index, an
 # order of a scope) ~15 µs, a block of its own; a match entered in the index's bitmap < 1 µs.
 RANDOM_ROW, BITMAP_ROW = 3, 0.2
+# The walk's rows are an estimate that assumes the matches spread evenly over time and scopes, and that the user
+# sees them; when they do not (an address word of one street, masked for a district supervisor: 望京 for 朝阳 at a
+# year), the walk reads every order before it stops, where the index's cost is bounded by its matches. So a walk
+# must be this much cheaper to be chosen.
+WALK_RISK = 3
 
 
 def cheapest_plan(matches, scope_rows, total, wanted=PAGE_ROWS, *, ordered=True):
@@ -121,7 +126,7 @@ def cheapest_plan(matches, scope_rows, total, wanted=PAGE_ROWS, *, ordered=True)
         index = RANDOM_ROW * matches
     else:
         index = BITMAP_ROW * matches + RANDOM_ROW * min(matches, wanted * total / scope)
-    costs = {INDEX: index, WALK: min(total, walk)}
+    costs = {INDEX: index, WALK: WALK_RISK * min(total, walk)}
     if scope_rows is not None:
         costs[SCOPE] = RANDOM_ROW * scope
     return min(costs, key=costs.get)
