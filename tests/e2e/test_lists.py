@@ -105,3 +105,24 @@ def test_the_callback_agent_sorts_the_queue_newest_first(browser, live_server, o
     assert latest.number in rows(page).first.inner_text()
     shots(page, "callback-queue-sorted")
     page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESK], ids=["phone", "desk"])
+def test_a_word_search_past_its_cap_says_so_and_how_to_narrow_it(browser, live_server, orders, shots, monkeypatch,
+                                                                   viewport):
+    """A content word counts to its cap ("1000+" at volume; 2 here): the page says how many it lists and which
+    conditions narrow it, on a phone as at a desk."""
+    from hotline import text_search
+
+    monkeypatch.setattr(text_search, "WORD_COUNT_CAP", 2)
+    monkeypatch.setattr(lists, "LIST_LIMIT", 2)
+    page = as_user(browser, live_server, "agent")
+    page.set_viewport_size(viewport)
+    page.goto(f"{live_server.url}/tickets/?q=垃圾")
+    assert "共 2+ 条" in page.locator(".pager").first.inner_text()
+    note = page.locator("#search-cap")
+    assert note.is_visible() and "至多计数、列出 2 条" in note.inner_text() and "受理日期" in note.inner_text()
+    shots(page, f"search-word-cap-{viewport['width']}")
+    page.goto(f"{live_server.url}/tickets/?q={orders['urgent'].number}")
+    assert not page.locator("#search-cap").count()  # a number is not a word: no cap note
+    page.context.close()
