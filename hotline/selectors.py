@@ -458,10 +458,7 @@ def _word_route(user, query, plan):
 
 def _unit_scope_ids(user):
     """The ids of a unit user's scope (visible_tickets: assigned or whistled to the user's units), read now."""
-    unit_ids = visible_unit_ids(user)
-    assigned = Assignment.objects.filter(unit_id__in=unit_ids).values_list("ticket_id", flat=True)
-    whistled = WhistleTarget.objects.filter(unit_id__in=unit_ids).values_list("whistle__ticket_id", flat=True)
-    return sorted(set(assigned) | set(whistled))
+    return sorted(row["ticket_id"] for row in _scope_ids(visible_unit_ids(user)))
 
 
 def within_list(user, queryset, query, *, relation="pk"):
