@@ -33,6 +33,7 @@ from dispatch.catalog.selectors import current_version, leaves
 from dispatch.choices import Responsible, Role, Tier, UnitKind
 from dispatch.models import Assignment, CatalogItem, ReturnRequest, Unit, User
 from dispatch.tiers import dispatch_level, suggested_tier
+from hotline import stored_scope
 from hotline.choices import OPEN_STATUSES, UNCONTACTED_STATUSES, UNSIGNED_STATUSES, Status, Urgency
 from hotline.models import Callback, Ticket, TicketEvent
 
@@ -385,6 +386,11 @@ class PostgresWriter:
         if cursor.fetchone()[0]:  # the rows reference existing rows by construction: skip the deferred FK checks
             cursor.execute("SET LOCAL session_replication_role = replica")
 
+    def finish(self, cursor):
+        """The triggers on again: inside a caller's transaction (a test, the demo's seeding) a batch's SET LOCAL
+        would outlive it, and the services' writes after it would skip the triggers that keep derived rows."""
+        cursor.execute("SET LOCAL session_replication_role = origin")
+
     def reserve_ids(self, cursor, table, n, as_range=False):
         """A contiguous block of ids, taken from the sequence under a lock so concurrent inserts cannot interleave."""
         cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
@@ -410,6 +416,9 @@ class InsertWriter:
     """Any other database (SQLite in development): batched INSERTs with ids counted from the current maximum."""
 
     def prepare(self, cursor):
+        pass
+
+    def finish(self, cursor):
         pass
 
     def reserve_ids(self, cursor, table, n):
@@ -614,6 +623,7 @@ def generate_in_sql(count, world, limits, start, end, now, seed, batch_size, pro
                 first = writer.reserve_ids(cursor, Ticket._meta.db_table, n, as_range=True)
                 by_status, rows = generator_sql.write_batch(cursor, {**params, "n0": n0, "n1": n0 + n - 1,
                                                                      "first_id": first})
+                writer.finish(cursor)
             for status, number in by_status.items():
                 stats.by_status[status] = stats.by_status.get(status, 0) + number
             count_rows(stats, rows)
@@ -684,7 +694,10 @@ def generate_in_python(count, world, start, end, now, seed, batch_size, progress
                 writer.write(cursor, table, columns, batch)
                 stats.rows[name] = stats.rows.get(name, 0) + len(batch)
             count_rows(stats, derive(cursor, world, ids[0], ids[-1]))
+            if stored_scope.stored():  # written without the triggers that keep it
+                cursor.execute(stored_scope.BACKFILL_SQL, {"first": ids[0], "end": ids[-1] + 1})
             Clock.objects.bulk_create(clocks)
+            writer.finish(cursor)
             stats.rows["clocks"] = stats.rows.get("clocks", 0) + len(clocks)
         done += n
         stats.count, stats.seconds = done, time.perf_counter() - started

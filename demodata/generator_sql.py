@@ -181,16 +181,23 @@ SELECT id, n, leaf_name, channel, caller_phone, caller_name, street_id, district
 FROM s9
 """
 
-TICKETS_SQL = """
+# Who may see the order (hotline/stored_scope.py; the generator writes without its triggers): its one assignment's
+# tokens (lead.tokens, hotline_unit_tokens of the lead unit) and, once dispatched, its address district's supervisor.
+SEEN_BY_SQL = """CASE WHEN t.dispatched_at IS NULL THEN '{}'::integer[]
+         WHEN t.district_id IS NULL OR -t.district_id::integer = ANY(lead.tokens) THEN coalesce(lead.tokens, '{}')
+         ELSE lead.tokens || -t.district_id::integer END"""
+
+TICKETS_SQL = f"""
 INSERT INTO hotline_ticket (id, status, channel, caller_phone, caller_name, address, district_id, street_id, content,
     request_type, urgency, catalog_item_id, tier, tier_reason, lead_unit_id, repeat_of_id, answer, result,
     received_by_id, idempotency_key, rehandle_count, received_at, dispatched_at, signed_at,
-    contact_due_at, contacted_at, due_at, completed_at, callback_at, closed_at)
-SELECT id, status, channel, caller_phone, caller_name, address, district_id, street_id, content,
+    contact_due_at, contacted_at, due_at, completed_at, callback_at, closed_at, seen_by)
+SELECT t.id, status, channel, caller_phone, caller_name, address, district_id, street_id, content,
     request_type, urgency, catalog_item_id, tier, '', lead_unit_id, NULL, answer, result,
     %(agent)s, NULL, 0, received_at, dispatched_at, signed_at,
-    contact_due_at, contacted_at, due_at, completed_at, callback_at, closed_at
-FROM gen_t ORDER BY id
+    contact_due_at, contacted_at, due_at, completed_at, callback_at, closed_at,
+    {SEEN_BY_SQL}
+FROM gen_t t LEFT JOIN gen_unit lead ON lead.id = t.lead_unit_id ORDER BY t.id
 """
 
 CALLBACKS_SQL = """
@@ -296,7 +303,8 @@ def load_world(cursor, world, limits):
     cursor.execute(f"""
         CREATE TEMP TABLE gen_leaf (idx int PRIMARY KEY, id bigint, name text, keywords text[], unit_id bigint,
             consult bool, request_type text, {", ".join(f"{column} text" for column in LEAF_COLUMNS)});
-        CREATE TEMP TABLE gen_unit AS SELECT id, name FROM dispatch_unit;
+        CREATE TEMP TABLE gen_unit AS
+            SELECT id, name, hotline_unit_tokens(ARRAY[id], NULL, FALSE) AS tokens FROM dispatch_unit;
         CREATE TEMP TABLE gen_street (idx int PRIMARY KEY, id bigint, name text, district_id bigint);
         CREATE TEMP TABLE gen_tier (tier text PRIMARY KEY, response bigint, complete bigint);
         CREATE TEMP TABLE gen_key (tier text, dispatch_level text, kind text, key text, seconds bigint,
@@ -366,7 +374,7 @@ def rebuild_indexes(definitions):
         with connection.cursor() as cursor:
             create_indexes(cursor, definitions)
         return
-    beside = [d for d in definitions if " USING gin " in d]
+    beside = [d for d in definitions if "hotline_bigrams" in d]  # the scope's GIN (seen_by) is quick: with the rest
     errors = []
     thread = threading.Thread(target=_create_in_own_session, args=(beside, errors))
     thread.start()

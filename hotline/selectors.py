@@ -27,7 +27,7 @@ from dispatch.models import (
     WhistleTarget,
 )
 
-from . import privacy, text_search
+from . import privacy, stored_scope, text_search
 from .choices import AWAITING_CALLBACK_STATUSES, AWAITING_DISPATCH_STATUSES, HANDLING_STATUSES, OPEN_STATUSES, Status
 from .models import CallerReveal, ListExport, SavedListFilter, Ticket
 
@@ -52,6 +52,21 @@ def visible_tickets(user, *, tested_per_order=False):
     (core/permissions.py address_district_id). The one home of a user's scope: lists, search, the ticket page,
     the API, urging and the deadlines read it.
 
+    On PostgreSQL the rule's answer is stored on each order (hotline/stored_scope.py: tokens kept by triggers, a GIN
+    index), so the scope is a test of the order's own row, or a bitmap beside a word's (related_scope is the rule
+    it stores, tested equal). Elsewhere, related_scope."""
+    tickets = Ticket.objects.select_related(*LIST_RELATED)
+    unit_ids = visible_unit_ids(user)
+    if unit_ids is None:
+        return tickets
+    if stored_scope.stored():
+        return tickets.filter(stored_scope.seen_by(unit_ids, address_district_id(user)))
+    return related_scope(user, tested_per_order=tested_per_order, unit_ids=unit_ids)
+
+
+def related_scope(user, *, tested_per_order=False, unit_ids=None):
+    """visible_tickets' rule, asked of the assignments, whistle calls and addresses themselves.
+
     A unit's scope is one set of ticket ids (a UNION read from the units' assignment and whistle-target indexes), so
     the planner can start from the unit's few thousand ids or, for one ticket, push its id into both halves. With
     ``tested_per_order`` the same scope is a test of each order through those indexes (EXISTS), for a query that
@@ -59,12 +74,12 @@ def visible_tickets(user, *, tested_per_order=False):
     its own column first (an eighth of the city's orders: a list walked by its index finds its page within a few
     hundred rows, where the id set would first gather the district's every order)."""
     tickets = Ticket.objects.select_related(*LIST_RELATED)
-    district = district_scope_q(user)
-    if district is not None:
-        return tickets.filter(district)
-    unit_ids = visible_unit_ids(user)
+    unit_ids = visible_unit_ids(user) if unit_ids is None else unit_ids  # (visible_tickets has read them)
     if unit_ids is None:
         return tickets
+    district = _district_scope_q(user, unit_ids)
+    if district is not None:
+        return tickets.filter(district)
     assigned = Assignment.objects.filter(unit_id__in=unit_ids)
     whistled = WhistleTarget.objects.filter(unit_id__in=unit_ids)
     if tested_per_order:
@@ -89,12 +104,11 @@ def scope_ids(user):
     return _scope_ids(unit_ids)
 
 
-def district_scope_q(user):
-    """A district supervisor's scope (see visible_tickets) as a condition on tickets; None for anyone else."""
+def _district_scope_q(user, unit_ids):
+    """A district supervisor's scope (see related_scope) as a condition on tickets; None for anyone else."""
     district_id = address_district_id(user)
     if district_id is None:
         return None
-    unit_ids = visible_unit_ids(user)
     return (district_address_q(district_id)
             | ProbedExists(Assignment.objects.filter(unit_id__in=unit_ids, ticket=OuterRef("pk")))
             | ProbedExists(WhistleTarget.objects.filter(unit_id__in=unit_ids, whistle__ticket=OuterRef("pk"))))
@@ -435,30 +449,15 @@ def _word_plans(user, query, wanted, counts=0):
     last ``counts`` of them counts)."""
     unit_ids = visible_unit_ids(user)
     scope_rows = None if unit_ids is None else estimated_rows(Assignment.objects.filter(unit_id__in=unit_ids))
-    if counts:
-        plans = text_search.word_search_plans(query, scope_rows, wanted, counts)
-    else:
-        plans = text_search.word_search_plans(query, scope_rows, wanted)
-    if unit_ids and address_district_id(user) is None and text_search.indexed(query):
-        # a unit's scope read by its ids: read beside the index, only the orders among the word's matches
-        return [text_search.IDS if plan == text_search.SCOPE else plan for plan in plans]
-    return plans
+    return text_search.word_search_plans(query, scope_rows, wanted, counts)
 
 
 def _word_route(user, query, plan):
-    if plan == text_search.IDS:  # the unit's scope as a list of ids: a bitmap of them AND the word's
-        tickets = Ticket.objects.select_related(*LIST_RELATED).filter(text_search.pk_among(_unit_scope_ids(user)))
-    else:
-        tickets = visible_tickets(user, tested_per_order=plan != text_search.SCOPE)
-    if plan in (text_search.INDEX, text_search.IDS):
+    tickets = visible_tickets(user, tested_per_order=plan != text_search.SCOPE)
+    if plan == text_search.INDEX:  # on PostgreSQL a scope's bitmap (its stored tokens) is ANDed with the word's
         tickets = tickets.filter(text_search.indexed_words_match(query))
     address = text_search.holds("address", query) & Q(address_shown=True)
     return privacy.with_address_access(tickets, user).filter(text_search.holds("content", query) | address)
-
-
-def _unit_scope_ids(user):
-    """The ids of a unit user's scope (visible_tickets: assigned or whistled to the user's units), read now."""
-    return sorted(row["ticket_id"] for row in _scope_ids(visible_unit_ids(user)))
 
 
 def within_list(user, queryset, query, *, relation="pk"):

@@ -20,16 +20,13 @@ from core.planner import estimated_rows
 
 PAGE_ROWS = 100  # the search page's length (hotline.views.lists.LIST_LIMIT)
 INDEX, SCOPE, WALK = "index", "scope", "walk"
-# A unit's scope as its ids beside the index: the word's bitmap of matches AND the scope's ids as a bitmap of the
-# primary key, so that only the orders in both are read (selectors._word_plans: PostgreSQL, a unit's scope).
-IDS = "ids"
 # The search page counts a content or address word's matches up to here ("1000+ 条"; pages up to the cap's): a
 # common word matches a good part of a year, and counting to 10 000 of them inside a district's or a street's scope
 # cost more than the page (issue 14). Numbers, phones and names keep the lists' COUNT_CAP.
 WORD_COUNT_CAP = 1_000
 # Plans that read every candidate before the newest of them is known (the sort comes last): their page and their
 # capped count are one query (the ids up to the cap, newest first), not two reads of the same rows.
-READS_ALL = (INDEX, SCOPE, IDS)
+READS_ALL = (INDEX, SCOPE)
 INDEXED_CHARS = 20000  # of content: hotline_bigrams reads no further (migration 0006)
 # Characters no case mapping touches (Chinese, its punctuation, spaces): a query of these alone matches the same
 # orders case-sensitively. Upper-casing every order read costs half of a walk's time.
@@ -53,15 +50,6 @@ def indexed_words_match(query):
     grams_of_order = Func(F("content"), F("address"), function="hotline_bigrams")  # the index's expression
     wanted = Func(Value(gram_query(query)), template="%(expressions)s::tsquery")
     return Func(grams_of_order, wanted, template="%(expressions)s", arg_joiner=" @@ ", output_field=BooleanField())
-
-
-def pk_among(ids):
-    """A condition: the order's id is one of ``ids``, sent as one array (PostgreSQL): one parameter, not one per
-    id (a street's year is ~48 000 of them), and a constant whose length the planner sees, so it builds a bitmap
-    of them beside the index's."""
-    literal = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
-    return Func(F("pk"), Value(literal), template="(%(expressions)s::bigint[]))", arg_joiner=" = ANY(",
-                output_field=BooleanField())
 
 
 def holds(field, query):
@@ -114,18 +102,18 @@ WALK_RISK = 3
 
 
 def cheapest_plan(matches, scope_rows, total, wanted=PAGE_ROWS, *, ordered=True):
-    """The plan reading fewest rows, weighed by what each costs (RANDOM_ROW, BITMAP_ROW): the index reads every
-    match in order to sort them (``ordered``, a page), or for a count only as many as it takes to find ``wanted``
-    within the scope; the scope reads its orders; the walk, newest first, about ``wanted`` / (share of orders in
-    the scope × share matching) orders before it has found them."""
+    """The plan reading fewest rows, weighed by what each costs (RANDOM_ROW, BITMAP_ROW): the index ANDs the word's
+    bitmap of matches with the scope's (its stored tokens, hotline/stored_scope.py; none for the center) and reads
+    the orders in both, all of them to sort them (``ordered``, a page), or for a count only ``wanted``; the scope
+    reads its orders; the walk, newest first, about ``wanted`` / (share of orders in the scope × share matching)
+    orders before it has found them."""
     total = max(total, 1)
     matches = max(matches, 1)
     scope = total if scope_rows is None else max(min(scope_rows, total), 1)
     walk = wanted * total * total / (matches * scope)
-    if ordered:
-        index = RANDOM_ROW * matches
-    else:
-        index = BITMAP_ROW * matches + RANDOM_ROW * min(matches, wanted * total / scope)
+    both = matches * scope / total
+    bitmaps = BITMAP_ROW * (matches + (0 if scope_rows is None else scope))
+    index = bitmaps + RANDOM_ROW * (both if ordered else min(both, wanted))
     costs = {INDEX: index, WALK: WALK_RISK * min(total, walk)}
     if scope_rows is not None:
         costs[SCOPE] = RANDOM_ROW * scope

@@ -5,6 +5,7 @@ scorecards as a computation of the whole month at the same moment."""
 import datetime as dt
 
 import pytest
+from django.db import connection  # noqa: F401 (the skip condition reads it)
 
 from assessment.models import AssessedOrder, MonthClose, Scorecard
 from assessment.monthly import appeals
@@ -74,3 +75,39 @@ def test_a_changed_rule_recomputes_the_whole_month(generated_october):
     AssessmentRule.objects.create(effective_from=OCT, caller_denial_voids_contact=False)
     close_month(OCT, now=SECOND)
     assert MonthClose.objects.get(month=OCT).summary["touched"] is None
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'",
+                    reason="the split is PostgreSQL's; elsewhere the month is stored by the one statement")
+def test_a_whole_month_counts_older_orders_called_back_in_it(demo_users, catalog):
+    """PostgreSQL computes a whole month in two parts by order id (the orders of the month and the one before, then
+    the older ones by id: scorecards.SPLIT_PAIRS_SQL); the pairs are those of the one statement over all orders."""
+
+    from assessment.monthly import scorecards
+    from assessment.monthly.rules import rule_for
+    from hotline.models import Callback
+
+    generate(300, "2026-07", seed=12, now=GENERATED, engine="python")  # older orders: lower ids
+    generate(600, "2026-10", seed=11, now=GENERATED, engine="python")
+    july = list(Ticket.objects.filter(received_at__month=7, lead_unit__isnull=False).values_list("pk", flat=True)[:5])
+    for pk in july:  # re-handled and called back again in October
+        Callback.objects.create(ticket_id=pk, agent=demo_users["callback"], reached=True, resolved=False,
+                                satisfaction="unsatisfied", created_at=FIRST - dt.timedelta(days=3))
+    close_month(OCT, now=FIRST, full=True)
+    params, one_statement = scorecards._pairs(OCT, FIRST, rule_for(OCT))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(scorecards.PAIR_COLUMNS)} FROM ({one_statement}) p", params)
+        expected = sorted(cursor.fetchall())
+    stored = sorted(AssessedOrder.objects.filter(month=OCT).values_list(*scorecards.PAIR_COLUMNS))
+    assert stored == expected
+    assert set(july) <= {row[1] for row in stored}  # the July orders count in October
+    assert min(july) < params_recent_from(OCT)  # and were the older part's
+
+
+def params_recent_from(month):
+
+    from assessment.monthly import scorecards
+
+    with connection.cursor() as cursor:
+        cursor.execute(scorecards.RECENT_FROM_SQL, scorecards.month_params(month))
+        return cursor.fetchone()[0]

@@ -115,7 +115,9 @@ def test_the_plan_is_the_one_reading_fewest_rows():
     year = 20_000_000
     assert cheapest_plan(0, None, year) == INDEX  # a word nobody wrote: its (no) matches
     assert cheapest_plan(500_000, None, year) == WALK  # a common word, center: the newest hundred come soon
-    assert cheapest_plan(500_000, 40_000, year) == SCOPE  # a street: its own orders
+    # a street: the word's bitmap ANDed with its stored scope's, 1 000 orders read, not its 40 000
+    assert cheapest_plan(500_000, 40_000, year) == INDEX
+    assert cheapest_plan(15_000_000, 300, year) == SCOPE  # a word nearly everyone writes, a unit of 300 orders
     assert cheapest_plan(20_000, 1_250_000, year) == INDEX  # a district, a word of a season elsewhere
     assert cheapest_plan(2_000_000, 1_250_000, year) == WALK  # a district, a word everyone writes
     # an address word of one street for a district (masked to it): the walk's even spread is a guess, the

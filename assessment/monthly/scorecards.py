@@ -111,6 +111,29 @@ FROM candidates JOIN hotline_ticket t ON t.id = candidates.id
 LEFT JOIN cb ON cb.ticket_id = t.id
 WHERE {ASSESSED_IN_MONTH_SQL} {{filters}}
 """
+# PostgreSQL, a whole month: the same pairs in two parts by order id. Nearly every candidate is an order received
+# from a month before the month on (ids from %(recent_from)s, RECENT_FROM_SQL): those are joined by hash with the
+# orders and assignments of that id range only, read through their indexes' ranges instead of whole tables (at a
+# year, twelve months of them). The few older candidates (called back or overdue late) are looked up by id.
+SPLIT_PAIRS_SQL = f"""
+WITH cb AS ({{latest}}),
+candidates AS ({{candidates}})
+SELECT {PAIR_FIELDS_SQL}
+FROM candidates JOIN hotline_ticket t ON t.id = candidates.id
+{LIVE_ASSIGNMENT_JOIN}
+LEFT JOIN cb ON cb.ticket_id = t.id
+WHERE {ASSESSED_IN_MONTH_SQL}
+  AND candidates.id >= %(recent_from)s AND t.id >= %(recent_from)s AND a.ticket_id >= %(recent_from)s
+UNION ALL
+SELECT {PAIR_FIELDS_SQL}
+FROM hotline_ticket t
+{LIVE_ASSIGNMENT_JOIN}
+LEFT JOIN cb ON cb.ticket_id = t.id
+WHERE t.id = ANY(ARRAY(SELECT id FROM candidates WHERE id < %(recent_from)s)) AND {ASSESSED_IN_MONTH_SQL}
+"""
+RECENT_FROM_SQL = """SELECT coalesce(min(id), 0) FROM (
+    SELECT id FROM hotline_ticket WHERE received_at >= CAST(%(start)s AS timestamptz) - interval '1 month'
+    ORDER BY received_at LIMIT 1000) first_orders"""
 # PostgreSQL, a refresh: the same pairs of a few orders ({orders}), driven from them through the indexes (each
 # order's assignments, row and callbacks) instead of joined by hash with the month's callbacks and every assignment.
 REFRESHED_PAIRS_SQL = f"""
@@ -261,10 +284,16 @@ def unit_counts(month, *, now, rule, ticket_id=None, unit_id=None, with_exclusio
 def store_month_pairs(month, *, now, rule):
     """Replace the month's stored (unit, order) pairs with those the month assesses as seen at ``now``; returns
     {unit_id: Counts} counted from them, so the scorecards and the drill-down rest on the same rows."""
-    params, pairs = _pairs(month, now, rule)
     if connection.vendor == "postgresql":  # one table per month, replaced whole
+        params = query_params(month, now, rule)
+        with connection.cursor() as cursor:
+            cursor.execute(RECENT_FROM_SQL, params)
+            params["recent_from"] = cursor.fetchone()[0]
+        pairs = SPLIT_PAIRS_SQL.format(latest=latest_callback_sql(""), candidates=CANDIDATES_SQL,
+                                       excluded=EXCLUDED_PAIR)
         pair_partitions.replace_month(month, pairs, params)
     else:
+        params, pairs = _pairs(month, now, rule)
         AssessedOrder.objects.filter(month=month).delete()
         with connection.cursor() as cursor:
             cursor.execute(STORE_PAIRS_SQL.format(pairs=pairs), params)
