@@ -233,6 +233,7 @@ CELERY_TASK_ROUTES = {
     "assessment.refresh_current_month": {"queue": "reports"},
     "assessment.detect_hotspots": {"queue": "reports"},
     "hotline.train_suggester": {"queue": "training"},
+    "hotline.build_list_export": {"queue": "reports"},
     "knowledge.send_reminders": {"queue": "reports"},
     "bigscreen.refresh_snapshots": {"queue": "reports"},
 }

@@ -20,7 +20,7 @@ class CallerRevealAdmin(ReadOnlyAdmin):
 class ListExportAdmin(ReadOnlyAdmin):
     """列表导出记录: who exported which list of orders with which filters; nobody edits it."""
 
-    list_display = ("created_at", "user", "role", "unit", "list_name", "query", "row_count")
+    list_display = ("created_at", "user", "role", "unit", "list_name", "query", "row_count", "status")
     list_filter = ("role", "list_name")
     list_select_related = ("user", "unit")
     search_fields = ("user__username", "list_name")

@@ -63,3 +63,13 @@ class CallerEntitlement(models.TextChoices):
 
 
 CONTENT_MAX_LENGTH = 2000  # 诉求内容: a call's gist, not a whole letter (the suggesters read as much)
+
+
+class ExportStatus(models.TextChoices):
+    """A list export's progress: small lists are written in the request (DONE at once); longer ones queue for a
+    reports worker (hotline/tasks.py build_list_export) and are downloaded from 我的导出."""
+
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"

@@ -5,7 +5,11 @@ Rows are read with ``.iterator(chunk_size=2000)`` as plain values (no model inst
 ``constant_memory`` mode flushes each row to disk as it is written. The caller's number and name are masked for
 everyone, numbers inside the content too, and the address is shown in full only where the user sees it on the page
 (hotline/privacy.py): an export never reveals more than the list and the ticket page. Each export is recorded
-(``ListExport``, hotline/services/exports.py) with who, which list, which filters and how many rows."""
+(``ListExport``, hotline/services/exports.py) with who, which list, which filters and how many rows.
+
+A list of up to SYNC_EXPORT_ROWS orders downloads at once (~0.13 ms a row to write: 2 000 rows stay within a page's
+300 ms). A longer one is queued: a reports worker writes it (write_queued_export, through the list's own view:
+hotline/export_jobs.py) and its owner downloads it from 我的导出, so no request waits seconds for a day's 7 500 rows."""
 
 import tempfile
 
@@ -22,9 +26,10 @@ from dispatch.choices import RequestType, Tier
 from . import privacy, text_search
 from .choices import OPEN_STATUSES, Status, Urgency
 from .models import ticket_number
-from .services.exports import record_list_export
+from .services.exports import finish_list_export, queue_list_export, record_list_export
 
 EXPORT_LIMIT = 100_000  # rows in one export; more: the user narrows the filters (README "Lists of orders")
+SYNC_EXPORT_ROWS = 2_000  # more (as the planner expects, or counted on SQLite): written by a worker
 CHUNK_SIZE = 2000
 TOO_MANY = "一次最多导出{limit}条工单，当前列表有{limit}条以上，请缩小筛选范围（如受理日期、区或状态）后再导出"
 COLUMNS = (  # (header, width)
@@ -104,6 +109,43 @@ def write_workbook(target, sheet_name, rows):
     sheet.autofilter(0, 0, max(count, 1), len(COLUMNS) - 1)
     book.close()
     return count
+
+
+def _longer_than(tickets, rows):
+    """The list has more than ``rows`` orders: the planner's estimate on PostgreSQL, else counted to rows + 1."""
+    ids = tickets.order_by().values("pk")
+    expected = estimated_rows(ids)
+    return expected > rows if expected is not None else ids[:rows + 1].count() > rows
+
+
+def start_export(user, tickets, *, list_name, list_path, query, now=None):
+    """A list's export: the .xlsx download at once (export_list) for up to SYNC_EXPORT_ROWS orders, else the queued
+    ListExport (refused at once, like export_list, past EXPORT_LIMIT)."""
+    if not _longer_than(tickets, SYNC_EXPORT_ROWS):
+        return export_list(user, tickets, list_name=list_name, list_path=list_path, query=query, now=now)
+    with transaction.atomic():
+        text_search.tune_word_search()
+        if _counted_past_the_limit(tickets):
+            raise InvalidInput(TOO_MANY.format(limit=EXPORT_LIMIT))
+        return queue_list_export(user, list_path=list_path, list_name=list_name, query=query, now=now)
+
+
+def write_queued_export(export, tickets, now=None):
+    """A queued export's workbook, written from the list as its owner sees it now and stored on the record."""
+    now = now or timezone.now()
+    with tempfile.TemporaryFile(suffix=".xlsx") as handle:
+        with transaction.atomic():  # one snapshot for the count and the rows
+            text_search.tune_word_search()
+            if _counted_past_the_limit(tickets):
+                raise InvalidInput(TOO_MANY.format(limit=EXPORT_LIMIT))
+            rows = export_rows(export.user, tickets, now, limit=EXPORT_LIMIT + 1)
+            count = write_workbook(handle, export.list_name, _at_most(rows, EXPORT_LIMIT))
+        handle.seek(0)
+        return finish_list_export(export, handle, count)
+
+
+def download_name(export):
+    return f"{export.list_name}-{timezone.localtime(export.created_at):%Y%m%d-%H%M}.xlsx"
 
 
 def export_list(user, tickets, *, list_name, list_path, query, now=None):

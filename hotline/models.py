@@ -18,6 +18,7 @@ from .choices import (
     OPEN_STATUSES,
     CallerEntitlement,
     Channel,
+    ExportStatus,
     FeedbackMethod,
     Satisfaction,
     Status,
@@ -325,7 +326,8 @@ class SavedListFilter(models.Model):
 
 class ListExport(models.Model):
     """导出Excel: who exported which list of orders, with which filters, how many rows, when. Written by
-    hotline/services/exports.py, read by the auditor (/audit/exports/)."""
+    hotline/services/exports.py, read by the auditor (/audit/exports/). A longer list's export is queued: its file
+    is written by a reports worker and downloaded by its owner alone from 我的导出 (/exports/)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.PROTECT,
                              related_name="+")
@@ -335,12 +337,22 @@ class ListExport(models.Model):
     list_path = models.CharField("列表地址", max_length=100)
     list_name = models.CharField("列表", max_length=60)
     query = models.CharField("筛选条件", max_length=1000, blank=True, default="")
-    row_count = models.PositiveIntegerField("导出条数")
+    row_count = models.PositiveIntegerField("导出条数", null=True, blank=True)  # None until a queued one is written
     created_at = models.DateTimeField("导出时间", db_index=True)
+    status = models.CharField("状态", max_length=10, choices=ExportStatus.choices, default=ExportStatus.DONE)
+    file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)  # a queued export's workbook
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    error = models.CharField("失败原因", max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "列表导出记录"
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="listexport_user_created")]
 
     def __str__(self):
-        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M} 导出{self.list_name} {self.row_count}条"
+        rows = "" if self.row_count is None else f" {self.row_count}条"
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M} 导出{self.list_name}{rows}"
+
+    @property
+    def pending(self):
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)

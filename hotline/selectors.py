@@ -28,7 +28,14 @@ from dispatch.models import (
 )
 
 from . import privacy, stored_scope, text_search
-from .choices import AWAITING_CALLBACK_STATUSES, AWAITING_DISPATCH_STATUSES, HANDLING_STATUSES, OPEN_STATUSES, Status
+from .choices import (
+    AWAITING_CALLBACK_STATUSES,
+    AWAITING_DISPATCH_STATUSES,
+    HANDLING_STATUSES,
+    OPEN_STATUSES,
+    ExportStatus,
+    Status,
+)
 from .models import CallerReveal, ListExport, SavedListFilter, Ticket
 
 LIST_RELATED = ("district", "street", "lead_unit", "catalog_item")
@@ -398,8 +405,10 @@ def list_rows(user, ids):
 
 def _district_floor(user, query, counted, cap=COUNT_CAP):
     """The district's address part of a district supervisor's counted matches, when the word is expected to pass
-    the cap there alone (else counting it first would only add a count); else None."""
-    if address_district_id(user) is None or not query:
+    the cap there alone (else counting it first would only add a count); else None. Not where the scope is stored:
+    the whole scope is then tested on the word's rows as cheaply as that part (at a year the part, read through the
+    district's column, took 968 ms where the count of the whole scope took 279)."""
+    if address_district_id(user) is None or not query or stored_scope.stored():
         return None
     part = district_address_part(user)
     if text_search.expected_matches_within(query.strip(), Ticket.objects.filter(part)) <= cap:
@@ -491,6 +500,16 @@ def caller_reveals():
 def list_exports():
     """Every 导出Excel record, newest first, for the auditor."""
     return ListExport.objects.select_related("user", "unit").order_by("-created_at", "-id")
+
+
+def own_exports(user):
+    """我的导出: the user's own exports, newest first (the files are theirs alone)."""
+    return ListExport.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def own_export_file(user, export_id):
+    """The user's own finished export that has a file, or None (anyone else's: None, as if there were none)."""
+    return own_exports(user).filter(pk=export_id, status=ExportStatus.DONE).exclude(file="").first()
 
 
 # --- API reads -----------------------------------------------------------------------------------------------

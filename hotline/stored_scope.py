@@ -176,7 +176,11 @@ def stored():
 
 class SeenBy(Expression):
     """A condition on tickets: the order holds one of ``tokens`` (``@>`` for one, ``&&`` for several: the GIN index
-    serves both). The column is the query's own ticket table, whatever its alias (a subquery's U0)."""
+    serves both). The column is the query's own ticket table, whatever its alias (a subquery's U0).
+
+    A district's token is tested on each row the other conditions find, never through the index: it holds an
+    eighth of the city (2.7 M orders at a year), and ANDing its bitmap with a word's cost more than testing the
+    word's rows (chaoyang at a year, the capped count of 噪音: 629 → 279 ms; 暖气: 459 → 90 ms)."""
 
     output_field = BooleanField()
 
@@ -187,7 +191,10 @@ class SeenBy(Expression):
     def as_sql(self, compiler, connection):
         alias = compiler.quote_name_unless_alias(compiler.query.base_table)
         operator = "@>" if len(self.tokens) == 1 else "&&"
-        return f"{alias}.seen_by {operator} %s::integer[]", [self.tokens]
+        column = f"{alias}.seen_by"
+        if all(token < 0 for token in self.tokens):  # a district's: not the indexed expression, so not the index
+            column = f"({column} || '{{}}'::integer[])"
+        return f"{column} {operator} %s::integer[]", [self.tokens]
 
     def __repr__(self):
         return f"SeenBy({self.tokens})"

@@ -12,3 +12,11 @@ def train_suggester():
     return {"path": str(path), "leaves": len(model.leaves), "tickets": model.trained_on["tickets"],
             "labelled": model.trained_on["labelled"],
             "seconds": round(seconds, 1)}
+
+
+@shared_task(name="hotline.build_list_export")
+def build_list_export(export_id):
+    """Write a queued list export (导出Excel of a list longer than a request should wait for)."""
+    from . import export_jobs  # it reads the views, which read this module's services
+
+    return export_jobs.build(export_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import intake, lists, notifications, printing, queue, reveals, saved_filters, tickets, units
+from .views import downloads, intake, lists, notifications, printing, queue, reveals, saved_filters, tickets, units
 
 app_name = "hotline"
 
@@ -25,6 +25,8 @@ urlpatterns = [
     path("lists/saved/<int:saved_id>/delete/", saved_filters.delete_filter, name="delete_saved_filter"),
     path("audit/caller-reveals/", reveals.caller_reveals, name="caller_reveals"),
     path("audit/exports/", reveals.list_exports, name="list_exports"),
+    path("exports/", downloads.my_exports, name="my_exports"),
+    path("exports/<int:export_id>/download/", downloads.download_export, name="download_export"),
     path("notifications/", notifications.inbox, name="notifications"),
     path("notifications/read/", notifications.mark_notifications_read, name="notifications_read"),
     path("notifications/unread.json", notifications.unread_json, name="notifications_unread"),

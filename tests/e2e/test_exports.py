@@ -6,9 +6,14 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from hotline import exports
+from hotline.choices import ExportStatus
+from hotline.models import ListExport
+from hotline.tasks import build_list_export
 from hotline.views import lists
 
 from ..lifecycle_helpers import take_call
+from .phone import assert_fits
 from .test_heating_story import as_user
 from .test_lists import DESK, PHONE, filter_by, rows
 
@@ -74,3 +79,41 @@ def test_the_dispatcher_exports_the_filtered_queue_and_the_auditor_sees_it(brows
     auditor.set_viewport_size(PHONE)
     shots(auditor, "export-audit-390")
     auditor.context.close()
+
+
+def test_a_longer_export_is_written_in_the_background_and_downloaded_from_my_exports(
+        browser, live_server, queue, shots, monkeypatch, tmp_path):
+    monkeypatch.setattr(exports, "SYNC_EXPORT_ROWS", 0)  # the live server runs in this process: every list is long
+    page = as_user(browser, live_server, "dispatcher")
+    page.set_viewport_size(DESK)
+    page.goto(f"{live_server.url}/center/queue/?q=垃圾")
+    page.get_by_role("link", name="导出Excel").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/exports/")
+    assert "已转入后台生成" in page.locator(".messages").inner_text()
+    row = page.locator("table.my-exports tbody tr").first
+    assert "排队中" in row.inner_text() and "生成后可下载" in row.inner_text()
+    assert page.locator("#export-pending").is_visible()
+    shots(page, "my-exports-queued-1440")
+    page.set_viewport_size(PHONE)
+    assert_fits(page, "我的导出（排队中）")
+    shots(page, "my-exports-queued-390")
+
+    export = ListExport.objects.get()
+    assert build_list_export(export.pk) == ExportStatus.DONE  # what a reports worker runs
+    page.get_by_role("link", name="下载").wait_for(timeout=12_000)  # the page refreshes itself every 5 s
+    assert "已完成" in row.inner_text() and "5" in row.inner_text().split()
+    assert page.locator("#export-pending").count() == 0
+    assert_fits(page, "我的导出（已完成）")
+    shots(page, "my-exports-done-390")
+    page.set_viewport_size(DESK)
+    shots(page, "my-exports-done-1440")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="下载").click()
+    saved = tmp_path / "queue.xlsx"
+    download_info.value.save_as(saved)
+    assert download_info.value.suggested_filename.startswith("派单队列-")
+    table = [list(row) for row in load_workbook(saved, read_only=True).active.iter_rows(values_only=True)]
+    waiting = [*queue["waiting"], queue["urgent"]]
+    assert sorted(row[0] for row in table[1:]) == sorted(t.number for t in waiting)
+    page.context.close()
