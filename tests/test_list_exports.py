@@ -219,7 +219,7 @@ def test_an_exports_query_count_does_not_grow_with_its_rows(client, users, direc
         take_call(users, directory, catalog["sanitation"], content=f"垃圾满溢{i}", now=now)
     many = queries()
     # session, user, the name matches, whether it is short enough to write now, a savepoint, the count, the rows,
-    # the record, the savepoint's release; PostgreSQL: each size an estimate, and the bitmap's work_mem
+    # the record, the savepoint's release; PostgreSQL: the limit's estimate, the plan's, and the bitmap's work_mem
     expected = 12 if connection.vendor == "postgresql" else 9
     assert (few, many) == ((expected, 3), (expected, 9)), [q["sql"][:90] for q in captured_sql]
 
