@@ -53,10 +53,13 @@ def build_cards(month, rule, units, counts, two_way, prev):
 
 
 def _plan_for_a_month_scan():
-    """For this transaction only: the month's sorts and hashes stay in memory, and the planner uses parallel
-    workers for the scans of a whole month (its default costs keep a one-off report like this on one core)."""
+    """For this transaction only: the month's sorts, hashes and key build stay in memory, and the planner uses
+    parallel workers for the scans of a whole month (its default costs keep a one-off report like this on one
+    core); no JIT: compiling the month's statement took 3.8 s of its 14 (a quarter loaded)."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '128MB'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL parallel_setup_cost = 100")
         cursor.execute("SET LOCAL parallel_tuple_cost = 0.01")
 

@@ -6,6 +6,7 @@ table by CREATE TABLE AS, the pairs' query may run in parallel (an INSERT … SE
 row by row; the key's index is then built by one sort, and the old month's table is dropped instead of deleted row
 by row. The swap happens inside the close's transaction: until it commits, readers see the old month."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db import connection
@@ -46,3 +47,19 @@ def replace_month(month, pairs_sql, params):
         cursor.execute(f"ALTER TABLE {PARENT} ATTACH PARTITION {name} FOR VALUES FROM (%(start)s) TO (%(end)s)",
                        {"start": month, "end": next_month})
         cursor.execute(f"ANALYZE {name}")  # a new table has no statistics: the drill-down's plan needs them
+
+
+@contextmanager
+def deciding_callbacks(month, latest_sql, params):
+    """The month's deciding callbacks (``latest_sql``'s rows) as a table of their own, for the statement built in
+    the block: unlogged (nothing to recover: it is dropped after), analyzed, readable by parallel workers."""
+    name = f"{PARENT}_{month:%Y%m}_callbacks"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"CREATE UNLOGGED TABLE {name} AS {latest_sql}", params)
+        cursor.execute(f"ANALYZE {name}")
+    try:
+        yield name
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")

@@ -111,25 +111,32 @@ FROM candidates JOIN hotline_ticket t ON t.id = candidates.id
 LEFT JOIN cb ON cb.ticket_id = t.id
 WHERE {ASSESSED_IN_MONTH_SQL} {{filters}}
 """
-# PostgreSQL, a whole month: the same pairs in two parts by order id. Nearly every candidate is an order received
-# from a month before the month on (ids from %(recent_from)s, RECENT_FROM_SQL): those are joined by hash with the
-# orders and assignments of that id range only, read through their indexes' ranges instead of whole tables (at a
-# year, twelve months of them). The few older candidates (called back or overdue late) are looked up by id.
-SPLIT_PAIRS_SQL = f"""
-WITH cb AS ({{latest}}),
-candidates AS ({{candidates}})
+# PostgreSQL, a whole month: the same pairs in three parts, each driven from its own rows. The month's deciding
+# callbacks are first stored in a table of their own ({callbacks}: pair_partitions.deciding_callbacks), which the
+# planner then knows the size of and parallel workers can read (a CTE is neither). The orders called back in the
+# month and received from a month before it on (ids from %(recent_from)s, RECENT_FROM_SQL) are joined by hash with
+# the orders and assignments of that id range only (at a year, not twelve months of them); the few older ones
+# called back are looked up by id; the orders whose limit fell in the month and that have no callback in it come
+# through the index ticket_late_due (CANDIDATES_SQL's second half). ASSESSED_IN_MONTH_SQL decides in each part.
+MONTH_PAIRS_SQL = f"""
 SELECT {PAIR_FIELDS_SQL}
-FROM candidates JOIN hotline_ticket t ON t.id = candidates.id
+FROM {{callbacks}} cb JOIN hotline_ticket t ON t.id = cb.ticket_id
 {LIVE_ASSIGNMENT_JOIN}
-LEFT JOIN cb ON cb.ticket_id = t.id
-WHERE {ASSESSED_IN_MONTH_SQL}
-  AND candidates.id >= %(recent_from)s AND t.id >= %(recent_from)s AND a.ticket_id >= %(recent_from)s
+WHERE cb.ticket_id >= %(recent_from)s AND t.id >= %(recent_from)s AND a.ticket_id >= %(recent_from)s
+  AND {ASSESSED_IN_MONTH_SQL}
+UNION ALL
+SELECT {PAIR_FIELDS_SQL}
+FROM hotline_ticket t JOIN {{callbacks}} cb ON cb.ticket_id = t.id
+{LIVE_ASSIGNMENT_JOIN}
+WHERE t.id = ANY(ARRAY(SELECT ticket_id FROM {{callbacks}} WHERE ticket_id < %(recent_from)s))
+  AND {ASSESSED_IN_MONTH_SQL}
 UNION ALL
 SELECT {PAIR_FIELDS_SQL}
 FROM hotline_ticket t
 {LIVE_ASSIGNMENT_JOIN}
-LEFT JOIN cb ON cb.ticket_id = t.id
-WHERE t.id = ANY(ARRAY(SELECT id FROM candidates WHERE id < %(recent_from)s)) AND {ASSESSED_IN_MONTH_SQL}
+LEFT JOIN {{callbacks}} cb ON cb.ticket_id = t.id
+WHERE t.due_at >= %(start)s AND t.due_at < %(end)s AND (t.completed_at IS NULL OR t.completed_at > t.due_at)
+  AND cb.ticket_id IS NULL AND {ASSESSED_IN_MONTH_SQL}
 """
 RECENT_FROM_SQL = """SELECT coalesce(min(id), 0) FROM (
     SELECT id FROM hotline_ticket WHERE received_at >= CAST(%(start)s AS timestamptz) - interval '1 month'
@@ -289,9 +296,9 @@ def store_month_pairs(month, *, now, rule):
         with connection.cursor() as cursor:
             cursor.execute(RECENT_FROM_SQL, params)
             params["recent_from"] = cursor.fetchone()[0]
-        pairs = SPLIT_PAIRS_SQL.format(latest=latest_callback_sql(""), candidates=CANDIDATES_SQL,
-                                       excluded=EXCLUDED_PAIR)
-        pair_partitions.replace_month(month, pairs, params)
+        with pair_partitions.deciding_callbacks(month, latest_callback_sql(""), params) as callbacks:
+            pairs = MONTH_PAIRS_SQL.format(callbacks=callbacks, excluded=EXCLUDED_PAIR)
+            pair_partitions.replace_month(month, pairs, params)
     else:
         params, pairs = _pairs(month, now, rule)
         AssessedOrder.objects.filter(month=month).delete()
