@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from assessment.clock.overdue import is_past
-from assessment.clock.selectors import deadlines_to_urge, own_units_clocks
+from assessment.clock.selectors import deadlines_to_urge, own_units_clocks, urge_count_cap
 from core.pages import role_required
-from core.paging import CappedPaginator
+from core.paging import CappedPaginator, page_number
 from core.throttling import SearchThrottle, retry_message
 from dispatch.choices import Role
 
@@ -23,18 +23,19 @@ LIST_LIMIT = 100
 UNIT_TABS = [("to_sign", "待签收"), ("in_progress", "办理中"), ("due_soon", "临期"), ("overdue", "已超期")]
 
 
-def paged(request, queryset, floor=None, *, read_rows=None):
+def paged(request, queryset, floor=None, *, read_rows=None, cap=None):
     """One page of LIST_LIMIT rows (?page=N); a page number out of range or not a number gives the nearest page.
-    The count stops at 10 000 (core/paging.py; ``floor``: see CappedPaginator).
+    The count stops at ``cap``, 10 000 unless given (core/paging.py; ``floor``: see CappedPaginator).
 
     ``read_rows`` (ids first): the page is chosen as ids alone, in a query that reads no relation and no column the
     list does not filter or sort by, and ``read_rows(ids)`` then reads only those rows, in that order (with their
     units, leaf and annotations): joined and annotated before the limit, every row of a queue was read whole and
     joined to be sorted (the dispatcher's 3 287 at a quarter), and a deep page walked its offset's rows joined."""
+    number = page_number(request.GET.get("page"), LIST_LIMIT, cap)
     if read_rows is None:
-        return CappedPaginator(queryset, LIST_LIMIT, floor=floor).get_page(request.GET.get("page"))
+        return CappedPaginator(queryset, LIST_LIMIT, floor=floor, cap=cap).get_page(number)
     ids = queryset.select_related(None).prefetch_related(None).values_list("pk", flat=True)
-    page = CappedPaginator(ids, LIST_LIMIT, floor=floor).get_page(request.GET.get("page"))
+    page = CappedPaginator(ids, LIST_LIMIT, floor=floor, cap=cap).get_page(number)
     page.object_list = read_rows(list(page.object_list))
     return page
 
@@ -166,7 +167,8 @@ def deadlines(request):
         return exporting.export_or_back(request, filters, selectors.tickets_of_clocks(clocks), "临期督办")
     own = None if request.GET.get("q") else own_units_clocks(user, now=now)  # searched: the list alone is counted
     page = paged(request, clocks, floor=None if own is None else listing.filtered(request, own, relation="ticket",
-                                                                                 now=now)[1])
+                                                                                 now=now)[1],
+                 cap=urge_count_cap(user))
     return render(request, "hotline/deadlines.html", {
         "rows": urge_rows(user, page.object_list, now), "clocks": page, **filter_bar(request, filters)})
 
