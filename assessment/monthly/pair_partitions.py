@@ -52,11 +52,15 @@ def replace_month(month, pairs_sql, params):
 @contextmanager
 def deciding_callbacks(month, latest_sql, params):
     """The month's deciding callbacks (``latest_sql``'s rows) as a table of their own, for the statement built in
-    the block: unlogged (nothing to recover: it is dropped after), analyzed, readable by parallel workers."""
+    the block: unlogged (nothing to recover: it is dropped after), analyzed, readable by parallel workers.
+    The month's callbacks are read through a bitmap of the month index's rows, in the table's order: walked in the
+    index's order they were fetched one by one (at a year 3.4 s, by bitmap 1.6 s)."""
     name = f"{PARENT}_{month:%Y%m}_callbacks"
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute(f"CREATE UNLOGGED TABLE {name} AS {latest_sql}", params)
+        cursor.execute("RESET enable_indexscan")
         cursor.execute(f"ANALYZE {name}")
     try:
         yield name
