@@ -55,7 +55,7 @@ def deciding_callbacks(month, latest_sql, params):
     the block: unlogged (nothing to recover: it is dropped after), analyzed, readable by parallel workers.
     The month's callbacks are read through a bitmap of the month index's rows, in the table's order: walked in the
     index's order they were fetched one by one (at a year 3.4 s, by bitmap 1.6 s)."""
-    name = f"{PARENT}_{month:%Y%m}_callbacks"
+    name = f"{partition_name(month)}_callbacks"
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
         cursor.execute("SET LOCAL enable_indexscan = off")

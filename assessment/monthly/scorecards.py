@@ -80,14 +80,17 @@ CONTACT_IN_TIME_SQL = f"({IN_TIME_SQL} AND NOT (%(caller_word)s AND {CALLER_DENI
 EXCLUDED_SQL = ("EXISTS (SELECT 1 FROM assessment_exclusion e WHERE e.ticket_id = t.id "
                 "AND (e.unit_id IS NULL OR e.unit_id {units}) AND (e.month IS NULL OR e.month = %(month)s))")
 
+# Orders t whose limit fell in the month and that were done late or are still open: the index ticket_late_due,
+# whose condition this repeats.
+LATE_DUE_IN_MONTH_SQL = ("t.due_at >= %(start)s AND t.due_at < %(end)s "
+                         "AND (t.completed_at IS NULL OR t.completed_at > t.due_at)")
 # The orders a month can assess, found through two indexes instead of a scan of every order: those called back in
-# the month, and those whose limit fell in it and were done late or are still open (index ticket_late_due, whose
-# condition this repeats). ASSESSED_IN_MONTH_SQL then decides; this only keeps the other months' orders out.
-CANDIDATES_SQL = """
+# the month, and those late due in it. ASSESSED_IN_MONTH_SQL then decides; this only keeps the other months' orders
+# out.
+CANDIDATES_SQL = f"""
     SELECT ticket_id AS id FROM cb
     UNION
-    SELECT id FROM hotline_ticket
-    WHERE due_at >= %(start)s AND due_at < %(end)s AND (completed_at IS NULL OR completed_at > due_at)
+    SELECT t.id FROM hotline_ticket t WHERE {LATE_DUE_IN_MONTH_SQL}
 """
 
 # Excluded for the pair's unit in the month: the hashed IN over the few excluded orders first, so the exclusion
@@ -117,7 +120,7 @@ WHERE {ASSESSED_IN_MONTH_SQL} {{filters}}
 # month and received from a month before it on (ids from %(recent_from)s, RECENT_FROM_SQL) are joined by hash with
 # the orders and assignments of that id range only (at a year, not twelve months of them); the few older ones
 # called back are looked up by id; the orders whose limit fell in the month and that have no callback in it come
-# through the index ticket_late_due (CANDIDATES_SQL's second half). ASSESSED_IN_MONTH_SQL decides in each part.
+# through the index ticket_late_due (LATE_DUE_IN_MONTH_SQL). ASSESSED_IN_MONTH_SQL decides in each part.
 MONTH_PAIRS_SQL = f"""
 SELECT {PAIR_FIELDS_SQL}
 FROM {{callbacks}} cb JOIN hotline_ticket t ON t.id = cb.ticket_id
@@ -135,8 +138,7 @@ SELECT {PAIR_FIELDS_SQL}
 FROM hotline_ticket t
 {LIVE_ASSIGNMENT_JOIN}
 LEFT JOIN {{callbacks}} cb ON cb.ticket_id = t.id
-WHERE t.due_at >= %(start)s AND t.due_at < %(end)s AND (t.completed_at IS NULL OR t.completed_at > t.due_at)
-  AND cb.ticket_id IS NULL AND {ASSESSED_IN_MONTH_SQL}
+WHERE {LATE_DUE_IN_MONTH_SQL} AND cb.ticket_id IS NULL AND {ASSESSED_IN_MONTH_SQL}
 """
 RECENT_FROM_SQL = """SELECT coalesce(min(id), 0) FROM (
     SELECT id FROM hotline_ticket WHERE received_at >= CAST(%(start)s AS timestamptz) - interval '1 month'
