@@ -374,7 +374,7 @@ def rebuild_indexes(definitions):
         with connection.cursor() as cursor:
             create_indexes(cursor, definitions)
         return
-    beside = [d for d in definitions if "hotline_bigrams" in d]  # the scope's GIN (seen_by) is quick: with the rest
+    beside = [d for d in definitions if "hotline_word_grams" in d]  # the scope's GIN (seen_by) is quick: with the rest
     errors = []
     thread = threading.Thread(target=_create_in_own_session, args=(beside, errors))
     thread.start()

@@ -27,7 +27,7 @@ from dispatch.models import (
     WhistleTarget,
 )
 
-from . import privacy, stored_scope, text_search
+from . import day_search, privacy, stored_scope, text_search
 from .choices import (
     AWAITING_CALLBACK_STATUSES,
     AWAITING_DISPATCH_STATUSES,
@@ -369,6 +369,8 @@ def search_page(user, query, limit, *, narrow=None, page=None):
     words = searches_words(query)
     cap = text_search.WORD_COUNT_CAP if words else paging.COUNT_CAP
     number = page_number(page, limit, cap)
+    if words and day_search.serves(query.strip(), narrow):
+        return _newest_days_page(user, query.strip(), limit, number, cap, narrow)
     wanted = (number * limit, cap + 1)
     plans = _word_plans(user, query.strip(), wanted, counts=1) if words else None
     (tickets, counted), note = _search_lists(user, query, narrow, wanted, plans)
@@ -392,6 +394,22 @@ def search_page(user, query, limit, *, narrow=None, page=None):
             ids = upto[last:last + limit] if upto is not None else list(ids_page.object_list)
     ids_page.object_list = list_rows(user, ids)
     return ids_page, note
+
+
+def _newest_days_page(user, query, limit, number, cap, narrow):
+    """search_page for a content or address word on PostgreSQL: the ids up to the cap, newest days first
+    (hotline/day_search.py), with the orders of the caller's name the user may search by; page and count from
+    them."""
+    named = _name_matches(user, query)
+    also = visible_tickets(user).filter(pk__in=named) if named else None
+    with transaction.atomic():
+        text_search.tune_word_search()
+        upto = day_search.newest_ids(user, query, cap + 1, narrow=narrow, also=also)
+    paginator = CappedPaginator(upto, limit, cap=cap)
+    paginator.found = len(upto)
+    ids_page = paginator.get_page(number)
+    ids_page.object_list = list_rows(user, list(ids_page.object_list))
+    return ids_page, ""
 
 
 def list_rows(user, ids):

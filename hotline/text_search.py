@@ -1,14 +1,17 @@
 """Content and address words through an index that serves two-character Chinese words (PostgreSQL).
 
 Most Chinese searches are two characters (暖气, 噪音): pg_trgm has no trigram for them, pg_bigm is not shipped
-here, and a jieba-segmented vector loses matches that cross its word boundaries. So migration 0006 indexes every
-two-character gram of an order's content and address (``hotline_bigrams``, a GIN expression index: no column to
-keep current, every insert and edit updates it). A query's grams must all be there (the index), then
-``icontains`` keeps the exact substring meaning. A one-character query, or another database, keeps icontains only.
+here, and a jieba-segmented vector loses matches that cross its word boundaries. So the index holds every
+two-character gram of an order's content, and of its address marked "@" (``hotline_word_grams``, the first column
+of the GIN expression index ticket_words_by_scope_day, migration 0020: no column to keep current, every insert and
+edit updates it). A query's grams must all be there (the index), then ``icontains`` keeps the exact substring
+meaning. A one-character query, or another database, keeps icontains only.
 
-Which rows a word search reads is chosen here by the planner's estimates (word_search_plans): the word's matches
-through the index, the scope's own orders (a street's few thousand), or every order walked newest first (a common
-word for a wide scope: the page's hundred come soon). The fewest expected rows wins.
+The search page asks the index for the newest days first (hotline/day_search.py). Other word searches (a list's
+search box, an export, a list sorted otherwise) choose here which rows they read by the planner's estimates
+(word_search_plans): the word's matches through the index, the scope's own orders (a street's few thousand), or
+every order walked newest first (a common word for a wide scope: the page's hundred come soon). The fewest
+expected rows wins.
 """
 
 import re
@@ -27,7 +30,9 @@ WORD_COUNT_CAP = 1_000
 # Plans that read every candidate before the newest of them is known (the sort comes last): their page and their
 # capped count are one query (the ids up to the cap, newest first), not two reads of the same rows.
 READS_ALL = (INDEX, SCOPE)
-INDEXED_CHARS = 20000  # of content: hotline_bigrams reads no further (migration 0006)
+INDEXED_CHARS = 20000  # of content: hotline_word_grams reads no further (migration 0020)
+# The index's expression (ticket_words_by_scope_day's first column)
+WORD_GRAMS = Func(F("content"), F("address"), function="hotline_word_grams")
 # Characters no case mapping touches (Chinese, its punctuation, spaces): a query of these alone matches the same
 # orders case-sensitively. Upper-casing every order read costs half of a walk's time.
 CASELESS = re.compile("[\\s\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff，：；！？（）]+")
@@ -39,17 +44,19 @@ def grams(text):
     return sorted({text[i:i + 2] for i in range(len(text) - 1)})
 
 
-def gram_query(text):
-    """A tsquery requiring every gram: '暖气' & '气片' (lexemes quoted, quotes and backslashes escaped)."""
-    quoted = ("'" + gram.replace("\\", "\\\\").replace("'", "''") + "'" for gram in grams(text))
-    return " & ".join(quoted)
+def gram_query(text, *, addresses=True):
+    """A tsquery for the orders whose content holds every gram of the text, or (``addresses``) whose address does:
+    ('暖气' & '气片') | ('@暖气' & '@气片') (address grams are marked "@", migration 0020; lexemes quoted, quotes
+    and backslashes escaped)."""
+    def every(mark):
+        return " & ".join("'" + (mark + gram).replace("\\", "\\\\").replace("'", "''") + "'" for gram in grams(text))
+    return f"({every('')}) | ({every('@')})" if addresses else every("")
 
 
-def indexed_words_match(query):
-    """A condition over tickets narrowing to those whose content or address may hold the query (the index)."""
-    grams_of_order = Func(F("content"), F("address"), function="hotline_bigrams")  # the index's expression
-    wanted = Func(Value(gram_query(query)), template="%(expressions)s::tsquery")
-    return Func(grams_of_order, wanted, template="%(expressions)s", arg_joiner=" @@ ", output_field=BooleanField())
+def indexed_words_match(query, *, addresses=True):
+    """A condition over tickets narrowing to those whose content (or address) may hold the query (the index)."""
+    wanted = Func(Value(gram_query(query, addresses=addresses)), template="%(expressions)s::tsquery")
+    return Func(WORD_GRAMS, wanted, template="%(expressions)s", arg_joiner=" @@ ", output_field=BooleanField())
 
 
 def holds(field, query):

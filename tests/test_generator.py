@@ -244,7 +244,7 @@ def test_outside_a_transaction_the_gram_index_is_rebuilt_in_a_second_session_bes
     real = generator_sql.create_indexes
     def noting_the_session(cursor, batch):
         cursor.execute("SELECT pg_backend_pid()")
-        sessions.append((cursor.fetchone()[0], ["grams" if "hotline_bigrams" in d else "other" for d in batch]))
+        sessions.append((cursor.fetchone()[0], ["grams" if "hotline_word_grams" in d else "other" for d in batch]))
         real(cursor, batch)
     try:
         with pytest.MonkeyPatch.context() as patch:

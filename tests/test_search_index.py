@@ -1,6 +1,8 @@
 """Search at volume: content and address words through the two-character-gram index (PostgreSQL), with the
 substring meaning of before; numbers and phones through their own indexes."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 
@@ -68,17 +70,34 @@ def test_a_five_digit_query_finds_the_order_of_that_id_and_the_callers_own(clien
     ("重复重复重复", "重复"), ("😀表情 emoji", "地址 一"), ("x" * 20005, "尾巴"),
 ])
 def test_the_index_holds_every_two_character_gram_of_content_and_address(content, address):
-    """The index's function (migration 0016) yields the grams text_search.grams names, whatever the text's length
-    (odd, even, one character, past the indexed 20 000), case, line breaks or repeats."""
+    """The index's function (migration 0020) yields the grams text_search.grams names, the address's marked "@",
+    whatever the text's length (odd, even, one character, past the indexed 20 000), case, line breaks or repeats."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tsvector_to_array(hotline_bigrams(%s, %s))", [content, address])
+        cursor.execute("SELECT tsvector_to_array(hotline_word_grams(%s, %s))", [content, address])
         (lexemes,) = cursor.fetchone()
-    assert sorted(lexemes) == text_search.grams(content[:text_search.INDEXED_CHARS] + "\n" + address)
+    expected = {*text_search.grams(content[:text_search.INDEXED_CHARS]), *("@" + g for g in text_search.grams(address))}
+    assert sorted(lexemes) == sorted(expected)
+
+
+@on_postgres
+@pytest.mark.parametrize("moment", ["2026-11-30T15:59:59+00:00", "2026-11-30T16:00:00+00:00", "2000-01-01T00:00+08:00"])
+def test_the_index_pairs_each_scope_token_with_the_local_day(moment):
+    """hotline_scope_days: the Beijing day of receipt (16:00 UTC is the next day's midnight there), and that day
+    paired with each token as day_search codes it."""
+    from hotline import day_search
+
+    received = dt.datetime.fromisoformat(moment)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT hotline_scope_days(%s::integer[], %s)", [[7, -3], received])
+        (codes,) = cursor.fetchone()
+    day = day_search.day_number(received)
+    assert day == (received.astimezone(dt.timezone(dt.timedelta(hours=8))).date() - dt.date(2000, 1, 1)).days
+    assert sorted(codes) == sorted([day, *day_search.codes_for([7, -3], day, day)])
 
 
 @on_postgres
 def test_the_search_query_can_use_the_gram_index(users):
-    """The query's expression is the index's: with scans made dear, the planner reads ticket_search_bigrams."""
+    """The query's expression is the index's: with scans made dear, the planner reads ticket_words_by_scope_day."""
     rows, _ = search_tickets(users["agent"], "量子纠缠")
     sql, params = rows.order_by("-received_at")[:100].query.sql_with_params()
     with connection.cursor() as cursor:
@@ -86,7 +105,7 @@ def test_the_search_query_can_use_the_gram_index(users):
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(line for (line,) in cursor.fetchall())
-    assert "ticket_search_bigrams" in plan, plan
+    assert "ticket_words_by_scope_day" in plan, plan
 
 
 @pytest.mark.parametrize("plan", ["index", "scope", "walk"])
