@@ -2,10 +2,10 @@
 
 One scan of the index finds the orders of a span of days that are in the user's scope and hold the word's grams
 (its second column holds, for each order, its day and its day paired with each of its scope tokens). The search
-asks today first, then a span twice as long each time (1, 2, 4 … days back to the oldest order), sorts each span's
-few matches and stops when it has the rows it wants: at a year a common word in a district reads a few days of
-matches, where one query over the whole scope read tens of thousands of orders before sorting them; a word that
-matches nothing costs one index probe per span (a dozen for a year).
+asks the newest day first (today, or a later order's), then a span twice as long each time (1, 2, 4 … days, back
+to the oldest order), sorts each span's few matches and stops when it has the rows it wants: at a year a common
+word in a district reads a few days of matches, where one query over the whole scope read tens of thousands of
+orders before sorting them; a word that matches nothing costs one index probe per span (a dozen for a year).
 
 Addresses are searched as the user may see them (hotline/privacy.py): the center's agents every address (the
 "@" grams), a unit's handlers the addresses of the orders they hold (each address match tested), everyone else
@@ -83,7 +83,8 @@ def newest_ids(user, query, wanted, *, narrow=None, also=None):
     where the user sees it in full, with the orders of ``also`` (found otherwise, within the scope already: a
     caller's name), newest first, narrowed by ``narrow`` (a list's filters). ``serves(query, narrow)`` must hold."""
     tokens = scope_tokens(user)
-    oldest = Ticket.objects.order_by("received_at").values_list("received_at", flat=True).first()
+    received = Ticket.objects.values_list("received_at", flat=True)
+    oldest, newest = received.order_by("received_at").first(), received.order_by("-received_at").first()
     if tokens == [] or oldest is None:
         return []
     narrow = narrow or (lambda tickets: tickets)
@@ -95,7 +96,7 @@ def newest_ids(user, query, wanted, *, narrow=None, also=None):
         text_search.indexed_words_match(query, addresses=addresses), words)
     apart = [] if also is None else list(narrow(also).order_by().values_list("received_at", "pk"))
     found = []
-    for first, last in spans(day_number(timezone.now()), day_number(oldest)):
+    for first, last in spans(day_number(max(newest, timezone.now())), day_number(oldest)):
         in_span = matches.filter(ScopeDays(codes_for(tokens, first, last)))
         rows = list(narrow(in_span).order_by(*NEWEST_FIRST).values_list("received_at", "pk")[: wanted - len(found)])
         rows += [row for row in apart if first <= day_number(row[0]) <= last and row not in rows]

@@ -68,6 +68,13 @@ def test_a_street_finds_an_order_by_its_address_only_while_it_holds_it(users, sp
     assert by_agent == plain_search(users["agent"], "暖炉") and set(by_agent) == {t.pk for t in ours}
 
 
+def test_an_order_dated_after_today_is_found_too(users, directory, catalog):
+    """An order received "tomorrow" (a clock set ahead, an import): the spans start at the newest order's day."""
+    later = take_call(users, directory, catalog["sanitation"], content="暖气片漏水",
+                      now=timezone.now() + dt.timedelta(days=3))
+    assert every_page(users["agent"], WORD) == ([later.pk], 1)
+
+
 def test_spans_double_back_to_the_oldest_day():
     assert list(day_search.spans(10, 0)) == [(10, 10), (8, 9), (4, 7), (0, 3)]
     assert list(day_search.spans(5, 5)) == [(5, 5)]
