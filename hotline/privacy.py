@@ -156,28 +156,13 @@ def address_visibility(user):
     return NO_ADDRESS
 
 
-def _held(user, ticket=None):
-    """(live assignments, whistle calls) of the user's unit, of one order when ``ticket`` is given."""
-    live = Assignment.objects.filter(unit_id=user.unit_id, status__in=LIVE_ASSIGNMENT_STATUSES)
-    called = WhistleTarget.objects.filter(unit_id=user.unit_id)
-    if ticket is None:
-        return live, called
-    return live.filter(ticket=ticket), called.filter(whistle__ticket=ticket)
-
-
-def held_ticket_ids(user):
-    """For HELD_ADDRESSES, the ids of the orders whose address the user sees (a query of ids); else None."""
-    if address_visibility(user) != HELD_ADDRESSES:
-        return None
-    live, called = _held(user)
-    return live.values("ticket_id").union(called.values("whistle__ticket_id"))
-
-
 def address_shown_expr(user):
     """An expression over tickets: True where the user sees the full address (address_visibility)."""
     visibility = address_visibility(user)
     if visibility == HELD_ADDRESSES:
-        live, called = _held(user, OuterRef("pk"))
+        live = Assignment.objects.filter(ticket=OuterRef("pk"), unit_id=user.unit_id,
+                                         status__in=LIVE_ASSIGNMENT_STATUSES)
+        called = WhistleTarget.objects.filter(whistle__ticket=OuterRef("pk"), unit_id=user.unit_id)
         return Exists(live) | Exists(called)
     return Value(visibility == EVERY_ADDRESS, output_field=BooleanField())
 
