@@ -83,9 +83,11 @@ def newest_ids(user, query, wanted, *, narrow=None, also=None):
     where the user sees it in full, with the orders of ``also`` (found otherwise, within the scope already: a
     caller's name), newest first, narrowed by ``narrow`` (a list's filters). ``serves(query, narrow)`` must hold."""
     tokens = scope_tokens(user)
+    if tokens == []:  # no unit: nothing to see
+        return []
     received = Ticket.objects.values_list("received_at", flat=True)
     oldest, newest = received.order_by("received_at").first(), received.order_by("-received_at").first()
-    if tokens == [] or oldest is None:
+    if oldest is None:
         return []
     narrow = narrow or (lambda tickets: tickets)
     addresses = privacy.address_visibility(user) != privacy.NO_ADDRESS
