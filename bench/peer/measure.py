@@ -46,15 +46,27 @@ def percentile(values, pct):
     return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))]
 
 
-def creation_round(server, port, token, bodies, seconds):
-    """One round of POST /api/tickets/ by intake_api's keep-alive clients: (tickets/s, latencies ms, errors, CPU
-    seconds of the gunicorn master and workers, busy share of the whole machine)."""
-    pids = [server.pid, *intake_api.worker_pids(server.pid)]
+def backend_pids(database):
+    """The PostgreSQL backends connected to `database` (a side's gunicorn workers keep theirs open)."""
+    result = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc",
+                             f"SELECT pid FROM pg_stat_activity WHERE datname = '{database}'", "postgres"],
+                            check=True, capture_output=True, text=True)
+    return [int(pid) for pid in result.stdout.split()]
+
+
+def creation_round(side, seconds):
+    """One round of POST /api/tickets/ by intake_api's keep-alive clients on `side`: (tickets/s, latencies ms,
+    errors, CPU seconds of its gunicorn master and workers, CPU seconds of its PostgreSQL backends, busy share of
+    the whole machine)."""
+    pids = [side.server.pid, *intake_api.worker_pids(side.server.pid)]
+    backends = backend_pids(side.database)
     cpu_before, busy_before = intake_api.cpu_seconds(pids), intake_api.machine_busy_seconds()
-    latencies, errors, elapsed = intake_api.drive(port, token, bodies, seconds)
+    database_before = intake_api.cpu_seconds(backends)
+    latencies, errors, elapsed = intake_api.drive(side.port, side.token, side.bodies, seconds)
     cpu = intake_api.cpu_seconds(pids) - cpu_before
+    database = intake_api.cpu_seconds(backends) - database_before
     busy = (intake_api.machine_busy_seconds() - busy_before) / elapsed / (os.cpu_count() or 1)
-    return len(latencies) / elapsed, [x * 1000 for x in latencies], errors, cpu, busy
+    return len(latencies) / elapsed, [x * 1000 for x in latencies], errors, cpu, database, busy
 
 
 def get_ms(port, url, headers):

@@ -62,21 +62,22 @@ WARMUP_SECONDS = 5
 def creation(sides):
     """Alternating creation rounds; {side: summary}."""
     for side in sides:
-        measure.creation_round(side.server, side.port, side.token, side.bodies, WARMUP_SECONDS)  # imports, caches
+        measure.creation_round(side, WARMUP_SECONDS)  # imports, caches
     rates = {side.name: [] for side in sides}
     latencies = {side.name: [] for side in sides}
     errors = {side.name: [] for side in sides}
     cpu = {side.name: 0.0 for side in sides}
+    database = {side.name: 0.0 for side in sides}
     busy = {side.name: [] for side in sides}
     for number in range(ROUNDS):
         line = []
         for side in sides if number % 2 == 0 else sides[::-1]:
-            rate, ms, errs, seconds, machine = measure.creation_round(side.server, side.port, side.token, side.bodies,
-                                                             ROUND_SECONDS)
+            rate, ms, errs, seconds, backend, machine = measure.creation_round(side, ROUND_SECONDS)
             rates[side.name].append(rate)
             latencies[side.name] += ms
             errors[side.name] += errs
             cpu[side.name] += seconds
+            database[side.name] += backend
             busy[side.name].append(machine)
             line.append(f"{side.name} {rate:6.1f}/s p95 {measure.percentile(ms, 95):6.1f} ms (machine {machine:.0%})")
         print(f"  round {number + 1}: " + "   ".join(line), flush=True)
@@ -85,10 +86,12 @@ def creation(sides):
         name, ms = side.name, latencies[side.name]
         summary[name] = {"rate": statistics.median(rates[name]), "p50": measure.percentile(ms, 50),
                          "p95": measure.percentile(ms, 95), "tickets": len(ms), "errors": errors[name],
-                         "cpu_ms": cpu[name] * 1000 / max(1, len(ms)), "busy": statistics.median(busy[name])}
+                         "cpu_ms": cpu[name] * 1000 / max(1, len(ms)),
+                         "database_ms": database[name] * 1000 / max(1, len(ms)), "busy": statistics.median(busy[name])}
         s = summary[name]
         print(f"  {name}: median {s['rate']:.1f} tickets/s over {ROUNDS} rounds, {s['tickets']} tickets, "
-              f"p50 {s['p50']:.1f} ms, p95 {s['p95']:.1f} ms, gunicorn CPU {s['cpu_ms']:.1f} ms/ticket, "
+              f"p50 {s['p50']:.1f} ms, p95 {s['p95']:.1f} ms, CPU ms/ticket gunicorn {s['cpu_ms']:.1f} "
+              f"PostgreSQL {s['database_ms']:.1f}, "
               f"machine busy {s['busy']:.0%} (median), errors {len(s['errors'])} {sorted(set(map(str, s['errors'])))}")
     return summary
 
