@@ -46,8 +46,9 @@ class Ticket(FSMModelMixin, models.Model):
     caller_name = models.CharField("诉求人姓名", max_length=50, blank=True, default="")
     address = models.CharField("事发地址", max_length=200)
     district = models.ForeignKey("dispatch.Unit", verbose_name="区", on_delete=models.PROTECT, related_name="+")
-    street = models.ForeignKey(
-        "dispatch.Unit", verbose_name="街乡镇", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    street = models.ForeignKey(  # indexed first in ticket_street_time (Meta), which serves street = alone too
+        "dispatch.Unit", verbose_name="街乡镇", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     content = models.TextField("诉求内容")
     request_type = models.CharField("诉求类型", max_length=20, choices=RequestType.choices)
@@ -58,8 +59,9 @@ class Ticket(FSMModelMixin, models.Model):
     )
     tier = models.CharField("响应级别", max_length=4, choices=Tier.choices)
     tier_reason = models.CharField("调整响应级别理由", max_length=200, blank=True, default="")
-    lead_unit = models.ForeignKey(
-        "dispatch.Unit", verbose_name="主办单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    lead_unit = models.ForeignKey(  # indexed first in ticket_worklist (Meta), which serves lead_unit = alone too
+        "dispatch.Unit", verbose_name="主办单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     repeat_of = models.ForeignKey(
         "self", verbose_name="重复诉求之原工单", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats"

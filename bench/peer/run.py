@@ -21,10 +21,11 @@ Drops and recreates hl_peer_ours, hl_peer_helpdesk, hl_peer_pgbench, then:
    fields on every ticket in the table before paging (one query each), so when its warm-up takes over 10 s the
    warm-up counts and 2 more runs follow (3, not N);
 4. pgbench on its own database: single-row INSERTs into a 4-column table, same client count, ~10 s;
-5. prints the ratios: ours/peer for creation throughput, p95 and the list medians, ours/pgbench.
+5. prints the ratios: ours/peer for creation throughput (of the two medians, and the median of each round's pair,
+   which shared the same background load), p95 and the list medians, ours/pgbench.
 
 The machine has 2 cores shared with other jobs: rounds alternate so both sides see the same background load.
-Knobs: PEER_ROUNDS (6), PEER_ROUND_SECONDS (10), BENCH_CLIENTS (8, read by bench/intake_api.py), PEER_WORKERS (3),
+Knobs: PEER_ROUNDS (10), PEER_ROUND_SECONDS (10), BENCH_CLIENTS (8, read by bench/intake_api.py), PEER_WORKERS (3),
 PEER_ROWS (100000), PEER_LIST_RUNS (7), PEER_PGBENCH_SECONDS (10), PEER_VENV (/tmp/peer-venv), PEER_REDIS_URL
 (redis://127.0.0.1:6379/11), PEER_LOG_DIR (/tmp: gunicorn-ours.log, gunicorn-peer.log).
 Goal: our intake ≥ 2× the peer's tickets/s.
@@ -48,7 +49,7 @@ from bench.benchdb import recreate_databases  # noqa: E402
 from bench.peer import measure  # noqa: E402
 from bench.peer.sides import Ours, Peer, database_url  # noqa: E402
 
-ROUNDS = int(os.environ.get("PEER_ROUNDS", 6))
+ROUNDS = int(os.environ.get("PEER_ROUNDS", 10))
 ROUND_SECONDS = float(os.environ.get("PEER_ROUND_SECONDS", 10))
 WORKERS = int(os.environ.get("PEER_WORKERS", 3))
 ROWS = int(os.environ.get("PEER_ROWS", 100_000))
@@ -84,7 +85,8 @@ def creation(sides):
     summary = {}
     for side in sides:
         name, ms = side.name, latencies[side.name]
-        summary[name] = {"rate": statistics.median(rates[name]), "p50": measure.percentile(ms, 50),
+        summary[name] = {"rate": statistics.median(rates[name]), "rates": rates[name],
+                         "p50": measure.percentile(ms, 50),
                          "p95": measure.percentile(ms, 95), "tickets": len(ms), "errors": errors[name],
                          "cpu_ms": cpu[name] * 1000 / max(1, len(ms)),
                          "database_ms": database[name] * 1000 / max(1, len(ms)), "busy": statistics.median(busy[name])}
@@ -152,8 +154,13 @@ def ratio_table(created, listed, bench):
     print(f"  {'':<50} {'ours':>10} {'other':>10} {'ratio':>8}")
     for label, mine, other in rows:
         print(f"  {label:<50} {mine:10.1f} {other:10.1f} {mine / other if other else float('inf'):8.3g}")
-    verdict = "met" if ours["rate"] >= 2 * peer["rate"] else "NOT met"
-    print(f"  goal ours ≥ 2× peer tickets/s: {verdict} ({ours['rate'] / peer['rate']:.2f}×)")
+    paired = statistics.median(mine / other for mine, other in zip(ours["rates"], peer["rates"], strict=True))
+    label = "creation tickets/s, ours/peer, median of round pairs"
+    print(f"  {label:<50} {'':>10} {'':>10} {paired:8.3g}")
+    medians = ours["rate"] / peer["rate"]
+    verdict = "met" if min(paired, medians) >= 2 else "NOT met"
+    print(f"  goal ours ≥ 2× peer tickets/s (both ratios): {verdict} ({medians:.2f}× of the medians, "
+          f"{paired:.2f}× of the round pairs)")
 
 
 def main():
