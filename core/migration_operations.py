@@ -18,21 +18,3 @@ def add_index_concurrently(app_label, model_name, index):
         database_operations=[migrations.RunPython(create, drop, elidable=False)],
         state_operations=[migrations.AddIndex(model_name=model_name, index=index)],
     )
-
-
-def remove_index_concurrently(app_label, model_name, index):
-    """Drop ``index`` from the model: CONCURRENTLY on PostgreSQL, so intake is never blocked behind the lock (the
-    migration must be ``atomic = False``); plainly elsewhere. Reversed, the index is built again the same way."""
-
-    def drop(apps, schema_editor):
-        concurrently = {"concurrently": True} if schema_editor.connection.vendor == "postgresql" else {}
-        schema_editor.remove_index(apps.get_model(app_label, model_name), index, **concurrently)
-
-    def create(apps, schema_editor):
-        concurrently = {"concurrently": True} if schema_editor.connection.vendor == "postgresql" else {}
-        schema_editor.add_index(apps.get_model(app_label, model_name), index, **concurrently)
-
-    return migrations.SeparateDatabaseAndState(
-        database_operations=[migrations.RunPython(drop, create, elidable=False)],
-        state_operations=[migrations.RemoveIndex(model_name=model_name, name=index.name)],
-    )
