@@ -27,7 +27,6 @@ class Ours:
     name = "ours"
 
     def __init__(self, database, redis_url, workers):
-        self.database = database
         self.env = dict(os.environ, DATABASE_URL=database_url(database), REDIS_URL=redis_url, DEBUG="0")
         self.workers = workers
 
@@ -75,7 +74,6 @@ class Peer:
     name = "peer"
 
     def __init__(self, database, venv, workers):
-        self.database = database
         self.venv = Path(venv)
         self.python = str(self.venv / "bin" / "python")
         self.env = dict(os.environ, DATABASE_URL=database_url(database),
