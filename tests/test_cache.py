@@ -18,7 +18,8 @@ def clean_cache():
 
 def test_a_counter_starts_at_one_counts_up_and_keeps_its_first_expiry():
     assert [cache.count("throttle:test", 60) for _ in range(3)] == [1, 2, 3]
-    assert cache.get("throttle:test") == 3  # readable through the ordinary cache API
+    assert cache.count("throttle:test", 3600) == 4  # a later timeout does not move the window's end
+    assert cache.get("throttle:test") == 4  # readable through the ordinary cache API
     client = cache._cache.get_client(write=True)
     remaining = client.ttl(cache.make_key("throttle:test"))
     assert 0 < remaining <= 60

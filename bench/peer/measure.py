@@ -57,13 +57,14 @@ def postgres_cpu_seconds():
             continue
         try:
             head, fields = (entry / "stat").read_text().rsplit(")", 1)
-        except OSError:
+            if not head.endswith("(postgres"):
+                continue
+            fields = fields.split()
+            postmaster = Path(f"/proc/{fields[1]}/comm").read_text().strip() != "postgres"
+        except OSError:  # the process (or its parent) ended meanwhile
             continue
-        if not head.endswith("(postgres"):
-            continue
-        fields = fields.split()
         total += (int(fields[11]) + int(fields[12])) / tick
-        if Path(f"/proc/{fields[1]}/comm").read_text().strip() != "postgres":  # the postmaster: add its reaped children
+        if postmaster:  # add what its ended children used
             total += (int(fields[13]) + int(fields[14])) / tick
     return total
 
