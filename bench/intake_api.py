@@ -29,6 +29,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+from bench import procstat  # noqa: E402
 from bench.benchdb import ensure_postgres_database  # noqa: E402
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hotline_bench")
@@ -116,59 +117,17 @@ def client_loop(port, token, bodies, until, latencies, errors):
     connection.close()
 
 
-def cpu_seconds(pids):
-    """User+system CPU seconds of the given processes so far (0 for one that is gone)."""
-    total = 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
-def machine_busy_seconds():
-    """CPU seconds the whole machine spent busy (all cores), from /proc/stat."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = fields[3] + fields[4]
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
-def worker_pids(master):
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == master:
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
-    return pids
-
-
-def backend_pids():
-    """The PostgreSQL backends connected to this database (the gunicorn workers' persistent connections)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND pid <> pg_backend_pid()")
-        pids = [row[0] for row in cursor.fetchall()]
-    connection.close()
-    return pids
-
-
 def cpu_split(server_pid):
-    """Who used the CPU while the clients ran: this client, gunicorn, PostgreSQL backends, everything else."""
-    groups = {"gunicorn": [server_pid, *worker_pids(server_pid)], "postgres": backend_pids()}
-    start = {name: cpu_seconds(pids) for name, pids in groups.items()}
-    start["client"], start["machine"] = time.process_time(), machine_busy_seconds()
+    """Who used the CPU while the clients ran: this client, gunicorn, PostgreSQL, everything else."""
+    gunicorn = [server_pid, *procstat.worker_pids(server_pid)]
+    start = {"gunicorn": procstat.cpu_seconds(gunicorn), "postgres": procstat.postgres_cpu_seconds(),
+             "client": time.process_time(), "machine": procstat.machine_busy_seconds()}
 
     def finish():
-        used = {name: cpu_seconds(pids) - start[name] for name, pids in groups.items()}
-        used["client"] = time.process_time() - start["client"]
-        used["machine"] = machine_busy_seconds() - start["machine"]
+        used = {"gunicorn": procstat.cpu_seconds(gunicorn) - start["gunicorn"],
+                "postgres": procstat.postgres_cpu_seconds() - start["postgres"],
+                "client": time.process_time() - start["client"],
+                "machine": procstat.machine_busy_seconds() - start["machine"]}
         used["other"] = max(0.0, used["machine"] - used["client"] - used["gunicorn"] - used["postgres"])
         return used
 

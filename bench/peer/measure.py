@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import intake_api
+from bench import intake_api, procstat
 
 
 def start_gunicorn(gunicorn, module, cwd, env, workers, log):
@@ -46,40 +46,17 @@ def percentile(values, pct):
     return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))]
 
 
-def postgres_cpu_seconds():
-    """CPU seconds PostgreSQL has used so far: every live server process, plus what the postmaster collected from
-    the backends that ended (a worker's connection is replaced after CONN_MAX_AGE, so a round outlives some). Only
-    one side runs at a time, so a round's difference is that side's database work (and any autovacuum meanwhile)."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            head, fields = (entry / "stat").read_text().rsplit(")", 1)
-            if not head.endswith("(postgres"):
-                continue
-            fields = fields.split()
-            postmaster = Path(f"/proc/{fields[1]}/comm").read_text().strip() != "postgres"
-        except OSError:  # the process (or its parent) ended meanwhile
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
-        if postmaster:  # add what its ended children used
-            total += (int(fields[13]) + int(fields[14])) / tick
-    return total
-
-
 def creation_round(side, seconds):
     """One round of POST /api/tickets/ by intake_api's keep-alive clients on `side`: (tickets/s, latencies ms,
     errors, CPU seconds of its gunicorn master and workers, of PostgreSQL (postgres_cpu_seconds), busy share of
     the whole machine)."""
-    pids = [side.server.pid, *intake_api.worker_pids(side.server.pid)]
-    cpu_before, busy_before = intake_api.cpu_seconds(pids), intake_api.machine_busy_seconds()
-    database_before = postgres_cpu_seconds()
+    pids = [side.server.pid, *procstat.worker_pids(side.server.pid)]
+    cpu_before, busy_before = procstat.cpu_seconds(pids), procstat.machine_busy_seconds()
+    database_before = procstat.postgres_cpu_seconds()
     latencies, errors, elapsed = intake_api.drive(side.port, side.token, side.bodies, seconds)
-    cpu = intake_api.cpu_seconds(pids) - cpu_before
-    database = postgres_cpu_seconds() - database_before
-    busy = (intake_api.machine_busy_seconds() - busy_before) / elapsed / (os.cpu_count() or 1)
+    cpu = procstat.cpu_seconds(pids) - cpu_before
+    database = procstat.postgres_cpu_seconds() - database_before
+    busy = (procstat.machine_busy_seconds() - busy_before) / elapsed / (os.cpu_count() or 1)
     return len(latencies) / elapsed, [x * 1000 for x in latencies], errors, cpu, database, busy
 
 
