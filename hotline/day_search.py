@@ -17,8 +17,6 @@ import datetime as dt
 from django.db.models import BooleanField, Expression, Q
 from django.utils import timezone
 
-from core.permissions import address_district_id, visible_unit_ids
-
 from . import privacy, stored_scope, text_search
 from .models import Ticket
 
@@ -64,11 +62,9 @@ def spans(newest, oldest):
 
 
 def scope_tokens(user):
-    """The user's scope as stored on the orders (stored_scope.seen_by's tokens); None: every order."""
-    unit_ids = visible_unit_ids(user)
-    if unit_ids is None:
-        return None
-    return stored_scope.seen_by(unit_ids, address_district_id(user)).tokens if unit_ids else []
+    """The user's scope as stored on the orders (stored_scope.user_scope's tokens); None: every order."""
+    scope = stored_scope.user_scope(user)
+    return None if scope is None else scope.tokens
 
 
 def codes_for(tokens, first, last):

@@ -62,16 +62,14 @@ def visible_tickets(user, *, tested_per_order=False):
     On PostgreSQL the rule's answer is stored on each order (hotline/stored_scope.py: tokens kept by triggers, a GIN
     index), so the scope is a test of the order's own row, or a bitmap beside a word's (related_scope is the rule
     it stores, tested equal). Elsewhere, related_scope."""
-    tickets = Ticket.objects.select_related(*LIST_RELATED)
-    unit_ids = visible_unit_ids(user)
-    if unit_ids is None:
-        return tickets
     if stored_scope.stored():
-        return tickets.filter(stored_scope.seen_by(unit_ids, address_district_id(user)))
-    return related_scope(user, tested_per_order=tested_per_order, unit_ids=unit_ids)
+        tickets = Ticket.objects.select_related(*LIST_RELATED)
+        scope = stored_scope.user_scope(user)
+        return tickets if scope is None else tickets.filter(scope)
+    return related_scope(user, tested_per_order=tested_per_order)
 
 
-def related_scope(user, *, tested_per_order=False, unit_ids=None):
+def related_scope(user, *, tested_per_order=False):
     """visible_tickets' rule, asked of the assignments, whistle calls and addresses themselves.
 
     A unit's scope is one set of ticket ids (a UNION read from the units' assignment and whistle-target indexes), so
@@ -81,7 +79,7 @@ def related_scope(user, *, tested_per_order=False, unit_ids=None):
     its own column first (an eighth of the city's orders: a list walked by its index finds its page within a few
     hundred rows, where the id set would first gather the district's every order)."""
     tickets = Ticket.objects.select_related(*LIST_RELATED)
-    unit_ids = visible_unit_ids(user) if unit_ids is None else unit_ids  # (visible_tickets has read them)
+    unit_ids = visible_unit_ids(user)
     if unit_ids is None:
         return tickets
     district = _district_scope_q(user, unit_ids)

@@ -20,6 +20,8 @@ scope's. Other databases keep the rule's own test (selectors).
 from django.db import connection
 from django.db.models import BooleanField, Expression
 
+from core.permissions import address_district_id, visible_unit_ids
+
 KIND_DISTRICT = "district"  # dispatch.choices.UnitKind.DISTRICT (no import: migrations load this module)
 
 # PL/pgSQL keeps each statement's plan for the session; an SQL function that cannot be inlined plans its statements
@@ -200,7 +202,11 @@ class SeenBy(Expression):
         return f"SeenBy({self.tokens})"
 
 
-def seen_by(unit_ids, district_id):
-    """The stored form of a user's scope (visible_unit_ids, address_district_id): a district supervisor's token, else
-    the units'."""
+def user_scope(user):
+    """The stored form of a user's scope (core.permissions: visible_unit_ids, address_district_id): a district
+    supervisor's token, else the units' (none: nothing); None for the center, who sees every order."""
+    unit_ids = visible_unit_ids(user)
+    if unit_ids is None:
+        return None
+    district_id = address_district_id(user)
     return SeenBy([-int(district_id)] if district_id is not None else unit_ids)
