@@ -252,7 +252,8 @@ def test_a_districts_orders_walked_unit_by_unit_equal_the_grouped_month(measure,
                 excluded=rng.random() < 0.03))
     from assessment.monthly.pair_partitions import replace_month
 
-    replace_month(OCT, "SELECT * FROM assessment_assessedorder WHERE FALSE", {"month": OCT})  # the month's table
+    empty = [("SELECT * FROM assessment_assessedorder WHERE FALSE", ())]
+    replace_month(OCT, empty, {"month": OCT})  # the month's table
     AssessedOrder.objects.bulk_create(pairs)
     walked = [scorecards.assessed_orders(OCT, units, measure, limit=21, offset=offset) for offset in (0, 20, 60, 300)]
     monkeypatch.setattr(scorecards, "_newest_of_units", lambda *args: None)

@@ -80,8 +80,9 @@ def test_a_changed_rule_recomputes_the_whole_month(generated_october):
 @pytest.mark.skipif("connection.vendor != 'postgresql'",
                     reason="the split is PostgreSQL's; elsewhere the month is stored by the one statement")
 def test_a_whole_month_counts_older_orders_called_back_in_it(demo_users, catalog):
-    """PostgreSQL computes a whole month in parts by order id (the orders of the month and the one before, then
-    the older ones by id: scorecards.MONTH_PAIRS_SQL); the pairs are those of the one statement over all orders."""
+    """PostgreSQL computes a whole month in parts (the orders of the month and the one before, then the older ones
+    by id, then the late ones without a callback: scorecards.MONTH_PAIRS_PARTS); the pairs are those of the one
+    statement over all orders."""
 
     from assessment.monthly import scorecards
     from assessment.monthly.rules import rule_for

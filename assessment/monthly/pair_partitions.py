@@ -27,8 +27,9 @@ def _columns():
     return [(f.column, f.db_type(connection), not f.null) for f in fields]
 
 
-def replace_month(month, pairs_sql, params):
-    """Replace the month's partition with the pairs ``pairs_sql`` selects (PAIRS_SQL's columns, bar month)."""
+def replace_month(month, parts, params):
+    """Replace the month's partition with the pairs the ``parts`` select: [(SQL selecting PAIRS_SQL's columns bar
+    month, the settings its plan needs ("name = value", for that statement only))]."""
     name, build = partition_name(month), f"{partition_name(month)}_build"
     columns = _columns()
     select = ", ".join("CAST(%(month)s AS date) AS month" if column == "month" else f"CAST({column} AS {kind})"
@@ -37,7 +38,15 @@ def replace_month(month, pairs_sql, params):
     next_month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {build}")
-        cursor.execute(f"CREATE TABLE {build} AS SELECT {select} FROM ({pairs_sql}) pairs", params)
+        for number, (pairs_sql, settings) in enumerate(parts):
+            for setting in settings:
+                cursor.execute(f"SET LOCAL {setting}")
+            if number == 0:
+                cursor.execute(f"CREATE TABLE {build} AS SELECT {select} FROM ({pairs_sql}) pairs", params)
+            else:
+                cursor.execute(f"INSERT INTO {build} SELECT {select} FROM ({pairs_sql}) pairs", params)
+            for setting in settings:
+                cursor.execute(f"RESET {setting.split('=')[0].strip()}")
         cursor.execute(f"ALTER TABLE {build} {not_null}, ADD CHECK (month = %(month)s)", params)
         # The parent's key as this table's own primary key: ATTACH then adopts it instead of building another.
         cursor.execute(f"ALTER TABLE {build} ADD CONSTRAINT {build}_pkey PRIMARY KEY ({', '.join(KEY)})")
@@ -61,6 +70,9 @@ def deciding_callbacks(month, latest_sql, params):
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute(f"CREATE UNLOGGED TABLE {name} AS {latest_sql}", params)
         cursor.execute("RESET enable_indexscan")
+        # The rows come sorted by order (DISTINCT ON): the index is built in one pass, and the pairs' parts then
+        # walk or probe the callbacks by order instead of sorting or hashing them all.
+        cursor.execute(f"CREATE INDEX {name}_ticket ON {name} (ticket_id)")
         cursor.execute(f"ANALYZE {name}")
     try:
         yield name
