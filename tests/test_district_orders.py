@@ -112,6 +112,20 @@ def test_the_supervisor_urges_from_a_row_and_comes_back_to_the_filtered_list(cli
     assert not events(district["street"], "urge")
 
 
+def test_each_rows_urge_form_has_its_own_field_ids(client, users, district):
+    """The rows' 督办 forms are one form rendered once and given each row's ids: every label still names its own
+    row's textarea, and no id repeats on the page."""
+    import re
+
+    html = login(client, users["chaoyang"]).get(LIST).content.decode()
+    for order in (district["street"], district["heating"]):
+        form = html.split(f'aria-label="督办 {order.number}"', 1)[1].split("</form>", 1)[0]
+        assert f'<label for="id_urge{order.pk}_note">督办意见</label>' in form
+        assert re.search(rf'<textarea name="note"[^>]* id="id_urge{order.pk}_note"', form)
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+
+
 def test_a_completed_order_in_the_list_offers_no_urge(client, users, district, now):
     walk_to_completed(users, district["street"], now=now - dt.timedelta(hours=2))
     html = login(client, users["chaoyang"]).get(LIST).content.decode()
