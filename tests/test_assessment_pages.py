@@ -64,6 +64,12 @@ def test_excel_export_has_every_ranked_row(client, closed):
     sheet = load_workbook(BytesIO(response.content)).active
     names = [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)]
     assert sorted(names) == ["东华门街道", "建外街道", "望京街道"]
+    from assessment.monthly.exports import HEADERS
+
+    assert "接诉即办考核排名" in sheet["A1"].value and sheet["A1"].font.bold
+    assert [cell.value for cell in sheet[2]] == HEADERS
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert all(row[0] >= 1 and isinstance(row[8], (int, float)) for row in rows)  # rank, score: numbers
 
 
 def test_api_ranking_is_scoped_by_role(client, closed):
