@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.db import connection
 
 from assessment.models import AssessedOrder
+from core.planner import local_settings
 
 PARENT = AssessedOrder._meta.db_table
 KEY = ("month", "unit_id", "received_at", "ticket_id")
@@ -29,7 +30,7 @@ def _columns():
 
 def replace_month(month, parts, params):
     """Replace the month's partition with the pairs the ``parts`` select: [(SQL selecting PAIRS_SQL's columns bar
-    month, the settings its plan needs ("name = value", for that statement only))]."""
+    month, the planner settings its plan needs for that statement: core.planner.local_settings' pairs)]."""
     name, build = partition_name(month), f"{partition_name(month)}_build"
     columns = _columns()
     select = ", ".join("CAST(%(month)s AS date) AS month" if column == "month" else f"CAST({column} AS {kind})"
@@ -39,14 +40,11 @@ def replace_month(month, parts, params):
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {build}")
         for number, (pairs_sql, settings) in enumerate(parts):
-            for setting in settings:
-                cursor.execute(f"SET LOCAL {setting}")
-            if number == 0:
-                cursor.execute(f"CREATE TABLE {build} AS SELECT {select} FROM ({pairs_sql}) pairs", params)
-            else:
-                cursor.execute(f"INSERT INTO {build} SELECT {select} FROM ({pairs_sql}) pairs", params)
-            for setting in settings:
-                cursor.execute(f"RESET {setting.split('=')[0].strip()}")
+            with local_settings(cursor, settings):
+                if number == 0:
+                    cursor.execute(f"CREATE TABLE {build} AS SELECT {select} FROM ({pairs_sql}) pairs", params)
+                else:
+                    cursor.execute(f"INSERT INTO {build} SELECT {select} FROM ({pairs_sql}) pairs", params)
         cursor.execute(f"ALTER TABLE {build} {not_null}, ADD CHECK (month = %(month)s)", params)
         # The parent's key as this table's own primary key: ATTACH then adopts it instead of building another.
         cursor.execute(f"ALTER TABLE {build} ADD CONSTRAINT {build}_pkey PRIMARY KEY ({', '.join(KEY)})")
@@ -67,9 +65,8 @@ def deciding_callbacks(month, latest_sql, params):
     name = f"{partition_name(month)}_callbacks"
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute(f"CREATE UNLOGGED TABLE {name} AS {latest_sql}", params)
-        cursor.execute("RESET enable_indexscan")
+        with local_settings(cursor, [("enable_indexscan", "off")]):
+            cursor.execute(f"CREATE UNLOGGED TABLE {name} AS {latest_sql}", params)
         # The rows come sorted by order (DISTINCT ON): the index is built in one pass, and the pairs' parts then
         # walk or probe the callbacks by order instead of sorting or hashing them all.
         cursor.execute(f"CREATE INDEX {name}_ticket ON {name} (ticket_id)")

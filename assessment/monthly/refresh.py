@@ -15,6 +15,7 @@ import datetime as dt
 from django.db import connection
 
 from assessment.models import AssessedOrder, Exclusion
+from core.planner import local_settings
 from hotline.models import Callback, TicketEvent
 
 MARGIN = dt.timedelta(minutes=10)
@@ -26,7 +27,8 @@ STORED = AssessedOrder._meta.db_table
 PAIR_COLUMNS = ("unit_id", "ticket_id", "received_at", "reached", "resolved", "satisfaction", "overdue", "in_time",
                 "caller_denied", "excluded")  # a pair's columns as PAIRS_SQL selects them: its key, then its flags
 KEY_COLUMNS = ("unit_id", "ticket_id", "received_at")
-NESTED_LOOPS_ONLY = ("enable_hashjoin", "enable_mergejoin", "jit")
+# No hash join over a whole table: a refresh reads a few orders, each through its indexes.
+NESTED_LOOPS_ONLY = (("enable_hashjoin", "off"), ("enable_mergejoin", "off"), ("jit", "off"))
 TOUCHED_SQL = f"""
 CREATE TEMPORARY TABLE {TOUCHED} AS SELECT id FROM (
     SELECT ticket_id AS id FROM hotline_ticketevent WHERE id > %(events)s
@@ -71,14 +73,10 @@ def refresh_pairs(month, pairs_for, params, *, marks, since):
         cursor.execute(TOUCHED_SQL, {**marks, "since": adapt(since - MARGIN), "now": params["now"]})
         cursor.execute(f"SELECT count(*) FROM {TOUCHED}")
         touched = cursor.fetchone()[0]
-        if postgres:  # a few orders, each through its indexes: no hash join over a whole table
-            cursor.execute(f"ANALYZE {TOUCHED}")  # a temporary table has no statistics: the plan needs its size
-            for setting in NESTED_LOOPS_ONLY:
-                cursor.execute(f"SET LOCAL {setting} = off")
-        cursor.execute(f"CREATE TEMPORARY TABLE {REFRESHED} AS {pairs_for(f'SELECT id FROM {TOUCHED}')}", params)
         if postgres:
-            for setting in NESTED_LOOPS_ONLY:
-                cursor.execute(f"RESET {setting}")
+            cursor.execute(f"ANALYZE {TOUCHED}")  # a temporary table has no statistics: the plan needs its size
+        with local_settings(cursor, NESTED_LOOPS_ONLY if postgres else ()):
+            cursor.execute(f"CREATE TEMPORARY TABLE {REFRESHED} AS {pairs_for(f'SELECT id FROM {TOUCHED}')}", params)
         columns = ", ".join(PAIR_COLUMNS)
         cursor.execute(f"""CREATE TEMPORARY TABLE {BEFORE} AS SELECT {columns} FROM {STORED}
                            WHERE month = %(month)s AND ticket_id IN (SELECT id FROM {TOUCHED})""", params)

@@ -120,21 +120,21 @@ WHERE {ASSESSED_IN_MONTH_SQL} {{filters}}
 # does not).
 # 1. The orders called back in the month and received from a month before it on (ids from %(recent_from)s,
 #    RECENT_FROM_SQL): the callbacks, those orders and their assignments, each read once in order id and merged
-#    (MERGED), not hashed: at a quarter 3.4 s against 6.7-8.3 s for the parallel hash joins it was, whose workers
+#    (MERGE_JOINS), not hashed: at a quarter 3.4 s against 6.7-8.3 s for the parallel hash joins it was, whose workers
 #    hashed half a million joined rows each and funnelled 1.5 million to the leader.
 # 2. The few older orders called back in the month, looked up by id.
 # 3. The orders whose limit fell in the month, done late or still open, and with no callback in it: their ids from
 #    the index ticket_late_due (LATE_DUE_IN_MONTH_SQL), then each order by id. Joined otherwise, the planner (which
 #    expects ten times the rows) scanned every order's facts, a cost that grew with the table.
 # ASSESSED_IN_MONTH_SQL decides in each part.
-MERGED = ("enable_hashjoin = off", "max_parallel_workers_per_gather = 0")
+MERGE_JOINS = (("enable_hashjoin", "off"), ("max_parallel_workers_per_gather", "0"))
 MONTH_PAIRS_PARTS = (
     (f"""
 SELECT {PAIR_FIELDS_SQL}
 FROM {{callbacks}} cb JOIN hotline_ticket t ON t.id = cb.ticket_id
 {LIVE_ASSIGNMENT_JOIN}
 WHERE cb.ticket_id >= %(recent_from)s AND t.id >= %(recent_from)s AND a.ticket_id >= %(recent_from)s
-  AND {ASSESSED_IN_MONTH_SQL}""", MERGED),
+  AND {ASSESSED_IN_MONTH_SQL}""", MERGE_JOINS),
     (f"""
 SELECT {PAIR_FIELDS_SQL}
 FROM hotline_ticket t JOIN {{callbacks}} cb ON cb.ticket_id = t.id
