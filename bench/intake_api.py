@@ -4,7 +4,7 @@
 
 Prepares the database (migrate, directory, catalog, demo users), starts gunicorn on 127.0.0.1 and a random
 port, drives intake with keep-alive clients for a bounded time, prints tickets/s and latency percentiles,
-where the CPU went (gunicorn workers, their PostgreSQL backends, this client's own threads, everything else on
+where the CPU went (gunicorn workers, PostgreSQL, this client's own threads, everything else on
 the machine: the clients share the cores with the server, and so may other jobs), then the queries one intake
 runs. Stops the server it started. Tickets are added to the bench database.
 Goal on 2 cores: ≥ 200 tickets/s with p95 ≤ 50 ms.

@@ -48,8 +48,9 @@ def percentile(values, pct):
 
 def creation_round(side, seconds):
     """One round of POST /api/tickets/ by intake_api's keep-alive clients on `side`: (tickets/s, latencies ms,
-    errors, CPU seconds of its gunicorn master and workers, of PostgreSQL (postgres_cpu_seconds), busy share of
-    the whole machine)."""
+    errors, CPU seconds of its gunicorn master and workers, of PostgreSQL (procstat.postgres_cpu_seconds), busy
+    share of the whole machine). Only one side runs at a time, so a round's PostgreSQL CPU is that side's database
+    work (and any autovacuum meanwhile)."""
     pids = [side.server.pid, *procstat.worker_pids(side.server.pid)]
     cpu_before, busy_before = procstat.cpu_seconds(pids), procstat.machine_busy_seconds()
     database_before = procstat.postgres_cpu_seconds()
